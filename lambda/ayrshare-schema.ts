@@ -1,0 +1,88 @@
+// zod schemas for Ayrshare's POST /api/analytics/social answer: the envelope, each platform's block, and error bodies.
+import { z } from 'zod';
+import { DECIMAL_COLUMNS, PLATFORM_MAPPINGS, type Platform } from './platforms';
+
+/** A number, or a string holding one (YouTube sends `subscriberCount` as "67"). */
+const numberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, { message: 'must be a number' })
+    .transform(Number),
+]);
+
+const finiteNonNegative = z.number().refine(Number.isFinite, 'must be finite').refine((n) => n >= 0, 'must not be negative');
+
+/** Counts land in BIGINT columns; JavaScript holds integers exactly up to 2^53 - 1. */
+const countValue = numberLike
+  .pipe(finiteNonNegative)
+  .pipe(z.number().int('must be a whole number').max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly'))
+  .nullish();
+
+const decimalValue = numberLike.pipe(finiteNonNegative).nullish();
+
+const schemaCache = new Map<Platform, z.ZodType<Record<string, unknown>>>();
+
+/**
+ * The `analytics` object of one platform: every field the mapping reads is checked, every other field is kept
+ * untouched (networks add fields over time; they belong in raw_data, never in an error).
+ */
+export function analyticsSchema(platform: Platform): z.ZodType<Record<string, unknown>> {
+  const cached = schemaCache.get(platform);
+  if (cached) return cached;
+  const shape: Record<string, typeof countValue | typeof decimalValue> = {};
+  for (const [column, source] of Object.entries(PLATFORM_MAPPINGS[platform])) {
+    const value = DECIMAL_COLUMNS.has(column as never) ? decimalValue : countValue;
+    for (const field of source.fields) shape[field] = value;
+  }
+  const schema = z.looseObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
+  schemaCache.set(platform, schema);
+  return schema;
+}
+
+/** A platform block that failed inside an otherwise successful answer (not linked, token expired, ...). */
+export const platformErrorSchema = z.looseObject({
+  status: z.string().optional(),
+  code: z.union([z.number(), z.string()]).optional(),
+  message: z.string().optional(),
+});
+
+export const platformBlockSchema = z.looseObject({
+  analytics: z.record(z.string(), z.unknown()),
+  lastUpdated: z.string().optional(),
+  nextUpdate: z.string().optional(),
+});
+
+/** Whole-request error bodies: `{ action, status: "error", code, message }`. */
+export const errorBodySchema = z.looseObject({
+  action: z.string().optional(),
+  status: z.string().optional(),
+  code: z.union([z.number(), z.string()]).optional(),
+  message: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const responseEnvelopeSchema = z.looseObject({
+  status: z.string().optional(),
+});
+
+/** Turns zod issues into one short sentence that names the offending field. */
+export function describeIssues(error: z.ZodError, input: unknown): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const field = issue.path.join('.') || 'value';
+      const received = issue.path.reduce<unknown>(
+        (value, key) => (value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+        input,
+      );
+      return `${field} ${issue.message.replace(/^Invalid input: /, '')} (got ${preview(received)})`;
+    })
+    .join('; ');
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

@@ -1,0 +1,136 @@
+// Configuration: one zod schema per source (local environment here, the deployed secret in secrets.ts), with
+// messages that name the variable at fault and never echo a secret.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { PLATFORMS, isPlatform, type Platform } from './platforms';
+
+export const DEFAULT_BASE_URL = 'https://api.ayrshare.com';
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
+/** One Ayrshare profile to collect: `profileKey` is omitted for the account's primary profile. */
+export interface Profile {
+  /** Stored in the `profile` column and shown in reports and alerts; never the key itself. */
+  name: string;
+  profileKey?: string;
+}
+
+export interface CollectorSettings {
+  apiKey: string;
+  baseUrl: string;
+  profiles: Profile[];
+  platforms: Platform[];
+  timeZone: string;
+}
+
+/** Printable ASCII without spaces: anything else cannot travel in an HTTP header (and fetch would echo it). */
+export const headerSafeSecret = z
+  .string()
+  .trim()
+  .min(1, 'is empty')
+  .regex(/^[\x21-\x7e]+$/, 'contains spaces or characters that cannot be sent in an HTTP header');
+
+export const platformListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean))
+  .superRefine((list, ctx) => {
+    const unknown = list.filter((p) => !isPlatform(p));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `has unknown platform(s) ${unknown.join(', ')}; known: ${PLATFORMS.join(', ')}` });
+    }
+    if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'lists no platform' });
+  })
+  .transform((list) => [...new Set(list)] as Platform[]);
+
+export const timeZoneSchema = z.string().trim().refine(isValidTimeZone, {
+  message: 'is not an IANA time zone such as America/New_York or Europe/Berlin',
+});
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const profileNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'is empty')
+  .max(100, 'is longer than 100 characters');
+
+const localEnvSchema = z.object({
+  AYRSHARE_API_KEY: headerSafeSecret.optional(),
+  AYRSHARE_PROFILE_KEY: headerSafeSecret.optional(),
+  AYRSHARE_PROFILE_NAME: profileNameSchema.optional(),
+  AYRSHARE_BASE_URL: z
+    .string()
+    .trim()
+    .refine((u) => /^https?:\/\/[^\s/]+/.test(u) && URL.canParse(u), 'must be an http(s) URL such as https://api.ayrshare.com')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default(DEFAULT_BASE_URL),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u) && URL.canParse(u), 'must be a postgres:// or postgresql:// connection URL')
+    .optional(),
+  TRACKER_PLATFORMS: platformListSchema.optional(),
+  TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+  TRACKER_DATA_DIR: z.string().trim().min(1).optional(),
+});
+
+export type LocalEnvironment = z.output<typeof localEnvSchema>;
+
+/** Variables whose values are never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['AYRSHARE_API_KEY', 'AYRSHARE_PROFILE_KEY', 'DATABASE_URL']);
+
+/** Reads the local configuration; unset and empty variables count as absent. */
+export function readLocalEnvironment(env: NodeJS.ProcessEnv): LocalEnvironment {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = localEnvSchema.safeParse(present);
+  if (!parsed.success) throw configErrorFrom(parsed.error, present, SECRET_VARIABLES);
+  return parsed.data;
+}
+
+/** The settings `collect` needs; the API key is required only here. */
+export function collectorSettingsFromEnvironment(env: LocalEnvironment): CollectorSettings {
+  if (!env.AYRSHARE_API_KEY) {
+    throw new ConfigError(
+      'AYRSHARE_API_KEY is not set.',
+      'Set it to your Ayrshare API key (Ayrshare dashboard > API Key), or try `npm run demo` first, which needs no key.',
+    );
+  }
+  return {
+    apiKey: env.AYRSHARE_API_KEY,
+    baseUrl: env.AYRSHARE_BASE_URL,
+    profiles: [
+      {
+        name: env.AYRSHARE_PROFILE_NAME ?? defaultProfileName(env.AYRSHARE_PROFILE_KEY),
+        ...(env.AYRSHARE_PROFILE_KEY ? { profileKey: env.AYRSHARE_PROFILE_KEY } : {}),
+      },
+    ],
+    platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
+    timeZone: env.TRACKER_TIMEZONE,
+  };
+}
+
+/**
+ * `primary` for the account's own profile; for a Profile-Key without a name, a short one-way fingerprint,
+ * so rows of different profiles never mix and the key itself is never stored.
+ */
+export function defaultProfileName(profileKey: string | undefined): string {
+  if (!profileKey) return 'primary';
+  return `profile-${createHash('sha256').update(profileKey).digest('hex').slice(0, 8)}`;
+}
+
+export function configErrorFrom(error: z.ZodError, input: Record<string, unknown>, secretKeys: ReadonlySet<string>): ConfigError {
+  const lines = error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'configuration';
+    const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+    const shown = secretKeys.has(String(issue.path[0])) || typeof value !== 'string' ? '' : ` (got "${value.slice(0, 60)}")`;
+    return `${name} ${issue.message}${shown}`;
+  });
+  return new ConfigError(`Invalid configuration: ${lines.join('; ')}.`);
+}

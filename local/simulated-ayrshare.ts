@@ -1,0 +1,161 @@
+// A built-in stand-in for Ayrshare's analytics endpoint on 127.0.0.1, for `demo`: deterministic, plausible
+// day-to-day growth per platform, and Threads failing now and then so the partial path shows. Simulated data only.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isPlatform, type Platform } from '../lambda/platforms';
+
+export interface SimulatedAyrshare {
+  baseUrl: string;
+  /** The day whose numbers the next answers describe. */
+  setDate(isoDate: string): void;
+  /** Requests answered so far. */
+  readonly requestCount: number;
+  close(): Promise<void>;
+}
+
+/** Threads answers with an expired-token error on every 11th day (by day number), so any 30 days hold a few. */
+export function simulatedFailure(platform: Platform, isoDate: string): { code: number; message: string } | undefined {
+  if (platform === 'threads' && dayNumber(isoDate) % 11 === 5) {
+    return { code: 272, message: 'Threads access token expired. Re-link the account in the Ayrshare dashboard. (simulated)' };
+  }
+  return undefined;
+}
+
+export async function startSimulatedAyrshare(options: { date?: string } = {}): Promise<SimulatedAyrshare> {
+  let date = options.date ?? new Date().toISOString().slice(0, 10);
+  let requestCount = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requestCount += 1;
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method !== 'POST' || req.url !== '/api/analytics/social') {
+        return send(404, { action: 'request', status: 'error', code: 404, message: 'Not found' });
+      }
+      if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
+        return send(401, { action: 'authorization', status: 'error', code: 102, message: 'API Key not valid.' });
+      }
+      let platforms: unknown;
+      try {
+        platforms = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { platforms?: unknown }).platforms;
+      } catch {
+        return send(400, { action: 'request', status: 'error', code: 101, message: 'Body is not JSON.' });
+      }
+      if (!Array.isArray(platforms) || !platforms.every((p): p is Platform => typeof p === 'string' && isPlatform(p))) {
+        return send(400, { action: 'request', status: 'error', code: 101, message: 'platforms must list known platforms.' });
+      }
+      send(200, simulatedAnswer(platforms, date));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    setDate(isoDate: string) {
+      date = isoDate;
+    },
+    get requestCount() {
+      return requestCount;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The whole answer for one day, shaped like the shared fixture. */
+export function simulatedAnswer(platforms: readonly Platform[], isoDate: string): Record<string, unknown> {
+  const answer: Record<string, unknown> = { status: 'success' };
+  for (const platform of platforms) {
+    const failure = simulatedFailure(platform, isoDate);
+    answer[platform] = failure ? { status: 'error', ...failure } : { analytics: simulatedAnalytics(platform, isoDate), lastUpdated: `${isoDate}T10:00:00.000Z` };
+  }
+  return answer;
+}
+
+function simulatedAnalytics(platform: Platform, isoDate: string): Record<string, unknown> {
+  const d = dayNumber(isoDate);
+  // followers: a steady trend plus a small wobble, so daily growth varies and is now and then negative.
+  const grow = (base: number, perDay: number, wobble: number) => Math.max(0, Math.round(base + perDay * d + wobble * (noise(platform, 'f', d) - 0.5)));
+  const around = (metric: string, centre: number, spread: number) => Math.max(0, Math.round(centre * (1 + spread * (noise(platform, metric, d) - 0.5))));
+  switch (platform) {
+    case 'facebook': {
+      const followers = grow(587, 1.3, 6);
+      return {
+        fanCount: followers,
+        followersCount: followers,
+        pagePostEngagements: around('engagements', 22, 0.9),
+        pagePostsImpressions: around('impressions', 130, 0.6),
+        pageMediaView: around('views', 930, 0.5),
+        pageVideoViewTime: around('viewTime', 1_800_000, 0.6),
+      };
+    }
+    case 'instagram':
+      return {
+        followersCount: grow(1500, 4.2, 14),
+        followsCount: grow(200, 0.05, 2),
+        mediaCount: 150 + Math.floor(d / 3),
+        reach: around('reach', 5000, 0.5),
+        impressions: around('impressions', 8000, 0.5),
+        profileViews: around('profileViews', 300, 0.6),
+      };
+    case 'tiktok':
+      return {
+        followerCount: grow(34, 0.6, 3),
+        followingCount: grow(39, 0.02, 1),
+        likeCountTotal: around('likes', 60, 1),
+        commentCountTotal: around('comments', 14, 1),
+        shareCountTotal: around('shares', 6, 1),
+        viewCountTotal: around('views', 1500, 0.7),
+        profileViews: around('profileViews', 420, 0.7),
+        videoCount: 20 + Math.floor(d / 7),
+        bioLinkClicks: around('bioLinkClicks', 3, 1),
+      };
+    case 'youtube':
+      return {
+        // YouTube sends these two as strings, as the real API does.
+        subscriberCount: String(grow(67, 0.35, 2)),
+        viewCount: String(5 + d * 3),
+        subscribersGained: around('gained', 3, 1),
+        subscribersLost: around('lost', 1, 1),
+        views: around('views', 44, 0.8),
+        likes: around('likes', 4, 1),
+        comments: around('comments', 2, 1),
+        shares: around('shares', 1, 1),
+        estimatedMinutesWatched: around('minutes', 72, 0.6),
+        averageViewDuration: around('duration', 99, 0.3),
+        videoCount: 12 + Math.floor(d / 14),
+      };
+    case 'twitter':
+      return {
+        followersCount: grow(11253, 6.5, 24),
+        friendsCount: grow(4242, 0.2, 4),
+        likeCount: 561 + Math.floor(d / 2),
+        tweetCount: 2930 + 2 * d,
+      };
+    case 'linkedin':
+      return { followersCount: grow(500, 1.1, 4) };
+    case 'threads':
+      return { followersCount: grow(1000, 2.8, 10) };
+  }
+}
+
+/** Days since 2025-01-01, so numbers keep growing with the calendar. */
+function dayNumber(isoDate: string): number {
+  return Math.round((Date.parse(`${isoDate}T00:00:00Z`) - Date.parse('2025-01-01T00:00:00Z')) / 86_400_000);
+}
+
+/** A repeatable number in [0, 1) for (platform, metric, day): FNV-1a, then a 32-bit mix. */
+function noise(platform: string, metric: string, day: number): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${platform}:${metric}:${day}`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  return (hash >>> 0) / 2 ** 32;
+}
