@@ -174,11 +174,13 @@ function hintFor(status: number): string | undefined {
 }
 
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  const name = error && typeof error === 'object' && 'name' in error ? error.name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
+/** fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, ENOTFOUND, ...) in `cause`. */
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
-  if (cause && typeof cause === 'object' && 'code' in cause) return `${String((cause as { code: unknown }).code)} (${errorMessage(error)})`;
-  return errorMessage(error);
+  const cause = error && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
+  if (cause && typeof cause === 'object' && 'code' in cause) return `${String(cause.code)} (${errorMessage(error)})`;
+  return cause ? `${errorMessage(error)} (${errorMessage(cause)})` : errorMessage(error);
 }

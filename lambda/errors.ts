@@ -42,7 +42,8 @@ export function createRedactor(secrets: ReadonlyArray<string | undefined>): (tex
   return (text: string) => values.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
+/** The message of anything thrown; duck-typed, since errors from fetch or another realm fail `instanceof Error`. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
   return String(error);
 }

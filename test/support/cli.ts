@@ -1,0 +1,31 @@
+// Runs the CLI in-process, exactly as bin/ayrshare-tracker.js does, capturing what it prints.
+import { runCli } from '../../bin/cli';
+import type { HttpPolicy } from '../../lambda/ayrshare-client';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The last stdout line parsed as JSON (the run summary with --json). */
+  json<T = Record<string, unknown>>(): T;
+}
+
+export const FAST_RETRIES: HttpPolicy = { requestTimeoutMs: 2_000, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 10_000 };
+
+export async function runCliCaptured(argv: string[], env: NodeJS.ProcessEnv, options: { now?: Date } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    env,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    now: options.now ? () => options.now! : undefined,
+    httpPolicy: FAST_RETRIES,
+  });
+  return {
+    code,
+    stdout,
+    stderr,
+    json: <T>() => JSON.parse(stdout.trimEnd().split('\n').pop() ?? '') as T,
+  };
+}

@@ -1,0 +1,90 @@
+import { collectorSettingsFromEnvironment, defaultProfileName, readLocalEnvironment } from '../../lambda/config';
+import { addDays, dateInTimeZone, isIsoDate } from '../../lambda/dates';
+import { ConfigError, createRedactor } from '../../lambda/errors';
+import { PLATFORMS } from '../../lambda/platforms';
+
+const configError = (env: NodeJS.ProcessEnv): ConfigError => {
+  try {
+    collectorSettingsFromEnvironment(readLocalEnvironment(env));
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('local configuration', () => {
+  it('defaults to every platform, New York time, the public API and the primary profile', () => {
+    const settings = collectorSettingsFromEnvironment(readLocalEnvironment({ AYRSHARE_API_KEY: 'TEST-API-KEY' }));
+    expect(settings).toEqual({
+      apiKey: 'TEST-API-KEY',
+      baseUrl: 'https://api.ayrshare.com',
+      profiles: [{ name: 'primary' }],
+      platforms: [...PLATFORMS],
+      timeZone: 'America/New_York',
+    });
+  });
+
+  it('names the missing API key', () => {
+    expect(configError({}).message).toMatch(/AYRSHARE_API_KEY is not set/);
+    expect(configError({ AYRSHARE_API_KEY: '   ' }).message).toMatch(/AYRSHARE_API_KEY is not set/);
+  });
+
+  it.each([
+    [{ TRACKER_PLATFORMS: 'facebook,myspace' }, /TRACKER_PLATFORMS has unknown platform\(s\) myspace/],
+    [{ TRACKER_TIMEZONE: 'Mars/Olympus' }, /TRACKER_TIMEZONE is not an IANA time zone/],
+    [{ AYRSHARE_BASE_URL: 'ftp://example.com' }, /AYRSHARE_BASE_URL must be an http\(s\) URL/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+  ])('names the variable at fault: %p', (env, message) => {
+    expect(configError({ AYRSHARE_API_KEY: 'TEST-API-KEY', ...env }).message).toMatch(message);
+  });
+
+  it('never repeats a secret value in its message', () => {
+    const error = configError({ AYRSHARE_API_KEY: 'SECRET KEY WITH SPACES', DATABASE_URL: 'mysql://user:SECRETPW@host' });
+    expect(error.message).toMatch(/AYRSHARE_API_KEY contains spaces/);
+    expect(error.message).not.toMatch(/SECRET/);
+  });
+
+  it('accepts a platform list with spaces, capitals and repeats', () => {
+    const settings = collectorSettingsFromEnvironment(readLocalEnvironment({ AYRSHARE_API_KEY: 'k-1', TRACKER_PLATFORMS: ' TikTok, youtube,tiktok ' }));
+    expect(settings.platforms).toEqual(['tiktok', 'youtube']);
+  });
+
+  it('names a profile by AYRSHARE_PROFILE_NAME, or by a fingerprint that does not reveal the key', () => {
+    const named = collectorSettingsFromEnvironment(readLocalEnvironment({ AYRSHARE_API_KEY: 'k-1', AYRSHARE_PROFILE_KEY: 'TEST-PROFILE-KEY', AYRSHARE_PROFILE_NAME: 'brand' }));
+    expect(named.profiles).toEqual([{ name: 'brand', profileKey: 'TEST-PROFILE-KEY' }]);
+    const fingerprint = defaultProfileName('TEST-PROFILE-KEY');
+    expect(fingerprint).toMatch(/^profile-[0-9a-f]{8}$/);
+    expect(fingerprint).not.toContain('TEST-PROFILE-KEY');
+    expect(defaultProfileName('OTHER-KEY')).not.toBe(fingerprint);
+  });
+});
+
+describe('redaction', () => {
+  it('hides every secret, longest first', () => {
+    const redact = createRedactor(['abcd1234', 'abcd1234-extended', undefined]);
+    expect(redact('key abcd1234-extended and abcd1234')).toBe('key [redacted] and [redacted]');
+  });
+});
+
+describe('snapshot dates', () => {
+  it('is the date in the configured zone, not UTC', () => {
+    // 03:30 UTC on 6 Jan is still 5 Jan in New York.
+    expect(dateInTimeZone(new Date('2026-01-06T03:30:00Z'), 'America/New_York')).toBe('2026-01-05');
+    expect(dateInTimeZone(new Date('2026-01-06T03:30:00Z'), 'Europe/Berlin')).toBe('2026-01-06');
+  });
+
+  it('stays on the right day across daylight-saving changes', () => {
+    // 06:00 New York on the spring-forward day is 10:00 UTC; on the fall-back day 11:00 UTC.
+    expect(dateInTimeZone(new Date('2026-03-08T10:00:00Z'), 'America/New_York')).toBe('2026-03-08');
+    expect(dateInTimeZone(new Date('2026-11-01T11:00:00Z'), 'America/New_York')).toBe('2026-11-01');
+  });
+
+  it('validates and steps calendar dates', () => {
+    expect(isIsoDate('2026-02-28')).toBe(true);
+    expect(isIsoDate('2026-02-30')).toBe(false);
+    expect(isIsoDate('26-1-5')).toBe(false);
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+  });
+});
