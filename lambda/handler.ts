@@ -1,0 +1,171 @@
+// The Lambda edge, thin: secrets in, the same pipeline as the CLI, alert out. Two handlers share one bundle:
+// `collect` (the daily run) and `migrate` (run by a deploy-time trigger; a throw fails the deploy).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type pg from 'pg';
+import { alertForFailure, alertForSummary, type Alert } from './alert';
+import { DEFAULT_HTTP_POLICY, type HttpPolicy } from './ayrshare-client';
+import { dateInTimeZone, isIsoDate } from './dates';
+import { parseAyrshareSecret, parseDatabaseSecret, readFunctionEnvironment, type FunctionEnvironment } from './deployed-config';
+import { createRedactor, errorMessage, TrackerError } from './errors';
+import type { Log } from './log';
+import { migrateDatabase, DEFAULT_MIGRATIONS_DIR } from './migrate';
+import { runCollection } from './pipeline';
+import { connectToRds } from './rds-connection';
+import type { RunSummary } from './summary';
+
+export const SERVICE_NAME = 'ayrshare-tracker';
+export const METRICS_NAMESPACE = 'AyrshareTracker';
+/** Emitted once per run that stored at least one platform; the heartbeat alarm watches it. */
+export const SUCCESSFUL_RUN_METRIC = 'SuccessfulRuns';
+
+/** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
+export interface CollectEvent {
+  scheduledTime?: string;
+  date?: string;
+}
+
+export interface HandlerDependencies {
+  secretsManager?: SecretsManagerClient;
+  sns?: SNSClient;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Trusted database CAs (tests bring their own; the default is the RDS bundle). */
+  databaseCa?: string | string[];
+  httpPolicy?: Partial<HttpPolicy>;
+  now?: () => Date;
+}
+
+/** Time kept back from the function timeout for the database work and the alert after the API call. */
+const RESERVED_MS = 90_000;
+
+/** The bundle ships migrations/ next to index.js; from the sources they sit at the repository root. */
+const MIGRATIONS_DIR = existsSync(path.join(__dirname, 'migrations')) ? path.join(__dirname, 'migrations') : DEFAULT_MIGRATIONS_DIR;
+
+export class CollectionFailedError extends Error {
+  constructor(readonly summary: RunSummary) {
+    super(`Nothing was stored for ${summary.date}: ${summary.failed.map((f) => `${f.platform}: ${f.reason}`).join('; ')}`);
+    this.name = 'CollectionFailedError';
+  }
+}
+
+function toLog(logger: Logger): Log {
+  return { info: (message, data) => logger.info(message, data ?? {}), warn: (message, data) => logger.warn(message, data ?? {}) };
+}
+
+async function readSecret(client: SecretsManagerClient, arn: string): Promise<string | undefined> {
+  const answer = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  return answer.SecretString;
+}
+
+async function withDatabase<T>(env: FunctionEnvironment, deps: Required<Pick<HandlerDependencies, 'secretsManager' | 'logger'>> & HandlerDependencies, work: (db: pg.Client) => Promise<T>): Promise<T> {
+  const credentials = parseDatabaseSecret(await readSecret(deps.secretsManager, env.databaseSecretArn));
+  // One connection per invocation, closed in finally: a pool kept across invocations breaks when Lambda freezes.
+  const db = await connectToRds({ credentials, timeZone: env.timeZone, ca: deps.databaseCa, log: toLog(deps.logger) });
+  try {
+    await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log: toLog(deps.logger) });
+    return await work(db);
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
+/** The snapshot date: given, or the schedule's scheduled time in the configured zone, or now. */
+export function snapshotDate(event: CollectEvent | undefined, timeZone: string, now: Date): string {
+  if (event?.date !== undefined) {
+    if (!isIsoDate(event.date)) throw new TrackerError(`The event's "date" must be YYYY-MM-DD (got "${String(event.date).slice(0, 20)}").`);
+    return event.date;
+  }
+  const scheduled = event?.scheduledTime ? new Date(event.scheduledTime) : undefined;
+  return dateInTimeZone(scheduled && !Number.isNaN(scheduled.getTime()) ? scheduled : now, timeZone);
+}
+
+export function createCollectHandler(deps: HandlerDependencies = {}) {
+  const secretsManager = deps.secretsManager ?? new SecretsManagerClient({});
+  const sns = deps.sns ?? new SNSClient({});
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  const metrics = deps.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  const full = { ...deps, secretsManager, logger };
+
+  const publish = async (topicArn: string, alert: Alert) => {
+    try {
+      await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: alert.subject, Message: alert.message }));
+    } catch (error) {
+      // The run's own outcome matters more than its alert: log, and let the alarms catch what the email missed.
+      logger.error('Could not publish the alert', { error: errorMessage(error) });
+    }
+  };
+
+  return async (event: CollectEvent, context: Context): Promise<RunSummary> => {
+    const env = readFunctionEnvironment(process.env);
+    const date = snapshotDate(event, env.timeZone, deps.now ? deps.now() : new Date());
+    let redact = (text: string) => text;
+    try {
+      const ayrshare = parseAyrshareSecret(await readSecret(secretsManager, env.ayrshareSecretArn));
+      redact = createRedactor([ayrshare.apiKey, ...ayrshare.profiles.map((p) => p.profileKey)]);
+      const budgetMs = Math.max(10_000, Math.min(DEFAULT_HTTP_POLICY.budgetMs, context.getRemainingTimeInMillis() - RESERVED_MS));
+      const httpPolicy: HttpPolicy = { ...DEFAULT_HTTP_POLICY, budgetMs, ...deps.httpPolicy };
+      const summary = await withDatabase(env, full, (db) =>
+        runCollection({ apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone }, date, {
+          db,
+          log: toLog(logger),
+          httpPolicy,
+        }),
+      );
+      metrics.addMetric('PlatformsStored', MetricUnit.Count, summary.platforms_tracked);
+      metrics.addMetric('PlatformsFailed', MetricUnit.Count, summary.failed.length);
+      if (summary.status !== 'error') metrics.addMetric(SUCCESSFUL_RUN_METRIC, MetricUnit.Count, 1);
+      logger.info('Run summary', { summary });
+      const alert = alertForSummary(summary);
+      if (alert) await publish(env.alertTopicArn, alert);
+      if (summary.status === 'error') throw new CollectionFailedError(summary);
+      return summary;
+    } catch (error) {
+      if (error instanceof CollectionFailedError) throw error;
+      const reason = redact(errorMessage(error));
+      const hint = error instanceof TrackerError && error.hint ? ` ${error.hint}` : '';
+      logger.error('Collection failed', { date, reason });
+      await publish(env.alertTopicArn, alertForFailure(date, `${reason}${hint}`));
+      throw new TrackerError(reason);
+    }
+  };
+}
+
+export function createMigrateHandler(deps: HandlerDependencies = {}) {
+  const secretsManager = deps.secretsManager ?? new SecretsManagerClient({});
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  return async (): Promise<{ applied: string[] }> => {
+    const env = readFunctionEnvironment(process.env);
+    const credentials = parseDatabaseSecret(await readSecret(secretsManager, env.databaseSecretArn));
+    const db = await connectToRds({ credentials, timeZone: env.timeZone, ca: deps.databaseCa, log: toLog(logger), attempts: 5 });
+    try {
+      const applied = await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log: toLog(logger) });
+      logger.info('Schema is current', { applied });
+      return { applied };
+    } finally {
+      await db.end().catch(() => undefined);
+    }
+  };
+}
+
+/** The middy-wrapped handlers: Powertools context in the logs, metrics flushed as EMF after each run. */
+export function buildHandlers(deps: HandlerDependencies = {}) {
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  const metrics = deps.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  return {
+    collect: middy(createCollectHandler({ ...deps, logger, metrics }))
+      .use(injectLambdaContext(logger))
+      .use(logMetrics(metrics, { captureColdStartMetric: true })),
+    migrate: middy(createMigrateHandler({ ...deps, logger })).use(injectLambdaContext(logger)),
+  };
+}
+
+export const { collect, migrate } = buildHandlers();
