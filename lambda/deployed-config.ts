@@ -23,6 +23,15 @@ export interface FunctionEnvironment {
   baseUrl: string;
 }
 
+const databaseEnvSchema = functionEnvSchema.pick({ DATABASE_SECRET_ARN: true, TRACKER_TIMEZONE: true });
+
+/** What the migrate function needs: it reads the database secret only. */
+export function readDatabaseEnvironment(env: NodeJS.ProcessEnv): Pick<FunctionEnvironment, 'databaseSecretArn' | 'timeZone'> {
+  const parsed = databaseEnvSchema.safeParse(env);
+  if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());
+  return { databaseSecretArn: parsed.data.DATABASE_SECRET_ARN, timeZone: parsed.data.TRACKER_TIMEZONE };
+}
+
 export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
   const parsed = functionEnvSchema.safeParse(env);
   if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());

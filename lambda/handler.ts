@@ -14,18 +14,15 @@ import type pg from 'pg';
 import { alertForFailure, alertForSummary, type Alert } from './alert';
 import { DEFAULT_HTTP_POLICY, type HttpPolicy } from './ayrshare-client';
 import { dateInTimeZone, isIsoDate } from './dates';
-import { parseAyrshareSecret, parseDatabaseSecret, readFunctionEnvironment, type FunctionEnvironment } from './deployed-config';
+import { parseAyrshareSecret, parseDatabaseSecret, readDatabaseEnvironment, readFunctionEnvironment, type FunctionEnvironment } from './deployed-config';
 import { createRedactor, errorMessage, TrackerError } from './errors';
+import { METRICS_NAMESPACE, SERVICE_NAME, SUCCESSFUL_RUN_METRIC } from './handler-names';
 import type { Log } from './log';
 import { migrateDatabase, DEFAULT_MIGRATIONS_DIR } from './migrate';
 import { runCollection } from './pipeline';
 import { connectToRds } from './rds-connection';
 import type { RunSummary } from './summary';
 
-export const SERVICE_NAME = 'ayrshare-tracker';
-export const METRICS_NAMESPACE = 'AyrshareTracker';
-/** Emitted once per run that stored at least one platform; the heartbeat alarm watches it. */
-export const SUCCESSFUL_RUN_METRIC = 'SuccessfulRuns';
 
 /** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
 export interface CollectEvent {
@@ -143,7 +140,7 @@ export function createMigrateHandler(deps: HandlerDependencies = {}) {
   const secretsManager = deps.secretsManager ?? new SecretsManagerClient({});
   const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
   return async (): Promise<{ applied: string[] }> => {
-    const env = readFunctionEnvironment(process.env);
+    const env = readDatabaseEnvironment(process.env);
     const credentials = parseDatabaseSecret(await readSecret(secretsManager, env.databaseSecretArn));
     const db = await connectToRds({ credentials, timeZone: env.timeZone, ca: deps.databaseCa, log: toLog(logger), attempts: 5 });
     try {

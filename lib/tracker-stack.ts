@@ -1,9 +1,75 @@
-// The deployed tracker: network, database, collector, schedule and alerts (filled in by the AWS stack work).
-import { Stack, type StackProps } from 'aws-cdk-lib';
+// The deployed tracker: wires network, database, collector, schedule and alerts together.
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { TrackerAlerts } from './alerts';
+import { Collector } from './collector';
+import { TrackerDatabase } from './database';
+import { TrackerNetwork } from './network';
+import { suppressAcceptedFindings } from './nag-suppressions';
+import { DailySchedule } from './schedule';
+import type { TrackerConfig } from './tracker-config';
+
+export interface TrackerStackProps extends StackProps {
+  readonly config: TrackerConfig;
+}
 
 export class TrackerStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  public readonly network: TrackerNetwork;
+  public readonly database: TrackerDatabase;
+  public readonly collector: Collector;
+  public readonly schedule: DailySchedule;
+  public readonly alerts: TrackerAlerts;
+  public readonly ayrshareSecret: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: TrackerStackProps) {
     super(scope, id, props);
+    const { config } = props;
+
+    this.network = new TrackerNetwork(this, 'Network', { nat: config.nat, vpcId: config.vpcId });
+    this.database = new TrackerDatabase(this, 'Database', {
+      vpc: this.network.vpc,
+      instanceType: config.databaseInstanceType,
+      allocatedStorageGiB: config.databaseStorageGiB,
+      multiAz: config.multiAz,
+      deletionProtection: config.deletionProtection,
+    });
+    // The Ayrshare keys: the template creates the secret but never holds its value (see README, "Deploy to AWS").
+    this.ayrshareSecret = config.ayrshareSecretName
+      ? secretsmanager.Secret.fromSecretNameV2(this, 'AyrshareSecret', config.ayrshareSecretName)
+      : new secretsmanager.Secret(this, 'AyrshareSecret', {
+          description: 'ayrshare-tracker: Ayrshare keys as JSON {"apiKey": "...", "profileKey": "..."} - put the value after deploying',
+        });
+    this.alerts = new TrackerAlerts(this, 'Alerts', { alertEmail: config.alertEmail });
+    this.collector = new Collector(this, 'Collector', {
+      vpc: this.network.vpc,
+      ayrshareSecret: this.ayrshareSecret,
+      databaseSecret: this.database.secret,
+      alertTopic: this.alerts.topic,
+      timeZone: config.timeZone,
+      platforms: config.platforms,
+    });
+    this.database.allowConnectionsFrom(this.collector.securityGroup);
+    this.collector.migration.executeAfter(this.database.instance);
+    this.schedule = new DailySchedule(this, 'Schedule', {
+      target: this.collector.collectFunction,
+      hour: config.scheduleHour,
+      minute: config.scheduleMinute,
+      timeZone: config.timeZone,
+    });
+    this.alerts.monitor({
+      collectFunction: this.collector.collectFunction,
+      scheduleGroup: this.schedule.group,
+      queues: { SchedulerDeadLetter: this.schedule.deadLetterQueue, FailedRun: this.collector.failureQueue },
+    });
+
+    new CfnOutput(this, 'CollectorFunctionName', { value: this.collector.collectFunction.functionName, description: 'Invoke it to collect now' });
+    new CfnOutput(this, 'AyrshareSecretName', { value: this.ayrshareSecret.secretName, description: 'Put your Ayrshare keys here' });
+    new CfnOutput(this, 'DatabaseSecretName', { value: this.database.secret.secretName, description: 'PostgreSQL credentials' });
+    new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.instance.dbInstanceEndpointAddress });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
+    new CfnOutput(this, 'ScheduleName', { value: this.schedule.schedule.scheduleName });
+
+    suppressAcceptedFindings(this);
   }
 }

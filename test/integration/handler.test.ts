@@ -92,9 +92,14 @@ describe('the collect handler', () => {
     expect(standIn.requests[0].headers['profile-key']).toBe(PROFILE_KEY);
     expect(standIn.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(published()).toEqual([]);
-    // Powertools Metrics flushed the heartbeat metric as EMF.
-    expect(stdout).toMatch(/"SuccessfulRuns":1/);
-    expect(stdout).toMatch(/"PlatformsStored":7/);
+    // Powertools Metrics flushed the heartbeat as EMF, in the namespace and dimensions the heartbeat alarm watches.
+    const emf = stdout
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line))
+      .find((blob) => 'SuccessfulRuns' in blob);
+    expect(emf).toMatchObject({ SuccessfulRuns: 1, PlatformsStored: 7, PlatformsFailed: 0, service: 'ayrshare-tracker' });
+    expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'AyrshareTracker', Dimensions: [['service']] });
     expect(stdout).toMatch(/"function_request_id":"request-1"/);
   });
 

@@ -1,0 +1,53 @@
+// The daily trigger: EventBridge Scheduler, cron in the configured time zone (so 06:00 stays 06:00 across DST),
+// no flexible window, a short explicit retry policy and a dead-letter queue. Scheduler's default would retry 185
+// times over 24 hours, on top of Lambda's own async retries.
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface DailyScheduleProps {
+  readonly target: lambda.IFunction;
+  /** @default 6 */
+  readonly hour?: number;
+  /** @default 0 */
+  readonly minute?: number;
+  /** IANA zone. @default 'America/New_York' */
+  readonly timeZone?: string;
+}
+
+export class DailySchedule extends Construct {
+  public readonly schedule: scheduler.Schedule;
+  public readonly group: scheduler.ScheduleGroup;
+  /** Invocations Scheduler could not deliver after its retries. */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: DailyScheduleProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.group = new scheduler.ScheduleGroup(this, 'Group', {});
+    this.schedule = new scheduler.Schedule(this, 'Daily', {
+      description: 'ayrshare-tracker: daily analytics collection',
+      scheduleGroup: this.group,
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: String(props.minute ?? 0),
+        hour: String(props.hour ?? 6),
+        timeZone: TimeZone.of(props.timeZone ?? 'America/New_York'),
+      }),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new targets.LambdaInvoke(props.target, {
+        // The function takes the snapshot date from this, in the configured zone.
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+  }
+}
