@@ -39,6 +39,8 @@ export class TrackerStack extends Stack {
       ? secretsmanager.Secret.fromSecretNameV2(this, 'AyrshareSecret', config.ayrshareSecretName)
       : new secretsmanager.Secret(this, 'AyrshareSecret', {
           description: 'ayrshare-tracker: Ayrshare keys as JSON {"apiKey": "...", "profileKey": "..."} - put the value after deploying',
+          // Until you put the keys, the value is a placeholder with an empty apiKey, which runs report by name.
+          generateSecretString: { secretStringTemplate: JSON.stringify({ apiKey: '' }), generateStringKey: 'placeholder', passwordLength: 8 },
         });
     this.alerts = new TrackerAlerts(this, 'Alerts', { alertEmail: config.alertEmail });
     this.collector = new Collector(this, 'Collector', {

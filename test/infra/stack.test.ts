@@ -164,6 +164,8 @@ describe('secrets and least privilege', () => {
   it('creates the Ayrshare secret without a value', () => {
     const secret = resources[logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/)];
     expect(secret.Properties.SecretString).toBeUndefined();
+    // Secrets Manager generates a placeholder whose empty apiKey makes the first run say what to do.
+    expect(secret.Properties.GenerateSecretString).toEqual({ SecretStringTemplate: '{"apiKey":""}', GenerateStringKey: 'placeholder', PasswordLength: 8 });
     expect(JSON.stringify(defaults.template.toJSON())).not.toMatch(/"SecretString"/);
   });
 
