@@ -30,7 +30,6 @@ function snapshotsFor(profiles: number, date: string): Snapshot[] {
 async function main(): Promise<void> {
   const answers = Array.from({ length: 365 }, (_, i) => simulatedAnswer(PLATFORMS, addDays('2026-01-01', i)));
   const rounds = 20;
-  const heapBefore = process.memoryUsage().heapUsed;
   const started = process.hrtime.bigint();
   for (let r = 0; r < rounds; r += 1) {
     for (const answer of answers) {
@@ -39,7 +38,7 @@ async function main(): Promise<void> {
   }
   const parseMs = Number(process.hrtime.bigint() - started) / 1e6;
   const parsed = rounds * answers.length;
-  console.log(`parse + validate + normalise: ${parsed} answers (7 platforms each) in ${parseMs.toFixed(0)} ms = ${((parseMs * 1000) / parsed).toFixed(1)} µs per answer; heap +${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1)} MB`);
+  console.log(`parse + validate + normalise: ${parsed} answers (7 platforms each) in ${parseMs.toFixed(0)} ms = ${((parseMs * 1000) / parsed).toFixed(1)} µs per answer`);
 
   const baseDir = mkdtempSync(path.join(os.tmpdir(), 'ayrshare-tracker-bench-'));
   const embedded = await startEmbeddedDatabase({ baseDir });

@@ -118,7 +118,7 @@ async function collectCommand(args: string[], context: CliContext): Promise<numb
 async function migrateCommand(args: string[], context: CliContext): Promise<number> {
   parseFlags(args, {});
   const env = readLocalEnvironment(context.env);
-  const applied = await withDatabase(env, MAIN_DATABASE, context, async () => [] as string[], { collectApplied: true });
+  const applied = await withDatabase(env, MAIN_DATABASE, context, async (_db, appliedNow) => appliedNow);
   context.stdout.write(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'The schema is up to date; nothing to apply.\n');
   return EXIT.success;
 }
@@ -179,8 +179,7 @@ async function withDatabase<T>(
   env: LocalEnvironment,
   database: string,
   context: CliContext,
-  work: (db: pg.Client) => Promise<T>,
-  options: { collectApplied?: boolean } = {},
+  work: (db: pg.Client, appliedMigrations: string[]) => Promise<T>,
 ): Promise<T> {
   const progress = progressWriter(context);
   let connection = env.DATABASE_URL;
@@ -210,7 +209,7 @@ async function withDatabase<T>(
       throw new DatabaseError(`Database migration failed: ${errorMessage(error)}`);
     });
     if (applied.length > 0) progress(`Applied migration(s): ${applied.join(', ')}`);
-    return options.collectApplied ? (applied as T) : await work(db);
+    return await work(db, applied);
   } finally {
     cleanups.delete(closeDb);
     await closeDb().catch(() => undefined);

@@ -9,9 +9,10 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/handler-names';
 import type { Platform } from '../lambda/platforms';
 
@@ -114,11 +115,7 @@ export class Collector extends Construct {
     props.alertTopic.grantPublish(this.collectFunction);
     props.databaseSecret.grantRead(this.migrateFunction);
 
-    this.failureQueue = new sqs.Queue(this, 'FailedRuns', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.failureQueue = new DeadLetterQueue(this, 'FailedRuns');
     // One retry of a failed run (Lambda's default is two), and no run older than two hours.
     this.collectFunction.configureAsyncInvoke({
       retryAttempts: 1,

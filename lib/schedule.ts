@@ -5,8 +5,9 @@ import { Duration, TimeZone } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface DailyScheduleProps {
   readonly target: lambda.IFunction;
@@ -26,11 +27,7 @@ export class DailySchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: DailyScheduleProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
     this.group = new scheduler.ScheduleGroup(this, 'Group', {});
     this.schedule = new scheduler.Schedule(this, 'Daily', {
       description: 'ayrshare-tracker: daily analytics collection',

@@ -52,7 +52,8 @@ export class TrackerStack extends Stack {
       platforms: config.platforms,
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);
-    this.collector.migration.executeAfter(this.database.instance);
+    // After the instance, its security group and the ingress rule from the collector: all live in the construct.
+    this.collector.migration.executeAfter(this.database);
     this.schedule = new DailySchedule(this, 'Schedule', {
       target: this.collector.collectFunction,
       hour: config.scheduleHour,

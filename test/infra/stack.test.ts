@@ -156,7 +156,9 @@ describe('collector', () => {
     const trigger = Object.values(resources).find((r) => r.Type === 'Custom::Trigger')!;
     expect(trigger.Properties).toMatchObject({ InvocationType: 'RequestResponse', Timeout: '180000' });
     expect(JSON.stringify(trigger.Properties.HandlerArn)).toMatch(/CollectorMigrate.*CurrentVersion/);
-    expect(trigger.DependsOn).toEqual(expect.arrayContaining([logicalId('AWS::RDS::DBInstance', /DatabaseInstance/)]));
+    const ingress = Object.keys(resources).find((id) => resources[id].Type === 'AWS::EC2::SecurityGroupIngress' && /^DatabaseInstance/.test(id));
+    expect(ingress).toBeDefined();
+    expect(trigger.DependsOn).toEqual(expect.arrayContaining([logicalId('AWS::RDS::DBInstance', /DatabaseInstance/), ingress]));
   });
 });
 
