@@ -10,7 +10,7 @@ it('synthesizes the stack offline with the cdk CLI', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'tracker-synth-'));
   try {
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AWS_|CDK_DEFAULT_)/.test(key)));
-    const result = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--output', out, '-c', 'alertEmail=ops@example.com'], {
+    const result = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--output', out, '-c', 'alertEmail=ops@example.com'], {
       cwd: ROOT,
       env: { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
       encoding: 'utf8',
