@@ -5,7 +5,6 @@ import type pg from 'pg';
 import {
   collectorSettingsFromEnvironment,
   readLocalEnvironment,
-  DEFAULT_TIME_ZONE,
   type CollectorSettings,
   type LocalEnvironment,
 } from '../lambda/config';
@@ -17,7 +16,7 @@ import { migrateDatabase } from '../lambda/migrate';
 import { runCollection } from '../lambda/pipeline';
 import { PLATFORMS } from '../lambda/platforms';
 import type { RunSummary } from '../lambda/summary';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local/embedded-database';
+import { startEmbeddedDatabase } from '../local/embedded-database';
 import { buildReport } from '../local/report';
 import { startSimulatedAyrshare } from '../local/simulated-ayrshare';
 
@@ -144,7 +143,7 @@ async function demoCommand(args: string[], context: CliContext): Promise<number>
   if (context.env.DATABASE_URL) progress('demo keeps simulated data apart: it uses the local embedded database, not DATABASE_URL.');
   const simulator = await startSimulatedAyrshare();
   cleanups.add(simulator.close);
-  const timeZone = env.TRACKER_TIMEZONE ?? DEFAULT_TIME_ZONE;
+  const timeZone = env.TRACKER_TIMEZONE;
   const settings: CollectorSettings = {
     apiKey: 'DEMO-KEY-NOT-SECRET',
     baseUrl: simulator.baseUrl,
@@ -184,7 +183,7 @@ async function withDatabase<T>(
   const progress = progressWriter(context);
   let connection = env.DATABASE_URL;
   if (!connection) {
-    const embedded: EmbeddedDatabase = await startEmbeddedDatabase({ baseDir: env.TRACKER_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'), progress });
+    const embedded = await startEmbeddedDatabase({ baseDir: env.TRACKER_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'), progress });
     const stopEmbedded = async () => {
       progress('Stopping the local PostgreSQL server.');
       await embedded.stop();
@@ -194,7 +193,7 @@ async function withDatabase<T>(
   }
   let db: pg.Client;
   try {
-    db = await connectDatabase({ connection, timeZone: env.TRACKER_TIMEZONE ?? DEFAULT_TIME_ZONE });
+    db = await connectDatabase({ connection, timeZone: env.TRACKER_TIMEZONE });
   } catch (error) {
     throw new DatabaseError(`Could not connect to PostgreSQL: ${errorMessage(error)}`, 'Check DATABASE_URL and that the server is running.');
   }
