@@ -50,17 +50,31 @@ Configuration: AYRSHARE_API_KEY, AYRSHARE_PROFILE_KEY, AYRSHARE_PROFILE_NAME, AY
 TRACKER_PLATFORMS, TRACKER_TIMEZONE, TRACKER_DATA_DIR (see README.md).
 `;
 
-/** Cleanups of the command in flight (connections, the embedded server), run on exit and on Ctrl-C. */
-const cleanups = new Set<() => Promise<void>>();
+type Cleanup = () => Promise<void>;
 
-export async function shutdown(): Promise<void> {
+/** A command in flight: its own cleanups (connections, the embedded server), so runs in one process never mix. */
+interface RunContext extends CliContext {
+  cleanups: Set<Cleanup>;
+}
+
+/** The cleanups of every command in flight, for Ctrl-C. */
+const inFlight = new Set<Set<Cleanup>>();
+
+async function runCleanups(cleanups: Set<Cleanup>): Promise<void> {
   for (const cleanup of [...cleanups].reverse()) {
     cleanups.delete(cleanup);
     await cleanup().catch(() => undefined);
   }
 }
 
-export async function runCli(argv: string[], context: CliContext): Promise<number> {
+/** Runs every pending cleanup of every command in flight (on SIGINT and SIGTERM). */
+export async function shutdown(): Promise<void> {
+  for (const cleanups of inFlight) await runCleanups(cleanups);
+}
+
+export async function runCli(argv: string[], cliContext: CliContext): Promise<number> {
+  const context: RunContext = { ...cliContext, cleanups: new Set() };
+  inFlight.add(context.cleanups);
   const secrets = [context.env.AYRSHARE_API_KEY, context.env.AYRSHARE_PROFILE_KEY, passwordOf(context.env.DATABASE_URL)];
   const redact = createRedactor(secrets);
   try {
@@ -88,11 +102,12 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     if (error instanceof UsageError) context.stderr.write('\n' + USAGE);
     return error instanceof UsageError || error instanceof ConfigError ? EXIT.usage : EXIT.error;
   } finally {
-    await shutdown();
+    await runCleanups(context.cleanups);
+    inFlight.delete(context.cleanups);
   }
 }
 
-async function collectCommand(args: string[], context: CliContext): Promise<number> {
+async function collectCommand(args: string[], context: RunContext): Promise<number> {
   const { values } = parseFlags(args, { date: { type: 'string' }, json: { type: 'boolean' } });
   const env = readLocalEnvironment(context.env);
   const settings = collectorSettingsFromEnvironment(env);
@@ -103,7 +118,7 @@ async function collectCommand(args: string[], context: CliContext): Promise<numb
   let summary: RunSummary;
   try {
     summary = await withDatabase(env, MAIN_DATABASE, context, async (db) =>
-      runCollection(settings, date, { db, log: progressLog(progress), httpPolicy: context.httpPolicy }),
+      runCollection(settings, date, { db, log: progressLog(progress), httpPolicy: context.httpPolicy, today: today(settings.timeZone, context) }),
     );
   } catch (error) {
     if (!(error instanceof DatabaseError) || !values.json) throw error;
@@ -114,7 +129,7 @@ async function collectCommand(args: string[], context: CliContext): Promise<numb
   return exitCodeFor(summary);
 }
 
-async function migrateCommand(args: string[], context: CliContext): Promise<number> {
+async function migrateCommand(args: string[], context: RunContext): Promise<number> {
   parseFlags(args, {});
   const env = readLocalEnvironment(context.env);
   const applied = await withDatabase(env, MAIN_DATABASE, context, async (_db, appliedNow) => appliedNow);
@@ -122,7 +137,7 @@ async function migrateCommand(args: string[], context: CliContext): Promise<numb
   return EXIT.success;
 }
 
-async function reportCommand(args: string[], context: CliContext): Promise<number> {
+async function reportCommand(args: string[], context: RunContext): Promise<number> {
   const { values } = parseFlags(args, { days: { type: 'string' } });
   const days = checkedDays(values.days as string | undefined);
   const env = readLocalEnvironment(context.env);
@@ -135,14 +150,14 @@ async function reportCommand(args: string[], context: CliContext): Promise<numbe
  * Collects N consecutive days from the built-in simulated Ayrshare server into a demo database of the embedded
  * server, always apart from real data (DATABASE_URL is not used), then prints the report.
  */
-async function demoCommand(args: string[], context: CliContext): Promise<number> {
+async function demoCommand(args: string[], context: RunContext): Promise<number> {
   const { values } = parseFlags(args, { days: { type: 'string' } });
   const days = checkedDays(values.days as string | undefined);
   const env = readLocalEnvironment({ ...context.env, DATABASE_URL: undefined });
   const progress = progressWriter(context);
   if (context.env.DATABASE_URL) progress('demo keeps simulated data apart: it uses the local embedded database, not DATABASE_URL.');
   const simulator = await startSimulatedAyrshare();
-  cleanups.add(simulator.close);
+  context.cleanups.add(simulator.close);
   const timeZone = env.TRACKER_TIMEZONE;
   const settings: CollectorSettings = {
     apiKey: 'DEMO-KEY-NOT-SECRET',
@@ -177,7 +192,7 @@ async function demoCommand(args: string[], context: CliContext): Promise<number>
 async function withDatabase<T>(
   env: LocalEnvironment,
   database: string,
-  context: CliContext,
+  context: RunContext,
   work: (db: pg.Client, appliedMigrations: string[]) => Promise<T>,
 ): Promise<T> {
   const progress = progressWriter(context);
@@ -188,7 +203,7 @@ async function withDatabase<T>(
       progress('Stopping the local PostgreSQL server.');
       await embedded.stop();
     };
-    cleanups.add(stopEmbedded);
+    context.cleanups.add(stopEmbedded);
     connection = await embedded.databaseUrl(database);
   }
   let db: pg.Client;
@@ -198,7 +213,7 @@ async function withDatabase<T>(
     throw new DatabaseError(`Could not connect to PostgreSQL: ${errorMessage(error)}`, 'Check DATABASE_URL and that the server is running.');
   }
   const closeDb = () => db.end();
-  cleanups.add(closeDb);
+  context.cleanups.add(closeDb);
   try {
     const version = Number((await db.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
     if (version < MINIMUM_SERVER_VERSION) {
@@ -210,7 +225,7 @@ async function withDatabase<T>(
     if (applied.length > 0) progress(`Applied migration(s): ${applied.join(', ')}`);
     return await work(db, applied);
   } finally {
-    cleanups.delete(closeDb);
+    context.cleanups.delete(closeDb);
     await closeDb().catch(() => undefined);
   }
 }
@@ -227,7 +242,7 @@ function databaseFailureSummary(settings: CollectorSettings, date: string, error
     total_followers: 0,
     total_engagement: 0,
     top_performer: null,
-    failed: settings.profiles.flatMap((p) => settings.platforms.map((platform) => ({ profile: p.name, platform, reason: error.message }))),
+    failed: settings.profiles.flatMap((p) => settings.platforms.map((platform) => ({ profile: p.name, platform, reason: error.message, error_class: 'database' as const }))),
   };
 }
 

@@ -1,11 +1,34 @@
-// Plain-language alert text for partial and failed runs: the date, each profile, each failed platform and why.
-import type { RunSummary } from './summary';
+// Plain-language alert text for partial and failed runs: the date, each profile, each failed platform and why, and
+// what to do about each kind of failure. No secret ever reaches this text: reasons are redacted where they are made.
+import type { FailureClass } from './errors';
+import type { FailedPlatform, RunSummary } from './summary';
 
 export interface Alert {
   /** SNS email subject: at most 100 characters. */
   subject: string;
   message: string;
 }
+
+/** One line of advice per kind of failure; docs/OPERATIONS.md explains each at length. */
+export const ADVICE: Record<FailureClass, string> = {
+  auth:
+    'Ayrshare refused the key: check the API key and Profile-Key (AYRSHARE_API_KEY / AYRSHARE_PROFILE_KEY locally, the ' +
+    'Ayrshare secret when deployed) and that the profile is active. Nothing is collected until this is fixed.',
+  request: 'Ayrshare refused the request itself: check the base URL (AYRSHARE_BASE_URL) and the platform list.',
+  rate_limited:
+    'Ayrshare rate-limited the profile (300 requests per 5 minutes). The tracker stopped retrying so the profile is not ' +
+    'suspended; check that nothing else is using the key heavily. The next run tries again.',
+  server: 'Ayrshare failed or sent an unreadable answer, after retries. This usually clears by itself; the next run collects again.',
+  network: 'Ayrshare could not be reached, after retries. This usually clears by itself; the next run collects again.',
+  not_linked: 'A platform missing from the answer is usually not linked: link it in the Ayrshare dashboard, or remove it from the platform list.',
+  platform_error: 'A network refused Ayrshare for that account (often an expired token): re-link the account in the Ayrshare dashboard.',
+  invalid_data:
+    'Ayrshare sent figures the tracker will not store as they are (named above); the other platforms were not affected. ' +
+    'If it repeats, see "Invalid data" in docs/OPERATIONS.md.',
+  database: 'PostgreSQL failed and the whole run was rolled back: check that the database is up, then re-run the day.',
+};
+
+const FOOTER = 'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.';
 
 export function alertForSummary(summary: RunSummary): Alert | undefined {
   if (summary.status === 'success') return undefined;
@@ -15,20 +38,30 @@ export function alertForSummary(summary: RunSummary): Alert | undefined {
     summary.status === 'error'
       ? `Ayrshare tracker: nothing stored for ${summary.date}`
       : `Ayrshare tracker: ${failedCount} of ${total} platform(s) failed on ${summary.date}`;
-  const byProfile = new Map<string, string[]>();
-  for (const failure of summary.failed) {
-    byProfile.set(failure.profile, [...(byProfile.get(failure.profile) ?? []), `  - ${failure.platform}: ${failure.reason}`]);
-  }
+  const byProfile = new Map<string, FailedPlatform[]>();
+  for (const failure of summary.failed) byProfile.set(failure.profile, [...(byProfile.get(failure.profile) ?? []), failure]);
+  const classes = [...new Set(summary.failed.map((f) => f.error_class))];
   const lines = [
     summary.status === 'error'
       ? `The daily Ayrshare collection for ${summary.date} stored nothing.`
       : `The daily Ayrshare collection for ${summary.date} stored ${summary.platforms_tracked} platform(s); ${failedCount} failed.`,
     '',
-    ...[...byProfile.entries()].flatMap(([profile, failures]) => [`Profile "${profile}":`, ...failures, '']),
-    'What to do: a platform that is "not in the response" or whose token expired needs re-linking in the Ayrshare',
-    'dashboard. Other failures usually clear on the next daily run; the function logs hold the details.',
+    ...[...byProfile.entries()].flatMap(([profile, failures]) => [...describeProfile(profile, failures), '']),
+    'What to do:',
+    ...classes.map((c) => `  * ${ADVICE[c]}`),
+    '',
+    FOOTER,
   ];
   return { subject: subject.slice(0, 100), message: lines.join('\n') };
+}
+
+/** A whole-request failure fails every platform with one reason: say it once. */
+function describeProfile(profile: string, failures: FailedPlatform[]): string[] {
+  const reasons = new Set(failures.map((f) => f.reason));
+  if (failures.length > 1 && reasons.size === 1) {
+    return [`Profile "${profile}": all ${failures.length} platforms (${failures.map((f) => f.platform).join(', ')}) failed:`, `  ${failures[0].reason}`];
+  }
+  return [`Profile "${profile}":`, ...failures.map((f) => `  - ${f.platform}: ${f.reason}`)];
 }
 
 export function alertForFailure(date: string, reason: string): Alert {
@@ -39,8 +72,10 @@ export function alertForFailure(date: string, reason: string): Alert {
       '',
       `  ${reason}`,
       '',
-      'Nothing was written for this date. Fix the cause named above; Lambda retries the run once, and the next',
-      'daily run collects again. You can also start a run by hand (see README, "Run a collection now").',
+      'Nothing was written for this date. Fix the cause named above; Lambda retries the run once within two hours,',
+      'and the next daily run collects again.',
+      '',
+      FOOTER,
     ].join('\n'),
   };
 }

@@ -1,7 +1,7 @@
 // Calls POST /api/analytics/social with a per-request timeout, and retries what is worth retrying (429, 5xx,
 // timeouts, network errors) with exponential backoff and full jitter, honouring Retry-After, inside a time budget.
 import { errorBodySchema } from './ayrshare-schema';
-import { AyrshareRequestError, AyrshareResponseError, createRedactor, errorMessage } from './errors';
+import { AyrshareRequestError, createRedactor, errorMessage, type FailureClass } from './errors';
 import { silentLog, type Log } from './log';
 import type { Platform } from './platforms';
 
@@ -41,6 +41,8 @@ export interface AnalyticsAnswer {
   attempts: number;
   /** Rate-limit headers of the last answer, when Ayrshare sent any. */
   rateLimit: Record<string, string>;
+  /** How many HTTP 429 answers came before this one. */
+  rateLimited: number;
 }
 
 export interface ClientDependencies {
@@ -76,6 +78,8 @@ export async function fetchSocialAnalytics(
 
   let lastProblem = 'no attempt was made';
   let lastStatus: number | undefined;
+  let lastClass: FailureClass = 'network';
+  let rateLimited = 0;
   let attempt = 0;
   while (attempt < policy.maxAttempts) {
     const remaining = deadline - now();
@@ -88,26 +92,32 @@ export async function fetchSocialAnalytics(
       const rateLimit = rateLimitHeaders(response.headers);
       const text = await response.text();
       const body = parseJson(text);
-      if (response.ok) {
-        if (body === undefined) {
-          throw new AyrshareResponseError(`Ayrshare answered HTTP ${response.status} with a body that is not JSON.`);
-        }
-        return { body, attempts: attempt, rateLimit };
-      }
       lastStatus = response.status;
-      lastProblem = redact(describeHttpError(response.status, body, text));
-      if (!isRetryableStatus(response.status)) {
-        throw new AyrshareRequestError(
-          lastProblem,
-          { status: response.status, code: errorBodySchema.safeParse(body).data?.code, attempts: attempt, retryable: false },
-          hintFor(response.status),
-        );
+      if (response.ok && body !== undefined) return { body, attempts: attempt, rateLimit, rateLimited };
+      if (response.ok) {
+        // A truncated body or a proxy's HTML page: transient more often than not, so it is retried like a 5xx.
+        lastClass = 'server';
+        lastProblem = redact(`Ayrshare answered HTTP ${response.status} with a body that is not JSON (${describeBody(text)})`);
+        log.warn('Ayrshare answered with an unreadable body', { attempt, status: response.status });
+      } else {
+        lastProblem = redact(describeHttpError(response.status, body, text));
+        if (!isRetryableStatus(response.status)) {
+          const cause = likelyCause(response.status);
+          throw new AyrshareRequestError(
+            cause ? `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} Likely cause: ${cause.cause}.` : lastProblem,
+            { status: response.status, code: errorBodySchema.safeParse(body).data?.code, attempts: attempt, retryable: false, failureClass: cause?.failureClass ?? 'request' },
+            cause?.hint,
+          );
+        }
+        lastClass = response.status === 429 ? 'rate_limited' : 'server';
+        if (response.status === 429) rateLimited += 1;
+        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+        log.warn('Ayrshare answered with a retryable error', { attempt, status: response.status, rateLimit });
       }
-      retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
-      log.warn('Ayrshare answered with a retryable error', { attempt, status: response.status, rateLimit });
     } catch (error) {
-      if (error instanceof AyrshareRequestError || error instanceof AyrshareResponseError) throw error;
+      if (error instanceof AyrshareRequestError) throw error;
       lastStatus = undefined;
+      lastClass = 'network';
       lastProblem = isTimeout(error)
         ? `no answer within ${Math.round(timeoutMs / 1000)} s`
         : redact(`network error: ${describeNetworkError(error)}`);
@@ -126,8 +136,10 @@ export async function fetchSocialAnalytics(
   }
   throw new AyrshareRequestError(
     `Ayrshare request failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastProblem}`,
-    { status: lastStatus, attempts: attempt, retryable: true },
-    lastStatus === 429 ? 'Ayrshare is rate limiting this profile; the next scheduled run will try again.' : undefined,
+    { status: lastStatus, attempts: attempt, retryable: true, failureClass: lastClass },
+    lastClass === 'rate_limited'
+      ? 'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. The next scheduled run tries again.'
+      : 'Ayrshare or the network failed; this usually clears by itself. The next scheduled run tries again, or re-run the day by hand.',
   );
 }
 
@@ -167,10 +179,42 @@ function describeHttpError(status: number, body: unknown, text: string): string 
   return `Ayrshare answered HTTP ${status}${code}: ${message}`;
 }
 
-function hintFor(status: number): string | undefined {
-  if (status === 401) return 'Check the Ayrshare API key (AYRSHARE_API_KEY locally, the apiKey field of the secret when deployed).';
-  if (status === 403) return 'Check the Profile-Key and that your Ayrshare plan includes analytics for this profile.';
-  return undefined;
+/** What a non-retryable answer most likely means (Ayrshare's HTTP-errors page), and what to do about it. */
+export function likelyCause(status: number): { cause: string; hint: string; failureClass: FailureClass } | undefined {
+  const where = 'AYRSHARE_API_KEY locally, the apiKey field of the Ayrshare secret when deployed';
+  switch (status) {
+    case 401:
+      return { cause: 'Ayrshare refused the API key', hint: `Check the API key (${where}).`, failureClass: 'auth' };
+    case 403:
+      return {
+        cause: 'the key may not read analytics for this profile, or the profile is suspended',
+        hint: 'Check the Profile-Key, that the profile is active in the Ayrshare dashboard, and that your plan includes analytics.',
+        failureClass: 'auth',
+      };
+    case 400:
+      return {
+        cause: 'Ayrshare could not read the request',
+        hint: 'Check that AYRSHARE_BASE_URL points at Ayrshare\'s API and that the platform list holds only supported platforms.',
+        failureClass: 'request',
+      };
+    case 404:
+      return {
+        cause: 'the endpoint or the profile does not exist',
+        hint: 'Check AYRSHARE_BASE_URL (default https://api.ayrshare.com) and the Profile-Key.',
+        failureClass: 'request',
+      };
+    default:
+      return status >= 400 && status < 500
+        ? { cause: 'Ayrshare refused the request', hint: 'Check AYRSHARE_BASE_URL and the keys.', failureClass: 'request' }
+        : undefined;
+  }
+}
+
+/** The first characters of an unreadable body, on one line, so a user can tell a proxy page from a cut-off answer. */
+function describeBody(text: string): string {
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  if (trimmed === '') return 'empty';
+  return `starts "${trimmed.slice(0, 40)}${trimmed.length > 40 ? '...' : ''}", ${text.length} characters`;
 }
 
 function isTimeout(error: unknown): boolean {

@@ -17,11 +17,25 @@ export class ConfigError extends TrackerError {}
 /** Bad command-line usage. */
 export class UsageError extends TrackerError {}
 
+/**
+ * Why a platform was not stored, in a few words a user can act on (alerts pick their advice by it):
+ * - auth: Ayrshare refused the API key or Profile-Key (401/403);
+ * - request: Ayrshare refused the request itself (400, 404 and other 4xx): wrong base URL or platform list;
+ * - rate_limited: 429 until the retries or the time budget ran out;
+ * - server: 5xx, or a 2xx answer that is not usable JSON;
+ * - network: no answer (timeout, refused or reset connection, DNS);
+ * - not_linked: the platform is missing from the answer (not linked to the profile);
+ * - platform_error: the platform's own block carries an error (token expired, network refused);
+ * - invalid_data: the figures fail validation, or an empty block would replace a non-empty history;
+ * - database: PostgreSQL was unreachable or the write failed (the whole run was rolled back).
+ */
+export type FailureClass = 'auth' | 'request' | 'rate_limited' | 'server' | 'network' | 'not_linked' | 'platform_error' | 'invalid_data' | 'database';
+
 /** The analytics request failed as a whole (HTTP error, timeout, network). */
 export class AyrshareRequestError extends TrackerError {
   constructor(
     message: string,
-    readonly details: { status?: number; code?: number | string; attempts: number; retryable: boolean },
+    readonly details: { status?: number; code?: number | string; attempts: number; retryable: boolean; failureClass: FailureClass },
     hint?: string,
   ) {
     super(message, hint);
@@ -29,7 +43,9 @@ export class AyrshareRequestError extends TrackerError {
 }
 
 /** Ayrshare answered 2xx with a body that cannot be used at all. */
-export class AyrshareResponseError extends TrackerError {}
+export class AyrshareResponseError extends TrackerError {
+  readonly failureClass: FailureClass = 'server';
+}
 
 /** PostgreSQL could not be reached or refused a write; nothing of the run was stored. */
 export class DatabaseError extends TrackerError {}

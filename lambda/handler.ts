@@ -109,19 +109,31 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
   };
 
   return async (event: CollectEvent, context: Context): Promise<RunSummary> => {
-    const env = readFunctionEnvironment(process.env);
-    const date = snapshotDate(event, env.timeZone, deps.now ? deps.now() : new Date());
-    let redact = (text: string) => text;
+    let env: FunctionEnvironment;
     try {
+      env = readFunctionEnvironment(process.env);
+    } catch (error) {
+      // Only a broken deployment gets here; alert when the topic is known, and fail so the Errors alarm fires too.
+      const topic = process.env.ALERT_TOPIC_ARN?.trim();
+      logger.error('The function is misconfigured', { reason: errorMessage(error) });
+      if (topic) await publish(topic, alertForFailure(snapshotDate(undefined, 'UTC', new Date()), errorMessage(error)));
+      throw error;
+    }
+    let redact = (text: string) => text;
+    let date: string | undefined;
+    try {
+      const now = deps.now ? deps.now() : new Date();
+      date = snapshotDate(event, env.timeZone, now);
       const ayrshare = parseAyrshareSecret(await readSecret(secretsManager, env.ayrshareSecretArn));
       redact = createRedactor([ayrshare.apiKey, ...ayrshare.profiles.map((p) => p.profileKey)]);
-      const budgetMs = Math.max(10_000, Math.min(DEFAULT_HTTP_POLICY.budgetMs, context.getRemainingTimeInMillis() - RESERVED_MS));
-      const httpPolicy: HttpPolicy = { ...DEFAULT_HTTP_POLICY, budgetMs, ...deps.httpPolicy };
+      const httpPolicy = httpPolicyFor(context.getRemainingTimeInMillis(), deps.httpPolicy);
+      const runDate = date;
       const summary = await withDatabase(env, full, (db) =>
-        runCollection({ apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone }, date, {
+        runCollection({ apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone }, runDate, {
           db,
           log: toLog(logger),
           httpPolicy,
+          today: dateInTimeZone(now, env.timeZone),
         }),
       );
       metrics.addMetric('PlatformsStored', MetricUnit.Count, summary.platforms_tracked);
@@ -134,13 +146,25 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       return summary;
     } catch (error) {
       if (error instanceof CollectionFailedError) throw error;
+      // Only the message travels on: raw error objects (pg, fetch, the SDK) can carry hosts, headers or values.
       const reason = redact(errorMessage(error));
       const hint = error instanceof TrackerError && error.hint ? ` ${error.hint}` : '';
-      logger.error('Collection failed', { date, reason });
-      await publish(env.alertTopicArn, alertForFailure(date, `${reason}${hint}`));
+      const when = date ?? dateInTimeZone(new Date(), env.timeZone);
+      logger.error('Collection failed', { date: when, reason });
+      await publish(env.alertTopicArn, alertForFailure(when, `${reason}${hint}`));
       throw new TrackerError(reason);
     }
   };
+}
+
+/**
+ * The Ayrshare retry policy for an invocation with `remainingMs` left: all attempts and waits together end
+ * RESERVED_MS before the timeout, which leaves the database work and the alert their time. Never under 10 s (a
+ * single attempt), never over the default budget.
+ */
+export function httpPolicyFor(remainingMs: number, overrides: Partial<HttpPolicy> = {}): HttpPolicy {
+  const budgetMs = Math.max(10_000, Math.min(DEFAULT_HTTP_POLICY.budgetMs, remainingMs - RESERVED_MS));
+  return { ...DEFAULT_HTTP_POLICY, budgetMs, ...overrides };
 }
 
 export function createMigrateHandler(deps: HandlerDependencies = {}) {

@@ -1,11 +1,11 @@
 // Validates Ayrshare's analytics answer platform by platform: a bad or missing block fails that platform only.
 import { analyticsSchema, describeIssues, platformBlockSchema, platformErrorSchema, responseEnvelopeSchema } from './ayrshare-schema';
-import { AyrshareResponseError } from './errors';
+import { AyrshareResponseError, type FailureClass } from './errors';
 import type { Platform } from './platforms';
 
 export type PlatformResult =
   | { platform: Platform; ok: true; analytics: Record<string, unknown>; raw: Record<string, unknown> }
-  | { platform: Platform; ok: false; reason: string };
+  | { platform: Platform; ok: false; reason: string; failureClass: FailureClass };
 
 /**
  * Splits a success answer into one result per requested platform.
@@ -18,7 +18,8 @@ export function parseSocialAnalytics(body: unknown, platforms: readonly Platform
   }
   if (envelope.data.status === 'error') {
     const message = typeof envelope.data.message === 'string' ? envelope.data.message : 'no message';
-    throw new AyrshareResponseError(`Ayrshare answered with an error: ${message}`);
+    const code = typeof envelope.data.code === 'number' || typeof envelope.data.code === 'string' ? ` (code ${envelope.data.code})` : '';
+    throw new AyrshareResponseError(`Ayrshare answered with an error${code}: ${message}`);
   }
   const record = envelope.data as Record<string, unknown>;
   return platforms.map((platform) => parsePlatformBlock(platform, record[platform]));
@@ -26,11 +27,11 @@ export function parseSocialAnalytics(body: unknown, platforms: readonly Platform
 
 export function parsePlatformBlock(platform: Platform, block: unknown): PlatformResult {
   if (block === undefined || block === null) {
-    return { platform, ok: false, reason: 'not in the response (is the account linked in Ayrshare?)' };
+    return { platform, ok: false, reason: 'not in the response (is the account linked in Ayrshare?)', failureClass: 'not_linked' };
   }
   const parsedBlock = platformBlockSchema.safeParse(block);
   if (!parsedBlock.success) {
-    return { platform, ok: false, reason: describePlatformError(block) };
+    return { platform, ok: false, reason: describePlatformError(block), failureClass: 'platform_error' };
   }
   const parsedAnalytics = analyticsSchema(platform).safeParse(parsedBlock.data.analytics);
   if (!parsedAnalytics.success) {
@@ -38,6 +39,7 @@ export function parsePlatformBlock(platform: Platform, block: unknown): Platform
       platform,
       ok: false,
       reason: `invalid analytics: ${describeIssues(parsedAnalytics.error, parsedBlock.data.analytics)}`,
+      failureClass: 'invalid_data',
     };
   }
   return { platform, ok: true, analytics: parsedAnalytics.data, raw: parsedBlock.data };

@@ -3,18 +3,21 @@
 import type pg from 'pg';
 import { fetchSocialAnalytics, DEFAULT_HTTP_POLICY, type ClientDependencies, type HttpPolicy } from './ayrshare-client';
 import type { CollectorSettings, Profile } from './config';
+import { daysBetween } from './dates';
 import { contentEfficiency, engagementRate } from './derive';
-import { DatabaseError, TrackerError, createRedactor, errorMessage } from './errors';
+import { AyrshareRequestError, AyrshareResponseError, DatabaseError, createRedactor, errorMessage } from './errors';
 import { silentLog, type Log } from './log';
 import { normaliseMetrics } from './normalise';
 import { parseSocialAnalytics } from './parse-response';
-import { upsertSnapshots, type Snapshot } from './storage';
+import { upsertSnapshots, type Snapshot, type StoredSnapshot } from './storage';
 import { summariseRun, type FailedPlatform, type RunSummary } from './summary';
 
 export interface PipelineDependencies extends Omit<ClientDependencies, 'log'> {
   db: pg.ClientBase;
   log?: Log;
   httpPolicy?: HttpPolicy;
+  /** Today in the run's time zone; when the run's date is further away, the log says what that means. */
+  today?: string;
 }
 
 export interface ProfileCollection {
@@ -28,6 +31,9 @@ export async function runCollection(settings: CollectorSettings, date: string, d
   const redact = createRedactor([settings.apiKey, ...settings.profiles.map((p) => p.profileKey)]);
   const snapshots: Snapshot[] = [];
   const failed: FailedPlatform[] = [];
+  if (deps.today && Math.abs(daysBetween(deps.today, date)) > 1) {
+    log.warn(`Ayrshare answers with current figures: they will be stored under ${date}, ${describeDistance(deps.today, date)}`, { date, today: deps.today });
+  }
 
   // Profiles run one after another: Ayrshare's limits are per profile, and a daily job has time to spare.
   for (const profile of settings.profiles) {
@@ -37,10 +43,15 @@ export async function runCollection(settings: CollectorSettings, date: string, d
     failed.push(...result.failed.map((f) => ({ ...f, reason: redact(f.reason) })));
   }
 
-  let stored: Awaited<ReturnType<typeof upsertSnapshots>> = [];
+  let stored: StoredSnapshot[] = [];
   if (snapshots.length > 0) {
     try {
-      stored = await upsertSnapshots(deps.db, snapshots);
+      const written = await upsertSnapshots(deps.db, snapshots);
+      stored = written.stored;
+      for (const refused of written.rejected) {
+        log.warn('Platform refused', { profile: refused.profile, platform: refused.platform, reason: refused.reason });
+        failed.push(refused);
+      }
     } catch (error) {
       throw new DatabaseError(
         `Nothing was stored for ${date}: the database write failed (${redact(errorMessage(error))}). The whole run was rolled back.`,
@@ -68,14 +79,17 @@ export async function collectProfile(
       deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
       { ...deps, log },
     );
-    if (Object.keys(answer.rateLimit).length > 0) log.info('Ayrshare rate-limit headers', { profile: profile.name, ...answer.rateLimit });
+    if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
+      log.info('Ayrshare rate limits', { profile: profile.name, attempts: answer.attempts, rateLimited: answer.rateLimited, headers: answer.rateLimit });
+    }
     results = parseSocialAnalytics(answer.body, settings.platforms);
   } catch (error) {
-    if (!(error instanceof TrackerError)) throw error;
+    if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
+    const errorClass = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
     log.warn('Analytics request failed', { profile: profile.name, reason: error.message });
     return {
       snapshots: [],
-      failed: settings.platforms.map((platform) => ({ profile: profile.name, platform, reason: error.message })),
+      failed: settings.platforms.map((platform) => ({ profile: profile.name, platform, reason: error.message, error_class: errorClass })),
     };
   }
 
@@ -84,7 +98,7 @@ export async function collectProfile(
   for (const result of results) {
     if (!result.ok) {
       log.warn('Platform failed', { profile: profile.name, platform: result.platform, reason: result.reason });
-      failed.push({ profile: profile.name, platform: result.platform, reason: result.reason });
+      failed.push({ profile: profile.name, platform: result.platform, reason: result.reason, error_class: result.failureClass });
       continue;
     }
     const metrics = normaliseMetrics(result.platform, result.analytics);
@@ -99,4 +113,9 @@ export async function collectProfile(
     });
   }
   return { snapshots, failed };
+}
+
+function describeDistance(today: string, date: string): string {
+  const days = daysBetween(today, date);
+  return days < 0 ? `${-days} days ago` : `${days} days ahead`;
 }

@@ -5,6 +5,7 @@ import { inTransaction } from './database';
 import { growthVelocity } from './derive';
 import type { Metrics } from './normalise';
 import { METRIC_COLUMNS } from './platforms';
+import type { FailedPlatform } from './summary';
 
 export interface Snapshot {
   profile: string;
@@ -41,7 +42,8 @@ ON CONFLICT (profile, platform, date) DO UPDATE SET
 
 /** The nearest snapshot before (direction '<') or after ('>') the date, per profile and platform of the run. */
 const neighbourSql = (direction: '<' | '>') => `
-SELECT DISTINCT ON (s.profile, s.platform) s.id, s.profile, s.platform, s.followers_count
+SELECT DISTINCT ON (s.profile, s.platform) s.id, s.profile, s.platform, s.followers_count, s.date::text AS date,
+       num_nonnulls(${METRIC_COLUMNS.map((c) => `s.${c}`).join(', ')}) > 0 AS has_metrics
 FROM social_media_analytics s
 JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = s.profile AND k.platform = s.platform
 WHERE s.date ${direction} $3::date
@@ -57,27 +59,56 @@ interface Neighbour {
   profile: string;
   platform: string;
   followers_count: number | null;
+  date: string;
+  has_metrics: boolean;
+}
+
+export interface WriteResult {
+  stored: StoredSnapshot[];
+  /** Snapshots refused inside the transaction (an empty block over a non-empty history), with the reason. */
+  rejected: FailedPlatform[];
+}
+
+/** True when the platform sent an analytics block without a single mapped figure. */
+export function hasNoFigures(snapshot: Snapshot): boolean {
+  return METRIC_COLUMNS.every((column) => snapshot.metrics[column] === null);
 }
 
 /**
  * Upserts the snapshots of one date. Re-running a day replaces its values and recomputes velocity against the
- * previous date, never against itself. Throws (and writes nothing) if any statement fails.
+ * previous date, never against itself. A snapshot without a single figure is refused when the previous snapshot had
+ * figures: a gap is honest, a row of NULLs (or zeros) over real history is not. Throws (and writes nothing) if any
+ * statement fails.
  */
-export async function upsertSnapshots(client: pg.ClientBase, snapshots: readonly Snapshot[]): Promise<StoredSnapshot[]> {
-  if (snapshots.length === 0) return [];
-  const date = snapshots[0].date;
-  if (snapshots.some((s) => s.date !== date)) throw new Error('upsertSnapshots takes the snapshots of one date at a time');
+export async function upsertSnapshots(client: pg.ClientBase, candidates: readonly Snapshot[]): Promise<WriteResult> {
+  if (candidates.length === 0) return { stored: [], rejected: [] };
+  const date = candidates[0].date;
+  if (candidates.some((s) => s.date !== date)) throw new Error('upsertSnapshots takes the snapshots of one date at a time');
   const keyOf = (profile: string, platform: string) => `${profile}\u0000${platform}`;
 
   return inTransaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
-    const keys = [snapshots.map((s) => s.profile), snapshots.map((s) => s.platform), date];
+    const keys = [candidates.map((s) => s.profile), candidates.map((s) => s.platform), date];
     const neighbours = async (direction: '<' | '>') => {
       const { rows } = await client.query<Neighbour>(neighbourSql(direction), keys);
       return new Map(rows.map((row) => [keyOf(row.profile, row.platform), row]));
     };
     const previous = await neighbours('<');
     const next = await neighbours('>');
+
+    const rejected: FailedPlatform[] = [];
+    const snapshots = candidates.filter((s) => {
+      const before = previous.get(keyOf(s.profile, s.platform));
+      if (!before?.has_metrics || !hasNoFigures(s)) return true;
+      rejected.push({
+        profile: s.profile,
+        platform: s.platform,
+        reason: `Ayrshare sent no figures for this platform, though the snapshot of ${before.date} had them; nothing was stored for this day rather than empty values`,
+        error_class: 'invalid_data',
+      });
+      return false;
+    });
+    if (snapshots.length === 0) return { stored: [], rejected };
 
     const stored: StoredSnapshot[] = snapshots.map((s) => ({
       ...s,
@@ -102,6 +133,6 @@ export async function upsertSnapshots(client: pg.ClientBase, snapshots: readonly
       return later ? [{ id: later.id, growth_velocity: growthVelocity(later.followers_count, s.metrics.followers_count) }] : [];
     });
     if (corrections.length > 0) await client.query(UPDATE_VELOCITY_SQL, [JSON.stringify(corrections)]);
-    return stored;
+    return { stored, rejected };
   });
 }

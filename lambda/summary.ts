@@ -1,4 +1,5 @@
 // The run summary (SPEC section 6): what the CLI prints with --json and what the Lambda returns.
+import type { FailureClass } from './errors';
 import type { StoredSnapshot } from './storage';
 
 export type RunStatus = 'success' | 'partial' | 'error';
@@ -7,6 +8,8 @@ export interface FailedPlatform {
   profile: string;
   platform: string;
   reason: string;
+  /** What kind of failure, for scripts and for the alert's advice (see FailureClass). */
+  error_class: FailureClass;
 }
 
 export interface ProfileSummary {

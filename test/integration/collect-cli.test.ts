@@ -133,8 +133,8 @@ describe('collect', () => {
     expect(summary.status).toBe('partial');
     expect(summary.platforms_tracked).toBe(5);
     expect(summary.failed).toEqual([
-      { profile: 'brand', platform: 'linkedin', reason: 'not in the response (is the account linked in Ayrshare?)' },
-      { profile: 'brand', platform: 'threads', reason: 'error 272: Threads token expired' },
+      { profile: 'brand', platform: 'linkedin', reason: 'not in the response (is the account linked in Ayrshare?)', error_class: 'not_linked' },
+      { profile: 'brand', platform: 'threads', reason: 'error 272: Threads token expired', error_class: 'platform_error' },
     ]);
     expect((await rows()).map((r) => r.platform)).toEqual(['facebook', 'instagram', 'tiktok', 'twitter', 'youtube']);
     expect(standIn.requests[0].headers['profile-key']).toBe(PROFILE_KEY);
@@ -145,10 +145,11 @@ describe('collect', () => {
     standIn.script({ status: 401, body: { action: 'authorization', status: 'error', code: 102, message: `API Key ${API_KEY} not valid.` } });
     const run = await collect(['--date', '2026-01-07', '--json']);
     expect(run.code).toBe(1);
-    const summary = run.json<{ status: string; failed: Array<{ reason: string }> }>();
+    const summary = run.json<{ status: string; failed: Array<{ reason: string; error_class: string }> }>();
     expect(summary.status).toBe('error');
     expect(summary.failed).toHaveLength(7);
-    expect(summary.failed[0].reason).toBe('Ayrshare answered HTTP 401 (code 102): API Key [redacted] not valid.');
+    expect(summary.failed[0].reason).toBe('Ayrshare answered HTTP 401 (code 102): API Key [redacted] not valid. Likely cause: Ayrshare refused the API key.');
+    expect(summary.failed[0].error_class).toBe('auth');
     expect(standIn.requests).toHaveLength(1);
     expect(await rows()).toHaveLength(0);
   });

@@ -4,6 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ADVICE } from '../../lambda/alert';
 import { buildHandlers, collect as deployedCollect } from '../../lambda/handler';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -121,8 +122,11 @@ describe('the collect handler', () => {
           '  - linkedin: not in the response (is the account linked in Ayrshare?)',
           '  - threads: error 272: Threads token expired',
           '',
-          'What to do: a platform that is "not in the response" or whose token expired needs re-linking in the Ayrshare',
-          'dashboard. Other failures usually clear on the next daily run; the function logs hold the details.',
+          'What to do:',
+          `  * ${ADVICE.not_linked}`,
+          `  * ${ADVICE.platform_error}`,
+          '',
+          'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
         ].join('\n'),
       },
     ]);
@@ -137,13 +141,13 @@ describe('the collect handler', () => {
       [
         'The daily Ayrshare collection for 2026-03-11 stored nothing.',
         '',
-        'Profile "brand":',
-        ...['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'].map(
-          (p) => `  - ${p}: Ayrshare answered HTTP 401 (code 102): API Key [redacted] not valid.`,
-        ),
+        'Profile "brand": all 7 platforms (facebook, instagram, linkedin, threads, tiktok, twitter, youtube) failed:',
+        '  Ayrshare answered HTTP 401 (code 102): API Key [redacted] not valid. Likely cause: Ayrshare refused the API key.',
         '',
-        'What to do: a platform that is "not in the response" or whose token expired needs re-linking in the Ayrshare',
-        'dashboard. Other failures usually clear on the next daily run; the function logs hold the details.',
+        'What to do:',
+        `  * ${ADVICE.auth}`,
+        '',
+        'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
       ].join('\n'),
     );
     expect((await db.client.query('SELECT count(*)::int AS n FROM social_media_analytics')).rows[0].n).toBe(0);

@@ -1,5 +1,5 @@
 import { fetchSocialAnalytics, parseRetryAfter, type HttpPolicy } from '../../lambda/ayrshare-client';
-import { AyrshareRequestError, AyrshareResponseError } from '../../lambda/errors';
+import { AyrshareRequestError } from '../../lambda/errors';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
 
 const API_KEY = 'TEST-API-KEY-0001';
@@ -77,12 +77,19 @@ describe('the Ayrshare client', () => {
     expect(error.hint).toMatch(/rate limiting/);
   });
 
-  it.each([401, 403, 400, 404])('does not retry HTTP %i', async (status) => {
+  it.each([
+    [401, 'auth', 'Ayrshare refused the API key', /API key/],
+    [403, 'auth', 'the key may not read analytics for this profile, or the profile is suspended', /Profile-Key/],
+    [400, 'request', 'Ayrshare could not read the request', /AYRSHARE_BASE_URL/],
+    [404, 'request', 'the endpoint or the profile does not exist', /AYRSHARE_BASE_URL/],
+    [405, 'request', 'Ayrshare refused the request', /AYRSHARE_BASE_URL/],
+  ])('does not retry HTTP %i and names the likely cause', async (status, failureClass, cause, hint) => {
     standIn.script({ status, body: { action: 'request', status: 'error', code: 102, message: 'Nope' } });
     const error = await failure(fetchSocialAnalytics(request(), fastPolicy, { sleep: async () => undefined }));
     expect(standIn.requests).toHaveLength(1);
-    expect(error.message).toBe(`Ayrshare answered HTTP ${status} (code 102): Nope`);
-    expect(error.details).toMatchObject({ status, code: 102, retryable: false, attempts: 1 });
+    expect(error.message).toBe(`Ayrshare answered HTTP ${status} (code 102): Nope. Likely cause: ${cause}.`);
+    expect(error.hint).toMatch(hint);
+    expect(error.details).toMatchObject({ status, code: 102, retryable: false, attempts: 1, failureClass });
   });
 
   it('stops after maxAttempts on lasting 5xx', async () => {
@@ -110,12 +117,23 @@ describe('the Ayrshare client', () => {
   it('never puts the API key or Profile-Key into an error, even when the server echoes them', async () => {
     standIn.script({ status: 401, body: { status: 'error', code: 102, message: `Key ${API_KEY} for profile ${PROFILE_KEY} is not valid` } });
     const error = await failure(fetchSocialAnalytics(request({ profileKey: PROFILE_KEY }), fastPolicy));
-    expect(error.message).toBe('Ayrshare answered HTTP 401 (code 102): Key [redacted] for profile [redacted] is not valid');
+    expect(error.message).toBe('Ayrshare answered HTTP 401 (code 102): Key [redacted] for profile [redacted] is not valid. Likely cause: Ayrshare refused the API key.');
   });
 
-  it('rejects a 200 answer whose body is not JSON', async () => {
+  it('retries a 200 answer whose body is not JSON, and says what came when it lasts', async () => {
     standIn.script({ text: '<html>maintenance</html>' });
-    await expect(fetchSocialAnalytics(request(), fastPolicy)).rejects.toThrow(AyrshareResponseError);
+    const error = await failure(fetchSocialAnalytics(request(), fastPolicy, { sleep: async () => undefined }));
+    expect(standIn.requests).toHaveLength(4);
+    expect(error.message).toBe(
+      'Ayrshare request failed after 4 attempts: Ayrshare answered HTTP 200 with a body that is not JSON (starts "<html>maintenance</html>", 24 characters)',
+    );
+    expect(error.details).toMatchObject({ status: 200, retryable: true, failureClass: 'server' });
+  });
+
+  it('recovers when a truncated 200 answer is followed by a whole one', async () => {
+    standIn.script({ text: '{"status":"success","facebook":{"analyt' }, { body: loadFixture() });
+    const answer = await fetchSocialAnalytics(request(), fastPolicy, { sleep: async () => undefined });
+    expect(answer.attempts).toBe(2);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -109,13 +109,13 @@ describe('validating numbers', () => {
 describe('per-platform failures inside a successful answer', () => {
   it('records an error block with its code and message', () => {
     const result = parsePlatformBlock('instagram', { status: 'error', code: 161, message: 'Instagram token expired' });
-    expect(result).toEqual({ platform: 'instagram', ok: false, reason: 'error 161: Instagram token expired' });
+    expect(result).toEqual({ platform: 'instagram', ok: false, reason: 'error 161: Instagram token expired', failureClass: 'platform_error' });
   });
 
   it('records a missing platform', () => {
     const results = parseSocialAnalytics({ status: 'success', facebook: { analytics: { followersCount: 1 } } }, ['facebook', 'threads']);
     expect(results[0].ok).toBe(true);
-    expect(results[1]).toEqual({ platform: 'threads', ok: false, reason: expect.stringMatching(/not in the response/) });
+    expect(results[1]).toEqual({ platform: 'threads', ok: false, reason: expect.stringMatching(/not in the response/), failureClass: 'not_linked' });
   });
 
   it.each([

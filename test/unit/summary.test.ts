@@ -19,14 +19,14 @@ describe('run summary', () => {
   });
 
   it('is success, partial or error by what was stored', () => {
-    const failed = [{ profile: 'primary', platform: 'threads', reason: 'expired' }];
+    const failed = [{ profile: 'primary', platform: 'threads', reason: 'expired', error_class: 'platform_error' as const }];
     expect(summariseRun('2026-01-05', ['primary'], [stored('a', 1, 1)], []).status).toBe('success');
     expect(summariseRun('2026-01-05', ['primary'], [stored('a', 1, 1)], failed).status).toBe('partial');
     expect(summariseRun('2026-01-05', ['primary'], [], failed).status).toBe('error');
   });
 
   it('adds totals and lists per-profile results when several profiles ran', () => {
-    const summary = summariseRun('2026-01-05', ['brand', 'ceo'], [stored('x', 1, 4, 100, 'brand'), stored('x', 2, 6, 50, 'ceo')], [{ profile: 'ceo', platform: 'y', reason: 'r' }]);
+    const summary = summariseRun('2026-01-05', ['brand', 'ceo'], [stored('x', 1, 4, 100, 'brand'), stored('x', 2, 6, 50, 'ceo')], [{ profile: 'ceo', platform: 'y', reason: 'r', error_class: 'server' }]);
     expect(summary).toMatchObject({ status: 'partial', platforms_tracked: 2, total_followers: 150, total_engagement: 10 });
     expect(summary.profiles).toEqual([
       expect.objectContaining({ profile: 'brand', status: 'success', total_followers: 100, top_performer: 'x', failed: [] }),
