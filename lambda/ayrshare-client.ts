@@ -119,7 +119,7 @@ export async function fetchSocialAnalytics(
       lastStatus = undefined;
       lastClass = 'network';
       lastProblem = isTimeout(error)
-        ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+        ? `no answer within ${Number((timeoutMs / 1000).toFixed(1))} s`
         : redact(`network error: ${describeNetworkError(error)}`);
       log.warn('Ayrshare request failed', { attempt, problem: lastProblem });
     }

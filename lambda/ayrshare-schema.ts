@@ -3,24 +3,27 @@ import { z } from 'zod';
 import { DECIMAL_COLUMNS, PLATFORM_MAPPINGS, type Platform } from './platforms';
 
 /** A number, or a string holding one (YouTube sends `subscriberCount` as "67"). */
-const numberLike = z.union([
-  z.number(),
-  z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?$/, { message: 'must be a number' })
-    .transform(Number),
-]);
+const numberLike = z.union(
+  [
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/)
+      .transform(Number),
+  ],
+  { error: 'must be a number' },
+);
 
 const finiteNonNegative = z.number().refine(Number.isFinite, 'must be finite').refine((n) => n >= 0, 'must not be negative');
+/** JavaScript holds numbers exactly up to 2^53 - 1; anything larger would be rounded silently, so it is refused. */
+const exactlyStorable = z.number().max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly');
 
-/** Counts land in BIGINT columns; JavaScript holds integers exactly up to 2^53 - 1. */
-const countValue = numberLike
-  .pipe(finiteNonNegative)
-  .pipe(z.number().int('must be a whole number').max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly'))
-  .nullish();
+/** Counts land in BIGINT columns. */
+const countValue = numberLike.pipe(finiteNonNegative).pipe(exactlyStorable).pipe(z.number().int('must be a whole number')).nullish();
 
-const decimalValue = numberLike.pipe(finiteNonNegative).nullish();
+/** Minutes and seconds may carry decimals; the same bound keeps them (scaled or not) inside their NUMERIC columns. */
+const decimalValue = numberLike.pipe(finiteNonNegative).pipe(exactlyStorable).nullish();
 
 const schemaCache = new Map<Platform, z.ZodType<Record<string, unknown>>>();
 

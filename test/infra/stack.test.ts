@@ -137,7 +137,7 @@ describe('collector', () => {
     expect(bundle).toBeDefined();
     const code = readFileSync(path.join(bundle!, 'index.js'), 'utf8');
     expect(existsSync(path.join(bundle!, 'index.js.map'))).toBe(true);
-    expect(readdirSync(path.join(bundle!, 'migrations'))).toEqual(['1764000000000_create-social-media-analytics.sql']);
+    expect(readdirSync(path.join(bundle!, 'migrations'))).toEqual(['1764000000000_create-social-media-analytics.sql', '1764100000000_widen-engagement-rate.sql']);
     expect(code).not.toContain('parsePlatformBlock'); // minified: our function names are gone
     expect(code).toContain('require("pg-native")'); // left external, never bundled
     expect(code).not.toMatch(/require\("@aws-sdk\/client-sns"\)[\s\S]*function SNSClient/);

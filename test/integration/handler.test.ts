@@ -181,7 +181,7 @@ describe('the collect handler', () => {
 describe('the migrate handler', () => {
   it('applies the schema once; running it again applies nothing', async () => {
     const { migrate } = handlers();
-    expect(await migrate({}, context)).toEqual({ applied: ['1764000000000_create-social-media-analytics'] });
+    expect(await migrate({}, context)).toEqual({ applied: ['1764000000000_create-social-media-analytics', '1764100000000_widen-engagement-rate'] });
     expect(await migrate({}, context)).toEqual({ applied: [] });
     expect((await db.client.query(`SELECT to_regclass('social_media_analytics') AS t`)).rows[0].t).toBe('social_media_analytics');
   });

@@ -12,12 +12,12 @@ describe('migrations', () => {
   it('apply once through `migrate`; a second run is a no-op', async () => {
     const first = await runCliCaptured(['migrate'], { DATABASE_URL: db.url });
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Applied 1 migration\(s\): 1764000000000_create-social-media-analytics/);
+    expect(first.stdout).toMatch(/Applied 2 migration\(s\): 1764000000000_create-social-media-analytics, 1764100000000_widen-engagement-rate/);
     const second = await runCliCaptured(['migrate'], { DATABASE_URL: db.url });
     expect(second.stdout).toBe('The schema is up to date; nothing to apply.\n');
     expect(await migrateDatabase(db.client)).toEqual([]);
     const { rows } = await db.client.query('SELECT name FROM pgmigrations');
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(2);
   });
 
   it('create the SPEC columns with BIGINT counts and room for large rates', async () => {
@@ -35,6 +35,9 @@ describe('migrations', () => {
     );
     const stored = await db.client.query(`SELECT followers_count, engagement_rate FROM social_media_analytics`);
     expect(stored.rows[0]).toEqual({ followers_count: 3_000_000_000, engagement_rate: 123456.78 });
+    // The largest rate a count below 2^53 can give on a basis of 1 fits (it failed the whole run before).
+    await db.client.query(`UPDATE social_media_analytics SET engagement_rate = 900719925474099100`);
+    expect((await db.client.query(`SELECT engagement_rate::text AS r FROM social_media_analytics`)).rows[0].r).toBe('900719925474099100.00');
   });
 
   it('enforce one row per profile, platform and date, and index date/platform', async () => {

@@ -9,6 +9,8 @@ export interface RecordedRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
+  /** When the request arrived (Date.now()), to check the waits between retries. */
+  at: number;
 }
 
 export interface ScriptedAnswer {
@@ -19,6 +21,8 @@ export interface ScriptedAnswer {
   text?: string;
   /** Wait this long before answering (to provoke client timeouts). */
   delayMs?: number;
+  /** Drop the connection without answering (a reset mid-request). */
+  reset?: boolean;
 }
 
 export type Responder = (request: RecordedRequest, index: number) => ScriptedAnswer;
@@ -50,12 +54,16 @@ export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
       } catch {
         /* keep the text */
       }
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() };
       const index = requests.push(recorded) - 1;
       const scripted = answers[Math.min(index, answers.length - 1)];
       const answer = typeof scripted === 'function' ? scripted(recorded, index) : scripted;
       const send = () => {
         if (res.destroyed) return;
+        if (answer.reset) {
+          req.socket.resetAndDestroy();
+          return;
+        }
         res.writeHead(answer.status ?? 200, { 'Content-Type': 'application/json', ...answer.headers });
         res.end(answer.text ?? JSON.stringify(answer.body ?? {}));
       };

@@ -12,7 +12,7 @@ export interface CliRun {
 
 export const FAST_RETRIES: HttpPolicy = { requestTimeoutMs: 2_000, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 10_000 };
 
-export async function runCliCaptured(argv: string[], env: NodeJS.ProcessEnv, options: { now?: Date } = {}): Promise<CliRun> {
+export async function runCliCaptured(argv: string[], env: NodeJS.ProcessEnv, options: { now?: Date; httpPolicy?: HttpPolicy } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
@@ -20,7 +20,7 @@ export async function runCliCaptured(argv: string[], env: NodeJS.ProcessEnv, opt
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     now: options.now ? () => options.now! : undefined,
-    httpPolicy: FAST_RETRIES,
+    httpPolicy: options.httpPolicy ?? FAST_RETRIES,
   });
   return {
     code,
