@@ -193,6 +193,15 @@ describe('collect', () => {
     expect((await collect(['--json'], { TRACKER_TIMEZONE: 'Asia/Tokyo' }, now)).json<{ date: string }>().date).toBe('2026-07-01');
   });
 
+  it('warns that a date more than a day from today gets the figures of today', async () => {
+    standIn.script({ body: loadFixture() });
+    const now = new Date('2026-07-10T12:00:00Z');
+    const old = await collect(['--date', '2026-07-01'], {}, now);
+    expect(old.stderr).toMatch(/warning: Ayrshare answers with current figures: they will be stored under 2026-07-01, 9 days ago/);
+    const yesterday = await collect(['--date', '2026-07-09'], {}, now);
+    expect(yesterday.stderr).not.toMatch(/current figures/);
+  });
+
   it('asks only for the configured platforms', async () => {
     standIn.script({ body: loadFixture() });
     const run = await collect(['--date', '2026-01-09', '--json'], { TRACKER_PLATFORMS: 'tiktok,youtube' });
