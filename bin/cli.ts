@@ -1,4 +1,5 @@
 // The ayrshare-tracker command line: parse flags, call the pipeline, map errors to exit codes in one place.
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
@@ -14,10 +15,12 @@ import { ConfigError, DatabaseError, TrackerError, UsageError, createRedactor, e
 import type { Log } from '../lambda/log';
 import { migrateDatabase } from '../lambda/migrate';
 import { runCollection } from '../lambda/pipeline';
-import { PLATFORMS } from '../lambda/platforms';
+import { isPlatform, PLATFORMS, type Platform } from '../lambda/platforms';
 import type { RunSummary } from '../lambda/summary';
 import { startEmbeddedDatabase } from '../local/embedded-database';
-import { buildReport } from '../local/report';
+import { fetchRemoteReport, DEFAULT_STACK_NAME } from '../local/remote-report';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from '../local/report-render';
+import { loadReport, type ReportData, type ReportRequest } from '../lambda/report';
 import { startSimulatedAyrshare } from '../local/simulated-ayrshare';
 
 export const EXIT = { success: 0, error: 1, usage: 2, partial: 3 } as const;
@@ -42,8 +45,13 @@ const USAGE = `Usage: ayrshare-tracker <command> [options]
 Commands:
   collect [--date YYYY-MM-DD] [--json]   fetch today's analytics (or a given date's) and store one row per platform
   migrate                                apply the database migrations (collect and report do this too)
-  report [--days N]                      daily growth (last N days, default 30), best platform, weekly summary
-  demo [--days N]                        simulated Ayrshare data for N days (default 30) into a local demo database
+  report [--days N] [--profile NAME] [--platform NAME] [--format table|json|csv|html] [--out FILE]
+         [--remote [--stack NAME] [--region REGION]]
+                                         growth over the last N days (default 30, today included): per platform,
+                                         day by day, the best performer and the last 7 days; html has charts;
+                                         --remote asks the deployed stack instead of a local database
+  demo [--days N]                        simulated Ayrshare data for N days (default 30) into a local demo database,
+                                         then the report, also written as HTML
 
 Exit codes: 0 success, 3 partial (some platforms failed), 1 error (nothing stored), 2 usage or configuration error.
 Configuration: AYRSHARE_API_KEY, AYRSHARE_PROFILE_KEY, AYRSHARE_PROFILE_NAME, AYRSHARE_BASE_URL, DATABASE_URL,
@@ -138,17 +146,56 @@ async function migrateCommand(args: string[], context: RunContext): Promise<numb
 }
 
 async function reportCommand(args: string[], context: RunContext): Promise<number> {
-  const { values } = parseFlags(args, { days: { type: 'string' } });
-  const days = checkedDays(values.days as string | undefined);
-  const env = readLocalEnvironment(context.env);
-  const report = await withDatabase(env, MAIN_DATABASE, context, (db) => buildReport(db, { days }));
-  context.stdout.write(report);
+  const { values } = parseFlags(args, {
+    days: { type: 'string' },
+    profile: { type: 'string' },
+    platform: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    remote: { type: 'boolean' },
+    stack: { type: 'string' },
+    region: { type: 'string' },
+  });
+  const request: ReportRequest = {
+    days: checkedDays(values.days as string | undefined),
+    profile: checkedText('--profile', values.profile as string | undefined),
+    platform: checkedPlatform(values.platform as string | undefined),
+  };
+  const out = values.out === undefined ? undefined : path.resolve(checkedText('--out', values.out as string)!);
+  const format = checkedFormat(values.format as string | undefined, out);
+  if (!values.remote && (values.stack !== undefined || values.region !== undefined)) throw new UsageError('--stack and --region go with --remote.');
+
+  let report: ReportData;
+  if (values.remote) {
+    const stackName = checkedText('--stack', values.stack as string | undefined) ?? DEFAULT_STACK_NAME;
+    progressWriter(context)(`Asking the deployed collector of stack ${stackName} for the report...`);
+    report = await fetchRemoteReport(request, { stackName, region: checkedText('--region', values.region as string | undefined) });
+  } else {
+    const env = readLocalEnvironment(context.env);
+    report = await withDatabase(env, MAIN_DATABASE, context, (db) => loadReport(db, request, context.now?.()));
+  }
+  await emitReport(renderReport(report, format), out, context);
   return EXIT.success;
+}
+
+/** Writes the rendered report to --out (printing its path) or to stdout. */
+async function emitReport(rendered: string, out: string | undefined, context: RunContext): Promise<void> {
+  if (!out) {
+    context.stdout.write(rendered);
+    return;
+  }
+  try {
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, rendered, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--out: cannot write ${out} (${errorMessage(error)}).`);
+  }
+  context.stdout.write(`${out}\n`);
 }
 
 /**
  * Collects N consecutive days from the built-in simulated Ayrshare server into a demo database of the embedded
- * server, always apart from real data (DATABASE_URL is not used), then prints the report.
+ * server, always apart from real data (DATABASE_URL is not used), then prints the report and writes it as HTML.
  */
 async function demoCommand(args: string[], context: RunContext): Promise<number> {
   const { values } = parseFlags(args, { days: { type: 'string' } });
@@ -167,7 +214,7 @@ async function demoCommand(args: string[], context: RunContext): Promise<number>
     timeZone,
   };
   const lastDay = today(timeZone, context);
-  const output = await withDatabase(env, DEMO_DATABASE, context, async (db) => {
+  const report = await withDatabase(env, DEMO_DATABASE, context, async (db) => {
     const statuses: Record<string, number> = { success: 0, partial: 0, error: 0 };
     for (let offset = days - 1; offset >= 0; offset -= 1) {
       const date = addDays(lastDay, -offset);
@@ -178,10 +225,12 @@ async function demoCommand(args: string[], context: RunContext): Promise<number>
       progress(`  ${date}  ${summary.status.padEnd(7)} ${summary.platforms_tracked} platform(s) stored${failed}`);
     }
     progress(`Collected ${days} day(s): ${statuses.success} success, ${statuses.partial} partial, ${statuses.error} error.`);
-    return buildReport(db, { days });
+    return loadReport(db, { days, asOf: lastDay }, context.now?.());
   });
-  const banner = '*** SIMULATED DATA: produced by the built-in demo server, not by your Ayrshare account. ***\n';
-  context.stdout.write(`${banner}\n${output}\n${banner}`);
+  const banner = '*** SIMULATED DATA: produced by the built-in demo server, not by your Ayrshare account. ***';
+  const htmlPath = path.join(env.TRACKER_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'), 'demo-report.html');
+  context.stdout.write(`${renderReport(report, 'table', { banner })}\n${banner}\n\nHTML report with charts (open it in a browser):\n`);
+  await emitReport(renderReport(report, 'html', { banner: 'Simulated data: produced by the built-in demo server, not by your Ayrshare account.' }), htmlPath, context);
   return EXIT.success;
 }
 
@@ -268,6 +317,26 @@ function parseFlags(
 function checkedDate(value: string): string {
   if (!isIsoDate(value)) throw new UsageError(`--date must be a calendar date as YYYY-MM-DD (got "${value}").`);
   return value;
+}
+
+function checkedText(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value.`);
+  return value.trim();
+}
+
+function checkedPlatform(value: string | undefined): Platform | undefined {
+  const platform = checkedText('--platform', value)?.toLowerCase();
+  if (platform !== undefined && !isPlatform(platform)) throw new UsageError(`--platform must be one of ${PLATFORMS.join(', ')} (got "${value}").`);
+  return platform;
+}
+
+/** --format, or the --out file's extension, or a table. */
+function checkedFormat(value: string | undefined, out: string | undefined): ReportFormat {
+  const chosen = value ?? (out ? path.extname(out).slice(1).toLowerCase() : 'table');
+  if ((REPORT_FORMATS as readonly string[]).includes(chosen)) return chosen as ReportFormat;
+  if (value === undefined) return 'table';
+  throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${value}").`);
 }
 
 function checkedDays(value: string | undefined): number {

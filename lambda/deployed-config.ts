@@ -2,6 +2,7 @@
 // two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
 import { z } from 'zod';
 import { configErrorFrom, headerSafeSecret, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, defaultProfileName, type Profile } from './config';
+import { WEEKDAYS, type Weekday } from './digest';
 import { ConfigError } from './errors';
 import { PLATFORMS, type Platform } from './platforms';
 
@@ -12,6 +13,12 @@ const functionEnvSchema = z.object({
   TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
   TRACKER_PLATFORMS: platformListSchema.optional(),
   AYRSHARE_BASE_URL: z.string().url().default(DEFAULT_BASE_URL),
+  TRACKER_DIGEST_DAY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum([...WEEKDAYS, 'off'], { message: `must be a weekday (${WEEKDAYS.join(', ')}) or off` }))
+    .default('monday'),
 });
 
 export interface FunctionEnvironment {
@@ -21,6 +28,8 @@ export interface FunctionEnvironment {
   timeZone: string;
   platforms: Platform[];
   baseUrl: string;
+  /** The weekday whose run also sends the weekly digest, or off. */
+  digestDay: Weekday | 'off';
 }
 
 const databaseEnvSchema = functionEnvSchema.pick({ DATABASE_SECRET_ARN: true, TRACKER_TIMEZONE: true });
@@ -42,6 +51,7 @@ export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnviron
     timeZone: parsed.data.TRACKER_TIMEZONE,
     platforms: parsed.data.TRACKER_PLATFORMS ?? [...PLATFORMS],
     baseUrl: parsed.data.AYRSHARE_BASE_URL.replace(/\/+$/, ''),
+    digestDay: parsed.data.TRACKER_DIGEST_DAY,
   };
 }
 

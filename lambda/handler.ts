@@ -16,18 +16,31 @@ import { DEFAULT_HTTP_POLICY, type HttpPolicy } from './ayrshare-client';
 import { dateInTimeZone, isIsoDate } from './dates';
 import { parseAyrshareSecret, parseDatabaseSecret, readDatabaseEnvironment, readFunctionEnvironment, type FunctionEnvironment } from './deployed-config';
 import { createRedactor, errorMessage, TrackerError } from './errors';
-import { METRICS_NAMESPACE, SERVICE_NAME, SUCCESSFUL_RUN_METRIC } from './handler-names';
+import { METRICS_NAMESPACE, PLATFORM_METRICS, SERVICE_NAME, SUCCESSFUL_RUN_METRIC } from './handler-names';
 import type { Log } from './log';
 import { migrateDatabase, DEFAULT_MIGRATIONS_DIR } from './migrate';
-import { runCollection } from './pipeline';
+import { collectAndStore } from './pipeline';
 import { connectToRds } from './rds-connection';
-import type { RunSummary } from './summary';
+import { loadReport, reportRequestSchema, type ReportData, type ReportRequest } from './report';
+import type { StoredSnapshot } from './storage';
+import type { FailedPlatform, RunSummary } from './summary';
+import { buildWeeklyDigest, claimDigest, digestPlanFor, releaseDigest } from './digest';
+import { describeIssues } from './ayrshare-schema';
+import { z } from 'zod';
 
 /** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
 export interface CollectEvent {
+  action?: 'collect';
   scheduledTime?: string;
   date?: string;
 }
+
+/** `ayrshare-tracker report --remote` asks for the report's JSON (lambda/report.ts) this way. */
+export interface ReportEvent extends ReportRequest {
+  action: 'report';
+}
+
+const reportEventSchema = reportRequestSchema.extend({ action: z.literal('report') }).strict();
 
 export interface HandlerDependencies {
   secretsManager?: SecretsManagerClient;
@@ -108,7 +121,15 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
     }
   };
 
-  return async (event: CollectEvent, context: Context): Promise<RunSummary> => {
+  const report = async (event: ReportEvent): Promise<ReportData> => {
+    const parsed = reportEventSchema.safeParse(event);
+    if (!parsed.success) throw new TrackerError(`Invalid report request: ${describeIssues(parsed.error, event)}.`);
+    const { action: _action, ...request } = parsed.data;
+    return withDatabase(readDatabaseEnvironment(process.env), full, (db) => loadReport(db, request, deps.now ? deps.now() : new Date()));
+  };
+
+  return async (event: CollectEvent | ReportEvent, context: Context): Promise<RunSummary | ReportData> => {
+    if (event?.action === 'report') return report(event);
     let env: FunctionEnvironment;
     try {
       env = readFunctionEnvironment(process.env);
@@ -128,20 +149,22 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       redact = createRedactor([ayrshare.apiKey, ...ayrshare.profiles.map((p) => p.profileKey)]);
       const httpPolicy = httpPolicyFor(context.getRemainingTimeInMillis(), deps.httpPolicy);
       const runDate = date;
-      const summary = await withDatabase(env, full, (db) =>
-        runCollection({ apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone }, runDate, {
-          db,
-          log: toLog(logger),
-          httpPolicy,
-          today: dateInTimeZone(now, env.timeZone),
-        }),
-      );
-      metrics.addMetric('PlatformsStored', MetricUnit.Count, summary.platforms_tracked);
-      metrics.addMetric('PlatformsFailed', MetricUnit.Count, summary.failed.length);
-      if (summary.status !== 'error') metrics.addMetric(SUCCESSFUL_RUN_METRIC, MetricUnit.Count, 1);
-      logger.info('Run summary', { summary });
-      const alert = alertForSummary(summary);
-      if (alert) await publish(env.alertTopicArn, alert);
+      const summary = await withDatabase(env, full, async (db) => {
+        const result = await collectAndStore(
+          { apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone },
+          runDate,
+          { db, log: toLog(logger), httpPolicy, today: dateInTimeZone(now, env.timeZone) },
+        );
+        metrics.addMetric('PlatformsStored', MetricUnit.Count, result.summary.platforms_tracked);
+        metrics.addMetric('PlatformsFailed', MetricUnit.Count, result.summary.failed.length);
+        if (result.summary.status !== 'error') metrics.addMetric(SUCCESSFUL_RUN_METRIC, MetricUnit.Count, 1);
+        emitPlatformMetrics(result.stored, result.summary.failed);
+        logger.info('Run summary', { summary: result.summary });
+        const alert = alertForSummary(result.summary);
+        if (alert) await publish(env.alertTopicArn, alert);
+        await sendWeeklyDigest(db, runDate, env, ayrshare.profiles.map((p) => p.name));
+        return result.summary;
+      });
       if (summary.status === 'error') throw new CollectionFailedError(summary);
       return summary;
     } catch (error) {
@@ -155,6 +178,48 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       throw new TrackerError(reason);
     }
   };
+
+  /** On the digest weekday, once per week (claimed in the database before publishing, released if publishing fails). */
+  async function sendWeeklyDigest(db: pg.Client, runDate: string, env: FunctionEnvironment, profiles: string[]): Promise<void> {
+    const plan = digestPlanFor(runDate, env.digestDay);
+    if (!plan) return;
+    try {
+      if (!(await claimDigest(db, plan.weekEnding))) return;
+      const digest = await buildWeeklyDigest(db, plan, { profiles, platforms: env.platforms });
+      try {
+        await sns.send(new PublishCommand({ TopicArn: env.alertTopicArn, Subject: digest.subject, Message: digest.message }));
+        logger.info('Weekly digest sent', { weekEnding: plan.weekEnding });
+      } catch (error) {
+        await releaseDigest(db, plan.weekEnding);
+        throw error;
+      }
+    } catch (error) {
+      // The digest is a courtesy: its failure never fails the run that stored the day.
+      logger.error('Could not send the weekly digest', { error: errorMessage(error) });
+    }
+  }
+}
+
+/**
+ * Per profile and platform: followers, engagement rate, growth since the previous snapshot, and whether the platform
+ * was collected (1) or failed (0). Each platform is one EMF document with its own dimensions.
+ */
+export function emitPlatformMetrics(stored: readonly StoredSnapshot[], failed: readonly FailedPlatform[]): void {
+  const emit = (profile: string, platform: string, values: Array<[string, Parameters<Metrics['addMetric']>[1], number | null]>) => {
+    const document = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+    document.addDimensions({ profile, platform });
+    for (const [name, unit, value] of values) if (value !== null) document.addMetric(name, unit, value);
+    document.publishStoredMetrics();
+  };
+  for (const s of stored) {
+    emit(s.profile, s.platform, [
+      [PLATFORM_METRICS.collected, MetricUnit.Count, 1],
+      [PLATFORM_METRICS.followers, MetricUnit.Count, s.metrics.followers_count],
+      [PLATFORM_METRICS.engagementRate, MetricUnit.Percent, s.engagement_rate],
+      [PLATFORM_METRICS.growth, MetricUnit.Count, s.growth_velocity],
+    ]);
+  }
+  for (const f of failed) emit(f.profile, f.platform, [[PLATFORM_METRICS.collected, MetricUnit.Count, 0]]);
 }
 
 /**

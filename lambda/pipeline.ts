@@ -25,8 +25,19 @@ export interface ProfileCollection {
   failed: FailedPlatform[];
 }
 
+export interface RunResult {
+  summary: RunSummary;
+  /** The rows this run stored, with their derived metrics (the Lambda turns them into CloudWatch metrics). */
+  stored: StoredSnapshot[];
+}
+
 /** Collects and stores one date's snapshots for every configured profile and platform. */
 export async function runCollection(settings: CollectorSettings, date: string, deps: PipelineDependencies): Promise<RunSummary> {
+  return (await collectAndStore(settings, date, deps)).summary;
+}
+
+/** runCollection, also returning the stored rows. */
+export async function collectAndStore(settings: CollectorSettings, date: string, deps: PipelineDependencies): Promise<RunResult> {
   const log = deps.log ?? silentLog;
   const redact = createRedactor([settings.apiKey, ...settings.profiles.map((p) => p.profileKey)]);
   const snapshots: Snapshot[] = [];
@@ -61,7 +72,7 @@ export async function runCollection(settings: CollectorSettings, date: string, d
   }
   const summary = summariseRun(date, settings.profiles.map((p) => p.name), stored, failed);
   log.info('Collection finished', { status: summary.status, stored: stored.length, failed: failed.length, date });
-  return summary;
+  return { summary, stored };
 }
 
 /** Fetches and parses one profile; a whole-request failure fails each of its platforms with the same reason. */

@@ -3,6 +3,7 @@ import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readTrackerConfig } from '../../lib/tracker-config';
 import { synthesize, vpcLookupKey, type Synthesized } from '../support/synth';
+import { MIGRATION_FILES } from '../support/migrations';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 
@@ -137,7 +138,7 @@ describe('collector', () => {
     expect(bundle).toBeDefined();
     const code = readFileSync(path.join(bundle!, 'index.js'), 'utf8');
     expect(existsSync(path.join(bundle!, 'index.js.map'))).toBe(true);
-    expect(readdirSync(path.join(bundle!, 'migrations'))).toEqual(['1764000000000_create-social-media-analytics.sql', '1764100000000_widen-engagement-rate.sql']);
+    expect(readdirSync(path.join(bundle!, 'migrations'))).toEqual(MIGRATION_FILES);
     expect(code).not.toContain('parsePlatformBlock'); // minified: our function names are gone
     expect(code).toContain('require("pg-native")'); // left external, never bundled
     expect(code).not.toMatch(/require\("@aws-sdk\/client-sns"\)[\s\S]*function SNSClient/);

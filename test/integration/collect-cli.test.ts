@@ -1,6 +1,6 @@
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
 import { runCliCaptured, type CliRun } from '../support/cli';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
 
 const API_KEY = 'TEST-API-KEY-COLLECT';
 const PROFILE_KEY = 'TEST-PROFILE-KEY-COLLECT';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await db.drop();
 });
 beforeEach(async () => {
-  await db.client.query('DROP TABLE IF EXISTS social_media_analytics, pgmigrations CASCADE');
+  await resetSchema(db.client);
 });
 
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({

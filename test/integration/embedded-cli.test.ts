@@ -1,6 +1,6 @@
 // The real `ayrshare-tracker` command in a child process, on the embedded PostgreSQL default (no DATABASE_URL).
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
@@ -68,10 +68,13 @@ describe('the ayrshare-tracker command on the embedded database', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).not.toMatch(/Creating the local PostgreSQL database/);
 
-    const report = await run(['report', '--days', '3660'], { TRACKER_DATA_DIR: dir });
+    const report = await run(['report', '--days', '3660', '--format', 'json', '--platform', 'twitter'], { TRACKER_DATA_DIR: dir });
     expect(report.code).toBe(0);
-    expect(report.stdout).toMatch(/2026-01-06  primary  twitter +11,300 +\+47/);
-    expect(report.stdout).toMatch(/2026-01-05  primary  twitter +11,253 +-/);
+    const [primary] = JSON.parse(report.stdout).profiles;
+    expect(primary.daily.map((d: Record<string, unknown>) => [d.date, d.followers_count, d.daily_growth])).toEqual([
+      ['2026-01-05', 11253, null],
+      ['2026-01-06', 11300, 47],
+    ]);
     for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, report.stdout, report.stderr]) expect(text).not.toContain(API_KEY);
   });
 
@@ -80,11 +83,18 @@ describe('the ayrshare-tracker command on the embedded database', () => {
     const demo = await run(['demo'], { TRACKER_DATA_DIR: dir });
     expect(demo.code).toBe(0);
     expect(demo.stdout.startsWith('*** SIMULATED DATA')).toBe(true);
-    const daily = demo.stdout.split('Best performing')[0];
+    const daily = demo.stdout.split('Daily growth')[1].split('Weekly summary')[0];
     const dates = new Set(daily.match(/^\d{4}-\d{2}-\d{2}/gm));
     expect(dates.size).toBe(30);
-    const platforms = new Set(daily.match(/^\S+ +demo +(\S+)/gm)?.map((line) => line.split(/ +/)[2]));
-    expect([...platforms].sort()).toEqual(['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube']);
+    expect(daily).toMatch(/^date +facebook +instagram +linkedin +threads +tiktok +twitter +youtube$/m);
+    // The days Threads failed are gaps (".") in its column, never zeros.
+    expect(daily).toMatch(/^\d{4}-\d{2}-\d{2}(?: +\S+){3} +\.(?: +\S+){3}$/m);
+    // It ends with the path of the HTML report, which exists, is labelled simulated, and has a chart per platform.
+    const htmlPath = demo.stdout.trimEnd().split('\n').pop()!;
+    expect(htmlPath).toBe(path.join(dir, 'demo-report.html'));
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).toContain('Simulated data');
+    expect(html.match(/data-chart="followers"/g)).toHaveLength(7);
     expect(demo.stderr).toMatch(/partial 6 platform\(s\) stored \(threads failed: error 272/);
     expect(demo.stderr).toMatch(/Collected 30 day\(s\): \d+ success, [1-9]\d* partial, 0 error\./);
   });

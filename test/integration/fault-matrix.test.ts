@@ -13,7 +13,8 @@ import { buildHandlers, httpPolicyFor } from '../../lambda/handler';
 import type { RunSummary } from '../../lambda/summary';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn, type Responder, type ScriptedAnswer } from '../support/ayrshare-stand-in';
 import { runCliCaptured, type CliRun } from '../support/cli';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { MIGRATION_NAMES } from '../support/migrations';
+import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
 
 const API_KEY = 'FAULT-API-KEY-7f3a9c';
 const PROFILE_KEY = 'FAULT-PROFILE-KEY-b21e44';
@@ -113,7 +114,7 @@ type Outcome = { ok: true; summary: RunSummary } | { ok: false; error: Error };
 async function lambda(event: Record<string, unknown> = { date: DATE }): Promise<Outcome> {
   const { collect } = buildHandlers({ databaseCa: process.env.TEST_PG_CA, httpPolicy: POLICY });
   try {
-    return { ok: true, summary: await collect(event, context) };
+    return { ok: true, summary: (await collect(event, context)) as RunSummary };
   } catch (error) {
     everything.push((error as Error).message);
     return { ok: false, error: error as Error };
@@ -443,14 +444,14 @@ describe('the database', () => {
   });
 
   it('two runs for the same date at the same time, on a database without the schema yet: one row per platform, both clean', async () => {
-    await db.client.query('DROP TABLE social_media_analytics, pgmigrations');
+    await resetSchema(db.client);
     standIn.script({ body: loadFixture() });
     const [first, second] = await Promise.all([cli(), cli()]);
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(first.json()).toEqual(second.json());
     const { rows } = await db.client.query(`SELECT platform, count(*)::int AS n FROM social_media_analytics GROUP BY platform ORDER BY platform`);
     expect(rows).toEqual(PLATFORM_NAMES.map((platform) => ({ platform, n: 1 })));
-    expect((await db.client.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n).toBe(2);
+    expect((await db.client.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n).toBe(MIGRATION_NAMES.length);
   });
 
   it('two Lambda invocations for one scheduled time at once, then a third: one row per platform', async () => {

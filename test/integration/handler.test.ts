@@ -6,8 +6,10 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ADVICE } from '../../lambda/alert';
 import { buildHandlers, collect as deployedCollect } from '../../lambda/handler';
+import type { RunSummary } from '../../lambda/summary';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
+import { MIGRATION_NAMES } from '../support/migrations';
 
 const API_KEY = 'TEST-API-KEY-LAMBDA';
 const PROFILE_KEY = 'TEST-PROFILE-KEY-LAMBDA';
@@ -62,7 +64,7 @@ beforeEach(async () => {
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   secretsManager.on(GetSecretValueCommand, { SecretId: AYRSHARE_ARN }).resolves({ SecretString: JSON.stringify({ apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand' }) });
   secretsManager.on(GetSecretValueCommand, { SecretId: DATABASE_ARN }).resolves({ SecretString: JSON.stringify(databaseSecret) });
-  await db.client.query('DROP TABLE IF EXISTS social_media_analytics, pgmigrations');
+  await resetSchema(db.client);
   stdout = '';
   writeSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += chunk.toString();
@@ -109,7 +111,7 @@ describe('the collect handler', () => {
     answer.threads = { status: 'error', code: 272, message: 'Threads token expired' };
     delete answer.linkedin;
     standIn.script({ body: answer });
-    const summary = await handlers().collect({ date: '2026-03-10' }, context);
+    const summary = (await handlers().collect({ date: '2026-03-10' }, context)) as RunSummary;
     expect(summary.status).toBe('partial');
     expect(published()).toEqual([
       {
@@ -181,7 +183,7 @@ describe('the collect handler', () => {
 describe('the migrate handler', () => {
   it('applies the schema once; running it again applies nothing', async () => {
     const { migrate } = handlers();
-    expect(await migrate({}, context)).toEqual({ applied: ['1764000000000_create-social-media-analytics', '1764100000000_widen-engagement-rate'] });
+    expect(await migrate({}, context)).toEqual({ applied: MIGRATION_NAMES });
     expect(await migrate({}, context)).toEqual({ applied: [] });
     expect((await db.client.query(`SELECT to_regclass('social_media_analytics') AS t`)).rows[0].t).toBe('social_media_analytics');
   });

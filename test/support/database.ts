@@ -39,3 +39,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     },
   };
 }
+
+/** Removes every table, view and function of the tracker's schema, so the next command migrates from nothing. */
+export async function resetSchema(client: pg.ClientBase): Promise<void> {
+  await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+}

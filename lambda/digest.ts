@@ -1,0 +1,73 @@
+// The weekly digest: once a week, a short plain-text summary to the alert topic: growth per platform, the best
+// performer, and every day a configured platform has no snapshot for. Sent once per week, however often the run repeats.
+import type pg from 'pg';
+import type { Alert } from './alert';
+import { addDays } from './dates';
+import { loadReport, windowDates, type ProfileReport } from './report';
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface DigestPlan {
+  /** The last day the digest covers: the day before the run's date. */
+  weekEnding: string;
+  weekStarting: string;
+}
+
+/** On the configured weekday, the digest covers the 7 days before the run's date (a Monday run covers Mon-Sun). */
+export function digestPlanFor(runDate: string, day: Weekday | 'off'): DigestPlan | undefined {
+  if (day === 'off') return undefined;
+  const weekday = WEEKDAYS[new Date(`${runDate}T12:00:00Z`).getUTCDay()];
+  if (weekday !== day) return undefined;
+  return { weekEnding: addDays(runDate, -1), weekStarting: addDays(runDate, -7) };
+}
+
+export interface DigestExpectations {
+  profiles: string[];
+  platforms: string[];
+}
+
+const signed = (n: number | null) => (n === null ? 'n/a' : `${n > 0 ? '+' : ''}${n.toLocaleString('en-US')}`);
+
+/** The digest text for the week ending on `plan.weekEnding`; `expected` says which days should have had a snapshot. */
+export async function buildWeeklyDigest(db: pg.ClientBase, plan: DigestPlan, expected: DigestExpectations): Promise<Alert> {
+  const report = await loadReport(db, { days: 7, asOf: plan.weekEnding });
+  const dates = windowDates(report);
+  const lines = [`Your social accounts from ${plan.weekStarting} to ${plan.weekEnding}.`, ''];
+  const problems: string[] = [];
+  for (const name of expected.profiles) {
+    const profile: ProfileReport = report.profiles.find((p) => p.profile === name) ?? { profile: name, best_performer: null, platforms: [], weekly: [], daily: [] };
+    lines.push(`Profile "${name}"`);
+    const best = profile.best_performer;
+    lines.push(best ? `  Best performer: ${best.platform}, ${best.avg_engagement_rate.toFixed(2)} % average engagement rate.` : '  Best performer: none (no platform reported an engagement rate).');
+    const width = Math.max(8, ...expected.platforms.map((p) => p.length));
+    lines.push(`  ${'platform'.padEnd(width)}  ${'followers'.padStart(11)}  ${'this week'.padStart(10)}`);
+    for (const platform of expected.platforms) {
+      const summary = profile.platforms.find((p) => p.platform === platform);
+      const followers = summary?.followers_count == null ? 'n/a' : summary.followers_count.toLocaleString('en-US');
+      lines.push(`  ${platform.padEnd(width)}  ${followers.padStart(11)}  ${signed(summary?.follower_growth ?? null).padStart(10)}`);
+      const present = new Set(profile.daily.filter((d) => d.platform === platform).map((d) => d.date));
+      const missing = dates.filter((d) => !present.has(d));
+      if (missing.length === 7) problems.push(`  ${name} / ${platform}: no snapshot all week.`);
+      else if (missing.length > 0) problems.push(`  ${name} / ${platform}: no snapshot on ${missing.join(', ')}.`);
+    }
+    lines.push('');
+  }
+  if (problems.length > 0) lines.push('Missing this week (the daily alerts said why):', ...problems, '');
+  else lines.push('Nothing failed this week: every platform was collected every day.', '');
+  lines.push('Growth is last minus first follower count of the week. The full report: `ayrshare-tracker report --remote --format html`.');
+  return { subject: `Ayrshare tracker: weekly digest, ${plan.weekStarting} to ${plan.weekEnding}`.slice(0, 100), message: lines.join('\n') };
+}
+
+/**
+ * Claims the week's digest in the database, so retries and re-runs send it once. Returns false when it was sent
+ * already. `release` gives the claim back when publishing failed, so the next run of the week can try again.
+ */
+export async function claimDigest(db: pg.ClientBase, weekEnding: string): Promise<boolean> {
+  const { rowCount } = await db.query(`INSERT INTO weekly_digests (week_ending) VALUES ($1::date) ON CONFLICT DO NOTHING`, [weekEnding]);
+  return rowCount === 1;
+}
+
+export async function releaseDigest(db: pg.ClientBase, weekEnding: string): Promise<void> {
+  await db.query(`DELETE FROM weekly_digests WHERE week_ending = $1::date`, [weekEnding]);
+}

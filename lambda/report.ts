@@ -1,0 +1,144 @@
+// The report's data: one JSON document, the same whether the CLI reads the database itself or the deployed function
+// answers a `report` action. Built on the report_* views and functions (migrations/1764200000000_report-views.sql).
+import type pg from 'pg';
+import { z } from 'zod';
+import { addDays, isIsoDate } from './dates';
+import { isPlatform, PLATFORMS } from './platforms';
+
+export const REPORT_VERSION = 1;
+export const MAX_REPORT_DAYS = 3660;
+
+export const reportRequestSchema = z.object({
+  days: z.number().int().min(1).max(MAX_REPORT_DAYS).default(30),
+  profile: z.string().trim().min(1).max(100).optional(),
+  platform: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine(isPlatform, { message: `must be one of ${PLATFORMS.join(', ')}` })
+    .optional(),
+  /** The last day of the window; today in the tracker's time zone when absent. */
+  asOf: z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD').optional(),
+});
+export type ReportRequest = z.input<typeof reportRequestSchema>;
+
+export interface DailyPoint {
+  date: string;
+  platform: string;
+  followers_count: number | null;
+  /** Followers gained since the most recent earlier snapshot (growth_velocity). */
+  daily_growth: number | null;
+  /** Days between this snapshot and the one daily_growth is measured from; more than 1 means a gap. */
+  days_since_previous: number | null;
+  engagement_total: number | null;
+  engagement_rate: number | null;
+  content_efficiency: number | null;
+}
+
+export interface PlatformSummary {
+  platform: string;
+  first_date: string;
+  last_date: string;
+  /** Latest followers in the window. */
+  followers_count: number | null;
+  /** Last minus first followers in the window (can be negative). */
+  follower_growth: number | null;
+  total_engagement: number | null;
+  avg_engagement_rate: number | null;
+  last_engagement_rate: number | null;
+  avg_content_efficiency: number | null;
+  days_collected: number;
+}
+
+export interface WeeklyRow {
+  platform: string;
+  follower_growth: number | null;
+  total_engagement: number | null;
+  avg_engagement_rate: number | null;
+  days_collected: number;
+}
+
+export interface ProfileReport {
+  profile: string;
+  /** The stored platform with the highest average engagement rate over the window, or null. */
+  best_performer: { platform: string; avg_engagement_rate: number; total_engagement: number | null } | null;
+  platforms: PlatformSummary[];
+  /** The last 7 days (as_of included). */
+  weekly: WeeklyRow[];
+  /** One point per stored snapshot in the window; days without one are absent (gaps, never zeros). */
+  daily: DailyPoint[];
+}
+
+export interface ReportData {
+  report: 'ayrshare-analytics-tracker';
+  version: number;
+  generated_at: string;
+  as_of: string;
+  from: string;
+  days: number;
+  filters: { profile: string | null; platform: string | null };
+  profiles: ProfileReport[];
+}
+
+const DAILY_SQL = `
+SELECT date::text AS date, profile, platform, followers_count, daily_growth, days_since_previous,
+       engagement_total, engagement_rate, content_efficiency
+FROM report_daily_growth
+WHERE date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
+ORDER BY profile, platform, date`;
+
+const SUMMARY_SQL = `
+SELECT profile, platform, first_date::text AS first_date, last_date::text AS last_date, last_followers AS followers_count,
+       follower_growth, total_engagement, avg_engagement_rate, last_engagement_rate, avg_content_efficiency, days_collected
+FROM report_period_summary($1::int, $2::date)
+WHERE ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
+ORDER BY profile, platform`;
+
+const BEST_SQL = `
+SELECT profile, platform, avg_engagement_rate, total_engagement FROM report_best_platform($1::int, $2::date)
+WHERE rank = 1 AND avg_engagement_rate IS NOT NULL AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)`;
+
+/** Reads the report for a window of `days` days ending on `asOf` (default: today in the session's time zone). */
+export async function loadReport(db: pg.ClientBase, request: ReportRequest, now: Date = new Date()): Promise<ReportData> {
+  const options = reportRequestSchema.parse(request);
+  const asOf = options.asOf ?? (await db.query<{ today: string }>('SELECT CURRENT_DATE::text AS today')).rows[0].today;
+  const from = addDays(asOf, -(options.days - 1));
+  const filters = [options.profile ?? null, options.platform ?? null];
+  const daily = (await db.query<DailyPoint & { profile: string }>(DAILY_SQL, [from, asOf, ...filters])).rows;
+  const summary = (await db.query<PlatformSummary & { profile: string }>(SUMMARY_SQL, [options.days, asOf, ...filters])).rows;
+  const weekly = (await db.query<PlatformSummary & { profile: string }>(SUMMARY_SQL, [7, asOf, ...filters])).rows;
+  // With a platform filter the best performer is that platform, if it has a rate: the ranking is within the filter.
+  const best = options.platform
+    ? summary.filter((s) => s.avg_engagement_rate !== null)
+    : (await db.query<{ profile: string; platform: string; avg_engagement_rate: number; total_engagement: number | null }>(BEST_SQL, [options.days, asOf, ...filters])).rows;
+
+  const profiles = [...new Set([...summary.map((s) => s.profile), ...daily.map((d) => d.profile)])].sort();
+  return {
+    report: 'ayrshare-analytics-tracker',
+    version: REPORT_VERSION,
+    generated_at: now.toISOString(),
+    as_of: asOf,
+    from,
+    days: options.days,
+    filters: { profile: options.profile ?? null, platform: options.platform ?? null },
+    profiles: profiles.map((profile) => {
+      const top = best.find((b) => b.profile === profile);
+      return {
+        profile,
+        best_performer: top ? { platform: top.platform, avg_engagement_rate: top.avg_engagement_rate!, total_engagement: top.total_engagement } : null,
+        platforms: summary.filter((s) => s.profile === profile).map(({ profile: _p, ...rest }) => rest),
+        weekly: weekly
+          .filter((s) => s.profile === profile)
+          .map((s) => ({ platform: s.platform, follower_growth: s.follower_growth, total_engagement: s.total_engagement, avg_engagement_rate: s.avg_engagement_rate, days_collected: s.days_collected })),
+        daily: daily.filter((d) => d.profile === profile).map(({ profile: _p, ...rest }) => rest),
+      };
+    }),
+  };
+}
+
+/** Every date of the window, oldest first: the x axis of the charts and the rows of the terminal table. */
+export function windowDates(report: Pick<ReportData, 'from' | 'as_of'>): string[] {
+  const dates: string[] = [];
+  for (let date = report.from; date <= report.as_of; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}

@@ -1,0 +1,262 @@
+// Renders the report's data (lambda/report.ts) as an 80-column terminal table, JSON, CSV or one self-contained HTML
+// page with SVG charts. The same data comes from the local database or from the deployed function.
+import { windowDates, type DailyPoint, type ProfileReport, type ReportData } from '../lambda/report';
+import { barChart, escapeHtml, lineChart, rankingChart, type Series } from './svg-charts';
+
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  /** A line shown above everything (the demo labels its data as simulated). */
+  banner?: string;
+}
+
+/** One colour per platform, distinct on white and for the common colour-vision deficiencies. */
+export const PLATFORM_COLORS: Record<string, string> = {
+  facebook: '#1f77b4',
+  instagram: '#c2185b',
+  linkedin: '#17becf',
+  threads: '#7b4fc9',
+  tiktok: '#ff7f0e',
+  twitter: '#333333',
+  youtube: '#d62728',
+};
+const colorOf = (platform: string) => PLATFORM_COLORS[platform] ?? '#888888';
+
+export function renderReport(report: ReportData, format: ReportFormat, options: RenderOptions = {}): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'csv':
+      return renderCsv(report);
+    case 'html':
+      return renderHtml(report, options);
+    default:
+      return renderTable(report, options);
+  }
+}
+
+const isEmpty = (report: ReportData) => report.profiles.every((p) => p.daily.length === 0);
+
+function emptyMessage(report: ReportData): string {
+  const filter = [report.filters.profile && `profile "${report.filters.profile}"`, report.filters.platform].filter(Boolean).join(', ');
+  return `No snapshots between ${report.from} and ${report.as_of}${filter ? ` for ${filter}` : ''} yet. Run \`ayrshare-tracker collect\` once a day (or \`npm run demo\` to see a simulated month).`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Terminal
+
+const num = (value: number | null) => (value === null ? '-' : value.toLocaleString('en-US'));
+const signed = (value: number | null) => (value === null ? '-' : `${value > 0 ? '+' : ''}${value.toLocaleString('en-US')}`);
+const percent = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}%`);
+
+/** A plain aligned table: text columns left, numeric columns right. */
+export function formatTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,.]+[%*]?$|^-$/.test(r[i])));
+  const line = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+function renderTable(report: ReportData, options: RenderOptions): string {
+  const out: string[] = [];
+  if (options.banner) out.push(options.banner, '');
+  out.push(`Growth report: ${report.from} to ${report.as_of} (${report.days} day${report.days === 1 ? '' : 's'})`, '');
+  if (isEmpty(report)) return [...out, emptyMessage(report), ''].join('\n');
+  for (const profile of report.profiles) {
+    const best = profile.best_performer;
+    out.push(`Profile "${profile.profile}": best performer ${best ? `${best.platform} (${percent(best.avg_engagement_rate)} average engagement)` : 'none (no engagement rate yet)'}`, '');
+    out.push(
+      `Platforms (last ${report.days} days)`,
+      formatTable(
+        ['platform', 'followers', 'growth', 'eng. rate', 'avg rate', 'eng./post', 'days'],
+        profile.platforms.map((p) => [p.platform, num(p.followers_count), signed(p.follower_growth), percent(p.last_engagement_rate), percent(p.avg_engagement_rate), num(p.avg_content_efficiency), `${p.days_collected}/${report.days}`]),
+      ),
+    );
+    out.push(dailyGrowthTable(report, profile));
+    out.push(
+      'Weekly summary (last 7 days)',
+      formatTable(
+        ['platform', 'follower growth', 'total engagement', 'avg engagement', 'days'],
+        profile.weekly.map((w) => [w.platform, signed(w.follower_growth), num(w.total_engagement), percent(w.avg_engagement_rate), `${w.days_collected}/7`]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+/** Dates down, platforms across, newest first: fits 80 columns with all seven platforms. */
+function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
+  const platforms = profile.platforms.map((p) => p.platform);
+  const byKey = new Map(profile.daily.map((d) => [`${d.date}|${d.platform}`, d]));
+  let gapSeen = false;
+  const rows = windowDates(report)
+    .reverse()
+    .map((date) => [
+      date,
+      ...platforms.map((platform) => {
+        const point = byKey.get(`${date}|${platform}`);
+        if (!point) return '.';
+        const over = point.days_since_previous !== null && point.days_since_previous > 1;
+        gapSeen ||= over && point.daily_growth !== null;
+        return `${signed(point.daily_growth)}${over && point.daily_growth !== null ? '*' : ''}`;
+      }),
+    ]);
+  const notes = ['"." no snapshot that day', '"-" no figure to compare', ...(gapSeen ? ['"*" across missing days'] : [])];
+  return `Daily growth (followers gained since the previous snapshot)\n${formatTable(['date', ...platforms], rows)}${notes.join('   ')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CSV
+
+const CSV_COLUMNS = ['date', 'profile', 'platform', 'followers_count', 'daily_growth', 'days_since_previous', 'engagement_total', 'engagement_rate', 'content_efficiency'] as const;
+
+/** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading apostrophe. */
+function csvCell(value: string | number | null, text: boolean): string {
+  if (value === null) return '';
+  let cell = String(value);
+  if (text && /^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+function renderCsv(report: ReportData): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const profile of report.profiles) {
+    for (const point of profile.daily) {
+      const row: Record<(typeof CSV_COLUMNS)[number], string | number | null> = { ...point, profile: profile.profile };
+      lines.push(CSV_COLUMNS.map((c) => csvCell(row[c], c === 'profile' || c === 'platform' || c === 'date')).join(','));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTML
+
+const STYLE = `
+:root { color-scheme: light; --ink: #1d2430; --muted: #5b6472; --line: #e3e7ee; --up: #1a7f37; --down: #cf222e; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f6f8fb; }
+header, main, footer { max-width: 1120px; margin: 0 auto; padding: 0 20px; }
+header { padding-top: 28px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 36px 0 12px; }
+h3 { font-size: 16px; margin: 26px 0 10px; color: var(--muted); font-weight: 600; }
+.meta, footer { color: var(--muted); font-size: 13px; }
+.banner { background: #fff4ce; border: 1px solid #e7c65a; padding: 10px 14px; border-radius: 8px; font-weight: 600; margin: 14px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 12px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
+.card .k { color: var(--muted); font-size: 13px; }
+.card .v { font-size: 24px; font-weight: 700; margin-top: 2px; }
+.card.best { border-color: #f0b429; box-shadow: inset 4px 0 0 #f0b429; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; }
+figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 10px; }
+figcaption { font-weight: 600; font-size: 14px; margin: 0 0 4px 4px; }
+figcaption .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+svg.chart { display: block; max-width: 100%; height: auto; }
+svg .grid { stroke: var(--line); stroke-width: 1; }
+svg .tick { fill: var(--muted); font-size: 11px; }
+svg .line { stroke-width: 2; }
+svg .bar.up { fill: var(--up); }
+svg .bar.down { fill: var(--down); }
+svg .empty { fill: var(--muted); font-size: 13px; }
+svg .label { fill: var(--ink); font-size: 13px; }
+svg .label.best { font-weight: 700; }
+svg .value { fill: var(--muted); font-size: 12px; }
+.legend { display: flex; flex-wrap: wrap; gap: 14px; font-size: 13px; margin: 6px 4px 0; }
+.legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 6px; vertical-align: middle; background: var(--c); }
+table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 10px; font-size: 14px; min-width: 60%; }
+th, td { padding: 6px 12px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+th { color: var(--muted); font-weight: 600; }
+.empty-state { background: #fff; border: 1px dashed #b8c0cc; border-radius: 10px; padding: 40px; text-align: center; color: var(--muted); margin-top: 24px; }
+.empty-state strong { display: block; color: var(--ink); font-size: 18px; margin-bottom: 6px; }
+footer { padding: 30px 20px 40px; }
+`;
+
+function renderHtml(report: ReportData, options: RenderOptions): string {
+  const title = `Growth report ${report.from} to ${report.as_of}`;
+  const filter = [report.filters.profile && `profile ${report.filters.profile}`, report.filters.platform && `platform ${report.filters.platform}`].filter(Boolean).join(', ');
+  const body = isEmpty(report)
+    ? `<div class="empty-state" data-empty="true"><strong>No data yet</strong>${escapeHtml(emptyMessage(report))}</div>`
+    : report.profiles.map((p) => profileSection(report, p)).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Social growth report</h1>
+<div class="meta">${escapeHtml(`${report.days} days, ${report.from} to ${report.as_of}${filter ? `, ${filter}` : ''}. Generated ${report.generated_at.replace('T', ' ').slice(0, 16)} UTC by ayrshare-analytics-tracker.`)}</div>
+${options.banner ? `<div class="banner">${escapeHtml(options.banner)}</div>` : ''}
+</header>
+<main>
+${body}
+</main>
+<footer>Days without a snapshot are gaps in the lines and have no bar: they are never drawn as zero. Growth is measured against the most recent earlier snapshot; after missing days it covers all of them. Engagement rate is engagement as a percentage of reach, impressions or views (the first one the platform reports).</footer>
+</body>
+</html>
+`;
+}
+
+function profileSection(report: ReportData, profile: ProfileReport): string {
+  const dates = windowDates(report);
+  const platforms = profile.platforms.map((p) => p.platform);
+  const seriesOf = (platform: string, pick: (d: DailyPoint) => number | null): Series => ({
+    name: platform,
+    color: colorOf(platform),
+    points: profile.daily.filter((d) => d.platform === platform).map((d) => ({ x: d.date, y: pick(d) })),
+  });
+  const caption = (platform: string, extra = '') => `<figcaption><span class="swatch" style="background:${colorOf(platform)}"></span>${escapeHtml(platform)}${extra}</figcaption>`;
+  const totalFollowers = profile.platforms.reduce((sum, p) => sum + (p.followers_count ?? 0), 0);
+  const totalGrowth = profile.platforms.reduce((sum, p) => sum + (p.follower_growth ?? 0), 0);
+  const best = profile.best_performer;
+  const ranked = profile.platforms
+    .filter((p) => p.avg_engagement_rate !== null)
+    .sort((a, b) => (best && a.platform === best.platform ? -1 : best && b.platform === best.platform ? 1 : b.avg_engagement_rate! - a.avg_engagement_rate!));
+  const rateSeries = platforms.map((p) => seriesOf(p, (d) => d.engagement_rate)).filter((s) => s.points.some((pt) => pt.y !== null));
+  const signedText = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toLocaleString('en-US')}`);
+  const pct = (n: number | null) => (n === null ? '–' : `${n.toFixed(2)} %`);
+
+  return `<section class="profile" data-profile="${escapeHtml(profile.profile)}">
+<h2>Profile ${escapeHtml(profile.profile)}</h2>
+<div class="cards">
+<div class="card best" data-best-performer="${escapeHtml(best?.platform ?? '')}"><div class="k">Best performer (average engagement rate)</div><div class="v">${escapeHtml(best ? `${best.platform} · ${pct(best.avg_engagement_rate)}` : 'none yet')}</div></div>
+<div class="card"><div class="k">Followers, all platforms (latest)</div><div class="v">${totalFollowers.toLocaleString('en-US')}</div></div>
+<div class="card"><div class="k">Growth over ${report.days} days</div><div class="v">${escapeHtml(signedText(totalGrowth))}</div></div>
+<div class="card"><div class="k">Platforms collected</div><div class="v">${platforms.length}</div></div>
+</div>
+<h3>Followers over time</h3>
+<div class="grid">
+${platforms
+  .map((p) => {
+    const summary = profile.platforms.find((s) => s.platform === p)!;
+    return `<figure>${caption(p, ` · ${summary.followers_count === null ? '–' : summary.followers_count.toLocaleString('en-US')}`)}${lineChart([seriesOf(p, (d) => d.followers_count)], { dates, label: `Followers of ${p} over time`, integer: true, attributes: { 'data-chart': 'followers', 'data-platform': p } })}</figure>`;
+  })
+  .join('\n')}
+</div>
+<h3>Daily growth (followers gained since the previous snapshot)</h3>
+<div class="grid">
+${platforms
+  .map((p) => `<figure>${caption(p)}${barChart(seriesOf(p, (d) => d.daily_growth).points, { dates, label: `Daily follower growth of ${p}`, integer: true, format: (n) => (n > 0 ? `+${n.toLocaleString('en-US')}` : n.toLocaleString('en-US')), attributes: { 'data-chart': 'growth', 'data-platform': p } })}</figure>`)
+  .join('\n')}
+</div>
+<h3>Engagement rate per platform</h3>
+<figure>${lineChart(rateSeries, { dates, width: 1000, height: 240, label: 'Engagement rate per platform', format: (n) => `${n.toLocaleString('en-US')} %`, attributes: { 'data-chart': 'engagement-rate' } })}
+<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join('')}</div></figure>
+<h3>Average engagement rate over ${report.days} days</h3>
+<figure>${rankingChart(
+    ranked.map((p) => ({ label: p.platform, value: p.avg_engagement_rate!, color: colorOf(p.platform) })),
+    { label: 'Average engagement rate by platform, best first', format: (n) => `${n.toFixed(2)} %`, attributes: { 'data-chart': 'best-performer' } },
+  )}</figure>
+<h3>Last 7 days</h3>
+<table data-table="weekly"><thead><tr><th>platform</th><th>follower growth</th><th>total engagement</th><th>avg engagement rate</th><th>days collected</th></tr></thead><tbody>
+${profile.weekly.map((w) => `<tr><td>${escapeHtml(w.platform)}</td><td>${escapeHtml(signedText(w.follower_growth))}</td><td>${w.total_engagement === null ? '–' : w.total_engagement.toLocaleString('en-US')}</td><td>${pct(w.avg_engagement_rate)}</td><td>${w.days_collected} of 7</td></tr>`).join('\n')}
+</tbody></table>
+</section>`;
+}
