@@ -14,6 +14,7 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/handler-names';
+import type { Weekday } from '../lambda/digest';
 import type { Platform } from '../lambda/platforms';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -25,6 +26,8 @@ export interface CollectorProps {
   readonly alertTopic: sns.ITopic;
   readonly timeZone: string;
   readonly platforms: readonly Platform[];
+  /** The weekday whose run also sends the weekly digest, or off. @default 'monday' */
+  readonly weeklyDigest?: Weekday | 'off';
 }
 
 /**
@@ -97,6 +100,7 @@ export class Collector extends Construct {
         AYRSHARE_SECRET_ARN: props.ayrshareSecret.secretArn,
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         TRACKER_PLATFORMS: props.platforms.join(','),
+        TRACKER_DIGEST_DAY: props.weeklyDigest ?? 'monday',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });

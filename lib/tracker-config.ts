@@ -2,6 +2,7 @@
 // messages that name the key. Values from -c arrive as strings, so numbers and booleans are coerced.
 import { z } from 'zod';
 import { isValidTimeZone } from '../lambda/config';
+import { WEEKDAYS } from '../lambda/digest';
 import { PLATFORMS, isPlatform, type Platform } from '../lambda/platforms';
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
@@ -26,6 +27,12 @@ const contextSchema = z.object({
   nat: z.enum(['instance', 'gateway'], { message: 'must be "instance" (a small NAT instance) or "gateway" (a managed NAT Gateway)' }).default('instance'),
   vpcId: optionalText.refine((v) => v === undefined || /^vpc-[0-9a-f]{8,17}$/.test(v), 'must be a VPC id such as vpc-0123456789abcdef0'),
   ayrshareSecretName: optionalText,
+  weeklyDigest: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum([...WEEKDAYS, 'off'], { message: `must be a weekday (${WEEKDAYS.join(', ')}) or off` }))
+    .default('monday'),
 });
 
 export type TrackerConfig = z.output<typeof contextSchema>;

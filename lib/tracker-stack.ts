@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TrackerAlerts } from './alerts';
 import { Collector } from './collector';
+import { TrackerDashboard } from './dashboard';
 import { TrackerDatabase } from './database';
 import { TrackerNetwork } from './network';
 import { suppressAcceptedFindings } from './nag-suppressions';
@@ -20,6 +21,7 @@ export class TrackerStack extends Stack {
   public readonly collector: Collector;
   public readonly schedule: DailySchedule;
   public readonly alerts: TrackerAlerts;
+  public readonly dashboard: TrackerDashboard;
   public readonly ayrshareSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: TrackerStackProps) {
@@ -50,6 +52,7 @@ export class TrackerStack extends Stack {
       alertTopic: this.alerts.topic,
       timeZone: config.timeZone,
       platforms: config.platforms,
+      weeklyDigest: config.weeklyDigest,
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.
@@ -65,6 +68,7 @@ export class TrackerStack extends Stack {
       scheduleGroup: this.schedule.group,
       queues: { SchedulerDeadLetter: this.schedule.deadLetterQueue, FailedRun: this.collector.failureQueue },
     });
+    this.dashboard = new TrackerDashboard(this, 'Dashboard', { collectFunction: this.collector.collectFunction, alarms: this.alerts.alarms });
 
     new CfnOutput(this, 'CollectorFunctionName', { value: this.collector.collectFunction.functionName, description: 'Invoke it to collect now' });
     new CfnOutput(this, 'AyrshareSecretName', { value: this.ayrshareSecret.secretName, description: 'Put your Ayrshare keys here' });
@@ -72,6 +76,7 @@ export class TrackerStack extends Stack {
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.instance.dbInstanceEndpointAddress });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'ScheduleName', { value: this.schedule.schedule.scheduleName });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard: growth per platform, run health, alarms' });
 
     suppressAcceptedFindings(this);
   }

@@ -126,7 +126,8 @@ describe('collector', () => {
   it('gives the functions ARNs and settings only: no secret value in any environment variable', () => {
     const collect = functions().find((f) => f.Properties.Handler === 'index.collect')!;
     const variables = collect.Properties.Environment.Variables;
-    expect(Object.keys(variables).sort()).toEqual(['ALERT_TOPIC_ARN', 'AYRSHARE_SECRET_ARN', 'DATABASE_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKER_PLATFORMS', 'TRACKER_TIMEZONE']);
+    expect(Object.keys(variables).sort()).toEqual(['ALERT_TOPIC_ARN', 'AYRSHARE_SECRET_ARN', 'DATABASE_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKER_DIGEST_DAY', 'TRACKER_PLATFORMS', 'TRACKER_TIMEZONE']);
+    expect(variables.TRACKER_DIGEST_DAY).toBe('monday');
     expect(variables.AYRSHARE_SECRET_ARN).toEqual({ Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) });
     expect(variables.TRACKER_TIMEZONE).toBe('America/New_York');
     expect(variables.TRACKER_PLATFORMS).toBe('facebook,instagram,linkedin,threads,tiktok,twitter,youtube');
@@ -277,7 +278,43 @@ describe('alerts', () => {
 describe('outputs', () => {
   it('tells the user what they need after deploying', () => {
     const outputs = Object.keys(defaults.template.toJSON().Outputs);
-    expect(outputs).toEqual(expect.arrayContaining(['CollectorFunctionName', 'AyrshareSecretName', 'DatabaseSecretName', 'DatabaseEndpoint', 'AlertTopicArn', 'ScheduleName']));
+    expect(outputs).toEqual(expect.arrayContaining(['CollectorFunctionName', 'AyrshareSecretName', 'DatabaseSecretName', 'DatabaseEndpoint', 'AlertTopicArn', 'ScheduleName', 'DashboardName']));
+  });
+});
+
+describe('dashboard', () => {
+  const body = () => {
+    const dashboards = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    // The body is a Fn::Join of strings and tokens: its string parts are the widgets' JSON.
+    const parts: unknown[] = dashboards[0].Properties.DashboardBody['Fn::Join'][1];
+    return parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+  };
+
+  it('graphs each per-platform metric family across every profile and platform of the namespace', () => {
+    const text = body();
+    for (const metric of ['Followers', 'FollowerGrowth', 'EngagementRate', 'PlatformCollected']) {
+      expect(text).toContain(`SEARCH('{AyrshareTracker,platform,profile,service} MetricName=\\"${metric}\\"'`);
+    }
+    expect(text).toMatch(/"title":"Followers"/);
+    expect(text).toMatch(/"title":"Engagement rate \(%\)"/);
+  });
+
+  it('shows run health (runs, platforms stored and failed, function errors) and every alarm', () => {
+    const text = body();
+    for (const metric of ['SuccessfulRuns', 'PlatformsStored', 'PlatformsFailed']) expect(text).toContain(`"AyrshareTracker","${metric}","service","ayrshare-tracker"`);
+    expect(text).toContain('"AWS/Lambda","Errors"');
+    const alarmIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::CloudWatch::Alarm');
+    expect(alarmIds.length).toBe(defaults.stack.alerts.alarms.length);
+    expect(alarmIds.length).toBeGreaterThanOrEqual(7);
+    for (const id of alarmIds) expect(text).toContain(`{"Fn::GetAtt":["${id}","Arn"]}`);
+  });
+
+  it('turns the weekly digest off or moves it with -c weeklyDigest', () => {
+    const variables = (context: Record<string, unknown>) =>
+      Object.values(synthesize(context).template.toJSON().Resources as Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.collect')!.Properties.Environment.Variables;
+    expect(variables({ weeklyDigest: 'Friday' }).TRACKER_DIGEST_DAY).toBe('friday');
+    expect(variables({ weeklyDigest: 'off' }).TRACKER_DIGEST_DAY).toBe('off');
   });
 });
 
@@ -295,6 +332,7 @@ describe('context validation', () => {
       multiAz: false,
       deletionProtection: true,
       nat: 'instance',
+      weeklyDigest: 'monday',
     });
   });
 
@@ -308,6 +346,7 @@ describe('context validation', () => {
     [{ multiAz: 'yes' }, /multiAz/],
     [{ databaseInstanceType: 'db.t4g.micro' }, /databaseInstanceType must be an instance type such as t4g.micro/],
     [{ vpcId: 'my-vpc' }, /vpcId must be a VPC id/],
+    [{ weeklyDigest: 'someday' }, /weeklyDigest must be a weekday \(sunday, monday, .*\) or off \(got "someday"\)/],
   ])('rejects %p with a message naming the key', (values, message) => {
     expect(() => readTrackerConfig(context(values))).toThrow(message);
     expect(() => readTrackerConfig(context(values))).toThrow(/Set it in cdk.json or with -c key=value/);

@@ -4,7 +4,6 @@
 // key appears anywhere.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ADVICE } from '../../lambda/alert';
 import type { HttpPolicy } from '../../lambda/ayrshare-client';
@@ -13,14 +12,13 @@ import { buildHandlers, httpPolicyFor } from '../../lambda/handler';
 import type { RunSummary } from '../../lambda/summary';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn, type Responder, type ScriptedAnswer } from '../support/ayrshare-stand-in';
 import { runCliCaptured, type CliRun } from '../support/cli';
+import { ARNS, databaseSecretFor, lambdaContext, setFunctionEnvironment } from '../support/lambda';
 import { MIGRATION_NAMES } from '../support/migrations';
 import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
 
 const API_KEY = 'FAULT-API-KEY-7f3a9c';
 const PROFILE_KEY = 'FAULT-PROFILE-KEY-b21e44';
-const AYRSHARE_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ayrshare-Fault1';
-const DATABASE_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:database-Fault1';
-const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:tracker-alerts';
+const { ayrshareSecret: AYRSHARE_ARN, databaseSecret: DATABASE_ARN } = ARNS;
 const PLATFORM_NAMES = ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'];
 const DATE = '2026-04-15';
 
@@ -36,17 +34,11 @@ let standIn: AyrshareStandIn;
 /** Everything any run printed, logged or published: checked for keys at the end. */
 const everything: string[] = [];
 
-const context = {
-  functionName: 'collector',
-  awsRequestId: 'request-fault',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:collector',
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 beforeAll(async () => {
   db = await createTestDatabase('faults');
-  const url = new URL(db.url);
-  databaseSecret = { host: '127.0.0.1', port: Number(url.port), username: url.username, password: decodeURIComponent(url.password), dbname: db.name };
+  databaseSecret = databaseSecretFor(db);
   standIn = await startAyrshareStandIn();
   // Apply the schema once; each case starts from an empty table.
   expect((await runCliCaptured(['migrate'], { DATABASE_URL: db.url })).code).toBe(0);
@@ -59,7 +51,7 @@ afterAll(async () => {
 let stdoutSpy: jest.SpyInstance;
 beforeEach(async () => {
   await db.client.query('TRUNCATE social_media_analytics');
-  setFunctionEnvironment();
+  setEnvironment();
   secretsManager.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
@@ -74,22 +66,7 @@ afterEach(() => {
   everything.push(...alerts().flatMap((a) => [a.Subject ?? '', a.Message ?? '']));
 });
 
-function setFunctionEnvironment(extra: Record<string, string | undefined> = {}): void {
-  const values: Record<string, string | undefined> = {
-    AYRSHARE_SECRET_ARN: AYRSHARE_ARN,
-    DATABASE_SECRET_ARN: DATABASE_ARN,
-    ALERT_TOPIC_ARN: TOPIC_ARN,
-    TRACKER_TIMEZONE: 'America/New_York',
-    TRACKER_PLATFORMS: undefined,
-    AYRSHARE_BASE_URL: standIn.baseUrl,
-    POWERTOOLS_METRICS_NAMESPACE: 'AyrshareTracker',
-    ...extra,
-  };
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
+const setEnvironment = (extra: Record<string, string | undefined> = {}) => setFunctionEnvironment(standIn.baseUrl, extra);
 
 function putSecrets(ayrshare: unknown, database: unknown): void {
   const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -523,7 +500,7 @@ describe('configuration', () => {
     ['TRACKER_TIMEZONE', 'Mars/Olympus', /TRACKER_TIMEZONE is not an IANA time zone/],
     ['AYRSHARE_SECRET_ARN', '', /AYRSHARE_SECRET_ARN/],
   ])('Lambda fails on a bad %s in its environment, names it, and still alerts', async (name, value, message) => {
-    setFunctionEnvironment({ [name]: value });
+    setEnvironment({ [name]: value });
     const outcome = await lambda();
     expect(!outcome.ok && outcome.error.message).toMatch(message);
     expect(alerts()).toHaveLength(1);

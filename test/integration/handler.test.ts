@@ -2,20 +2,18 @@
 // and only the Secrets Manager and SNS clients mocked (aws-sdk-client-mock).
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ADVICE } from '../../lambda/alert';
 import { buildHandlers, collect as deployedCollect } from '../../lambda/handler';
 import type { RunSummary } from '../../lambda/summary';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
 import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
+import { ARNS, databaseSecretFor, lambdaContext, setFunctionEnvironment } from '../support/lambda';
 import { MIGRATION_NAMES } from '../support/migrations';
 
 const API_KEY = 'TEST-API-KEY-LAMBDA';
 const PROFILE_KEY = 'TEST-PROFILE-KEY-LAMBDA';
-const AYRSHARE_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ayrshare-AbCdEf';
-const DATABASE_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:database-AbCdEf';
-const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:tracker-alerts';
+const { ayrshareSecret: AYRSHARE_ARN, databaseSecret: DATABASE_ARN, topic: TOPIC_ARN } = ARNS;
 
 const secretsManager = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
@@ -26,31 +24,13 @@ let standIn: AyrshareStandIn;
 let stdout: string;
 let writeSpy: jest.SpyInstance;
 
-const context = {
-  functionName: 'collector',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:collector',
-  memoryLimitInMB: '512',
-  awsRequestId: 'request-1',
-  logGroupName: '/aws/lambda/collector',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 300_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 beforeAll(async () => {
   db = await createTestDatabase('handler');
-  const url = new URL(db.url);
-  databaseSecret = { engine: 'postgres', host: '127.0.0.1', port: Number(url.port), username: url.username, password: decodeURIComponent(url.password), dbname: db.name };
+  databaseSecret = databaseSecretFor(db);
   standIn = await startAyrshareStandIn();
-  Object.assign(process.env, {
-    AYRSHARE_SECRET_ARN: AYRSHARE_ARN,
-    DATABASE_SECRET_ARN: DATABASE_ARN,
-    ALERT_TOPIC_ARN: TOPIC_ARN,
-    TRACKER_TIMEZONE: 'America/New_York',
-    AYRSHARE_BASE_URL: standIn.baseUrl,
-    POWERTOOLS_METRICS_NAMESPACE: 'AyrshareTracker',
-  });
+  setFunctionEnvironment(standIn.baseUrl);
 });
 
 afterAll(async () => {
@@ -104,6 +84,18 @@ describe('the collect handler', () => {
     expect(emf).toMatchObject({ SuccessfulRuns: 1, PlatformsStored: 7, PlatformsFailed: 0, service: 'ayrshare-tracker' });
     expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'AyrshareTracker', Dimensions: [['service']] });
     expect(stdout).toMatch(/"function_request_id":"request-1"/);
+    // One EMF document per platform, with profile and platform as dimensions: what the dashboard's searches find.
+    const perPlatform = stdout
+      .split('\n')
+      .filter((line) => line.includes('"_aws"') && line.includes('"platform"'))
+      .map((line) => JSON.parse(line));
+    expect(perPlatform.map((blob) => blob.platform).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube']);
+    const tiktok = perPlatform.find((blob) => blob.platform === 'tiktok');
+    expect(tiktok).toMatchObject({ profile: 'brand', service: 'ayrshare-tracker', Followers: 34, EngagementRate: 121.43, PlatformCollected: 1 });
+    expect(tiktok).not.toHaveProperty('FollowerGrowth'); // the first snapshot has no growth: nothing is sent, not a zero
+    expect(tiktok._aws.CloudWatchMetrics[0].Namespace).toBe('AyrshareTracker');
+    expect([...tiktok._aws.CloudWatchMetrics[0].Dimensions[0]].sort()).toEqual(['platform', 'profile', 'service']);
+    expect(perPlatform.find((blob) => blob.platform === 'twitter')).not.toHaveProperty('EngagementRate');
   });
 
   it('alerts in plain language on a partial run and still returns the summary', async () => {

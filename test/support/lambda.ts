@@ -1,0 +1,49 @@
+// What the Lambda handler tests share: an invocation context, the database secret of a test database, and the
+// function's environment as the stack sets it.
+import type { Context } from 'aws-lambda';
+import type { TestDatabase } from './database';
+
+export const ARNS = {
+  ayrshareSecret: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ayrshare-AbCdEf',
+  databaseSecret: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:database-AbCdEf',
+  topic: 'arn:aws:sns:us-east-1:111111111111:tracker-alerts',
+};
+
+export function lambdaContext(remainingMs = 300_000): Context {
+  return {
+    functionName: 'collector',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:collector',
+    memoryLimitInMB: '512',
+    awsRequestId: 'request-1',
+    logGroupName: '/aws/lambda/collector',
+    logStreamName: 'stream',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => remainingMs,
+  } as unknown as Context;
+}
+
+/** The secret RDS would generate, pointing at a test database. */
+export function databaseSecretFor(db: TestDatabase): Record<string, unknown> {
+  const url = new URL(db.url);
+  return { engine: 'postgres', host: '127.0.0.1', port: Number(url.port), username: url.username, password: decodeURIComponent(url.password), dbname: db.name };
+}
+
+/** Sets the collector's environment as lib/collector.ts does; `undefined` removes a variable. */
+export function setFunctionEnvironment(baseUrl: string, extra: Record<string, string | undefined> = {}): void {
+  const values: Record<string, string | undefined> = {
+    AYRSHARE_SECRET_ARN: ARNS.ayrshareSecret,
+    DATABASE_SECRET_ARN: ARNS.databaseSecret,
+    ALERT_TOPIC_ARN: ARNS.topic,
+    TRACKER_TIMEZONE: 'America/New_York',
+    TRACKER_PLATFORMS: undefined,
+    TRACKER_DIGEST_DAY: undefined,
+    AYRSHARE_BASE_URL: baseUrl,
+    POWERTOOLS_METRICS_NAMESPACE: 'AyrshareTracker',
+    ...extra,
+  };
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
