@@ -226,7 +226,7 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
   return `<section class="profile" data-profile="${escapeHtml(profile.profile)}">
 <h2>Profile ${escapeHtml(profile.profile)}</h2>
 <div class="cards">
-<div class="card best" data-best-performer="${escapeHtml(best?.platform ?? '')}"><div class="k">Best performer (average engagement rate)</div><div class="v">${escapeHtml(best ? `${best.platform} · ${pct(best.avg_engagement_rate)}` : 'none yet')}</div></div>
+<div class="card best" data-best-performer="${escapeHtml(best?.platform ?? '')}"><div class="k">Best performer</div><div class="v">${escapeHtml(best ? best.platform : 'none yet')}</div><div class="k">${escapeHtml(best ? `${pct(best.avg_engagement_rate)} average engagement rate` : 'no platform reported an engagement rate')}</div></div>
 <div class="card"><div class="k">Followers, all platforms (latest)</div><div class="v">${totalFollowers.toLocaleString('en-US')}</div></div>
 <div class="card"><div class="k">Growth over ${report.days} days</div><div class="v">${escapeHtml(signedText(totalGrowth))}</div></div>
 <div class="card"><div class="k">Platforms collected</div><div class="v">${platforms.length}</div></div>
