@@ -1,5 +1,5 @@
 // The weekly digest on a fixed week (Monday 2026-11-09 to Sunday 2026-11-15), sent by the Monday run, once.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { addDays } from '../../lambda/dates';
@@ -8,7 +8,7 @@ import { buildHandlers } from '../../lambda/handler';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
 import { runCliCaptured } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { ARNS, databaseSecretFor, lambdaContext, setFunctionEnvironment } from '../support/lambda';
+import { ARNS, databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
@@ -39,11 +39,7 @@ afterAll(async () => {
   await db.drop();
 });
 beforeEach(async () => {
-  secretsManager.reset();
-  sns.reset();
-  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.ayrshareSecret }).resolves({ SecretString: JSON.stringify({ apiKey: 'TEST-KEY-DIGEST', name: 'brand' }) });
-  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.databaseSecret }).resolves({ SecretString: JSON.stringify(databaseSecretFor(db)) });
-  sns.on(PublishCommand).resolves({ MessageId: 'm' });
+  resetAwsMocks(secretsManager, sns, { apiKey: 'TEST-KEY-DIGEST', name: 'brand' }, databaseSecretFor(db));
   setFunctionEnvironment(standIn.baseUrl);
   await db.client.query('DELETE FROM weekly_digests');
   await db.client.query(`DELETE FROM social_media_analytics WHERE date = $1`, [MONDAY_RUN]);

@@ -2,7 +2,7 @@
 // through the CLI and the Lambda handler against real PostgreSQL and the loopback stand-in. Each case checks the exit
 // code or invocation outcome, the rows stored, the summary, the alert text, how many requests were made, and that no
 // key appears anywhere.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ADVICE } from '../../lambda/alert';
@@ -12,13 +12,12 @@ import { buildHandlers, httpPolicyFor } from '../../lambda/handler';
 import type { RunSummary } from '../../lambda/summary';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn, type Responder, type ScriptedAnswer } from '../support/ayrshare-stand-in';
 import { runCliCaptured, type CliRun } from '../support/cli';
-import { ARNS, databaseSecretFor, lambdaContext, setFunctionEnvironment } from '../support/lambda';
+import { databaseSecretFor, lambdaContext, putSecrets as putSecretsFor, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 import { MIGRATION_NAMES } from '../support/migrations';
 import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
 
 const API_KEY = 'FAULT-API-KEY-7f3a9c';
 const PROFILE_KEY = 'FAULT-PROFILE-KEY-b21e44';
-const { ayrshareSecret: AYRSHARE_ARN, databaseSecret: DATABASE_ARN } = ARNS;
 const PLATFORM_NAMES = ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'];
 const DATE = '2026-04-15';
 
@@ -52,10 +51,7 @@ let stdoutSpy: jest.SpyInstance;
 beforeEach(async () => {
   await db.client.query('TRUNCATE social_media_analytics');
   setEnvironment();
-  secretsManager.reset();
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  putSecrets({ apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand' }, databaseSecret);
+  resetAwsMocks(secretsManager, sns, { apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand' }, databaseSecret);
   stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     everything.push(chunk.toString());
     return true;
@@ -68,11 +64,7 @@ afterEach(() => {
 
 const setEnvironment = (extra: Record<string, string | undefined> = {}) => setFunctionEnvironment(standIn.baseUrl, extra);
 
-function putSecrets(ayrshare: unknown, database: unknown): void {
-  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-  secretsManager.on(GetSecretValueCommand, { SecretId: AYRSHARE_ARN }).resolves({ SecretString: text(ayrshare) });
-  secretsManager.on(GetSecretValueCommand, { SecretId: DATABASE_ARN }).resolves({ SecretString: text(database) });
-}
+const putSecrets = (ayrshare: unknown, database: unknown) => putSecretsFor(secretsManager, ayrshare, database);
 
 const alerts = () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
 

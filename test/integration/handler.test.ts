@@ -8,7 +8,7 @@ import { buildHandlers, collect as deployedCollect } from '../../lambda/handler'
 import type { RunSummary } from '../../lambda/summary';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
 import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
-import { ARNS, databaseSecretFor, lambdaContext, setFunctionEnvironment } from '../support/lambda';
+import { ARNS, databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 import { MIGRATION_NAMES } from '../support/migrations';
 
 const API_KEY = 'TEST-API-KEY-LAMBDA';
@@ -39,11 +39,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  secretsManager.reset();
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  secretsManager.on(GetSecretValueCommand, { SecretId: AYRSHARE_ARN }).resolves({ SecretString: JSON.stringify({ apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand' }) });
-  secretsManager.on(GetSecretValueCommand, { SecretId: DATABASE_ARN }).resolves({ SecretString: JSON.stringify(databaseSecret) });
+  resetAwsMocks(secretsManager, sns, { apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand' }, databaseSecret);
   await resetSchema(db.client);
   stdout = '';
   writeSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

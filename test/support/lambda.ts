@@ -1,6 +1,9 @@
 // What the Lambda handler tests share: an invocation context, the database secret of a test database, and the
 // function's environment as the stack sets it.
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { TestDatabase } from './database';
 
 export const ARNS = {
@@ -46,4 +49,19 @@ export function setFunctionEnvironment(baseUrl: string, extra: Record<string, st
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
+}
+
+/** Answers GetSecretValue for the two secrets the collector reads (objects are sent as JSON, strings as they are). */
+export function putSecrets(secretsManager: AwsClientStub<SecretsManagerClient>, ayrshare: unknown, database: unknown): void {
+  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.ayrshareSecret }).resolves({ SecretString: text(ayrshare) });
+  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.databaseSecret }).resolves({ SecretString: text(database) });
+}
+
+/** Before each handler test: fresh mocks, both secrets answered, and SNS accepting every alert. */
+export function resetAwsMocks(secretsManager: AwsClientStub<SecretsManagerClient>, sns: AwsClientStub<SNSClient>, ayrshare: unknown, database: unknown): void {
+  secretsManager.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  putSecrets(secretsManager, ayrshare, database);
 }
