@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectDatabase } from '../lambda/database';
-import { contentEfficiency, engagementRate } from '../lambda/derive';
+import { contentEfficiency, engagementRateWithBasis } from '../lambda/derive';
 import { migrateDatabase } from '../lambda/migrate';
 import { normaliseMetrics } from '../lambda/normalise';
 import { parseSocialAnalytics } from '../lambda/parse-response';
 import { PLATFORMS } from '../lambda/platforms';
-import { upsertSnapshots, type Snapshot } from '../lambda/storage';
+import { writeRun, type Snapshot } from '../lambda/storage';
 import { startEmbeddedDatabase } from '../local/embedded-database';
 import { simulatedAnswer } from '../local/simulated-ayrshare';
 import { addDays } from '../lambda/dates';
@@ -21,7 +21,8 @@ function snapshotsFor(profiles: number, date: string): Snapshot[] {
     for (const result of parseSocialAnalytics(answer, PLATFORMS)) {
       if (!result.ok) continue;
       const metrics = normaliseMetrics(result.platform, result.analytics);
-      snapshots.push({ profile: `profile-${p}`, platform: result.platform, date, metrics, engagement_rate: engagementRate(metrics), content_efficiency: contentEfficiency(metrics), raw_data: result.raw });
+      const { rate, basis } = engagementRateWithBasis(metrics);
+      snapshots.push({ profile: `profile-${p}`, platform: result.platform, date, metrics, engagement_rate: rate, engagement_rate_basis: basis, content_efficiency: contentEfficiency(metrics), raw_data: result.raw, left_out: result.problems });
     }
   }
   return snapshots;
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       for (let day = 0; day < 5; day += 1) {
         const snapshots = snapshotsFor(profiles, addDays('2026-01-01', day));
         const t0 = process.hrtime.bigint();
-        await upsertSnapshots(db, snapshots);
+        await writeRun(db, { date: snapshots[0].date, snapshots, failed: [], runs: [], anomalyThreshold: 0.5 });
         timings.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
       timings.sort((a, b) => a - b);

@@ -30,25 +30,51 @@ export const ADVICE: Record<FailureClass, string> = {
 
 const FOOTER = 'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.';
 
+const FINDING_ADVICE = {
+  anomalies:
+    'A flagged follower count is stored as Ayrshare sent it, marked in reports: check it on the network. A real change needs nothing; a wrong one is corrected by re-running the day once the network shows the right count.',
+  drift:
+    'Ayrshare changed what it sends for a platform: everything else was stored. A mapped field that is gone leaves its column empty until it returns (see "Drift" in docs/OPERATIONS.md); this is said once, not every day.',
+  left_out: ADVICE.invalid_data,
+};
+
+/** "(failed 3 days in a row, since 2026-04-13)" from the ledger's streak, or nothing. */
+export function describeStreak(failure: Pick<FailedPlatform, 'failing_since' | 'failed_days' | 'profile'>, date: string): string {
+  if (failure.failed_days === undefined || failure.failing_since === undefined) return '';
+  if (failure.failed_days <= 1) return ' (first failure)';
+  const span = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${failure.failing_since}T00:00:00Z`)) / 86_400_000) + 1;
+  return failure.failed_days === span
+    ? ` (failed ${failure.failed_days} days in a row, since ${failure.failing_since})`
+    : ` (failed on ${failure.failed_days} of the ${span} days since ${failure.failing_since})`;
+}
+
 export function alertForSummary(summary: RunSummary): Alert | undefined {
-  if (summary.status === 'success') return undefined;
+  const findings = (summary.anomalies?.length ?? 0) + (summary.drift?.length ?? 0) + (summary.left_out?.length ?? 0);
+  if (summary.status === 'success' && findings === 0) return undefined;
   const failedCount = summary.failed.length;
   const total = summary.platforms_tracked + failedCount;
   const subject =
     summary.status === 'error'
       ? `Ayrshare tracker: nothing stored for ${summary.date}`
-      : `Ayrshare tracker: ${failedCount} of ${total} platform(s) failed on ${summary.date}`;
+      : summary.status === 'partial'
+        ? `Ayrshare tracker: ${failedCount} of ${total} platform(s) failed on ${summary.date}`
+        : `Ayrshare tracker: ${findings} thing(s) to check in the snapshot of ${summary.date}`;
   const byProfile = new Map<string, FailedPlatform[]>();
   for (const failure of summary.failed) byProfile.set(failure.profile, [...(byProfile.get(failure.profile) ?? []), failure]);
   const classes = [...new Set(summary.failed.map((f) => f.error_class))];
+  const section = (title: string, lines: string[]) => (lines.length > 0 ? [title, ...lines, ''] : []);
   const lines = [
     summary.status === 'error'
       ? `The daily Ayrshare collection for ${summary.date} stored nothing.`
-      : `The daily Ayrshare collection for ${summary.date} stored ${summary.platforms_tracked} platform(s); ${failedCount} failed.`,
+      : `The daily Ayrshare collection for ${summary.date} stored ${summary.platforms_tracked} platform(s)${failedCount > 0 ? `; ${failedCount} failed` : ''}.`,
     '',
-    ...[...byProfile.entries()].flatMap(([profile, failures]) => [...describeProfile(profile, failures), '']),
+    ...[...byProfile.entries()].flatMap(([profile, failures]) => [...describeProfile(profile, failures, summary.date), '']),
+    ...section('Follower counts to check (stored, and flagged in reports):', (summary.anomalies ?? []).map((a) => `  - ${a.profile} / ${a.platform}: ${a.note}`)),
+    ...section('Changes in what Ayrshare sends (said once):', (summary.drift ?? []).map((d) => `  - ${d.profile} / ${d.platform}: ${d.detail}`)),
+    ...section('Figures left out (the rest of the platform was stored):', (summary.left_out ?? []).map((w) => `  - ${w.profile} / ${w.platform}: ${w.reason}`)),
     'What to do:',
     ...classes.map((c) => `  * ${ADVICE[c]}`),
+    ...(['anomalies', 'drift', 'left_out'] as const).filter((k) => (summary[k]?.length ?? 0) > 0).map((k) => `  * ${FINDING_ADVICE[k]}`),
     '',
     FOOTER,
   ];
@@ -56,12 +82,16 @@ export function alertForSummary(summary: RunSummary): Alert | undefined {
 }
 
 /** A whole-request failure fails every platform with one reason: say it once. */
-function describeProfile(profile: string, failures: FailedPlatform[]): string[] {
+function describeProfile(profile: string, failures: FailedPlatform[], date: string): string[] {
   const reasons = new Set(failures.map((f) => f.reason));
+  const streaks = new Set(failures.map((f) => describeStreak(f, date)));
   if (failures.length > 1 && reasons.size === 1) {
-    return [`Profile "${profile}": all ${failures.length} platforms (${failures.map((f) => f.platform).join(', ')}) failed:`, `  ${failures[0].reason}`];
+    return [
+      `Profile "${profile}": all ${failures.length} platforms (${failures.map((f) => f.platform).join(', ')}) failed${streaks.size === 1 ? [...streaks][0] : ''}:`,
+      `  ${failures[0].reason}`,
+    ];
   }
-  return [`Profile "${profile}":`, ...failures.map((f) => `  - ${f.platform}: ${f.reason}`)];
+  return [`Profile "${profile}":`, ...failures.map((f) => `  - ${f.platform}: ${f.reason}${describeStreak(f, date)}`)];
 }
 
 export function alertForFailure(date: string, reason: string): Alert {

@@ -105,7 +105,7 @@ export async function fetchSocialAnalytics(
           const cause = likelyCause(response.status);
           throw new AyrshareRequestError(
             cause ? `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} Likely cause: ${cause.cause}.` : lastProblem,
-            { status: response.status, code: errorBodySchema.safeParse(body).data?.code, attempts: attempt, retryable: false, failureClass: cause?.failureClass ?? 'request' },
+            { status: response.status, code: errorBodySchema.safeParse(body).data?.code, attempts: attempt, retryable: false, failureClass: cause?.failureClass ?? 'request', rateLimited },
             cause?.hint,
           );
         }
@@ -136,7 +136,7 @@ export async function fetchSocialAnalytics(
   }
   throw new AyrshareRequestError(
     `Ayrshare request failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastProblem}`,
-    { status: lastStatus, attempts: attempt, retryable: true, failureClass: lastClass },
+    { status: lastStatus, attempts: attempt, retryable: true, failureClass: lastClass, rateLimited },
     lastClass === 'rate_limited'
       ? 'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. The next scheduled run tries again.'
       : 'Ayrshare or the network failed; this usually clears by itself. The next scheduled run tries again, or re-run the day by hand.',

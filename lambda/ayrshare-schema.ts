@@ -25,23 +25,42 @@ const countValue = numberLike.pipe(finiteNonNegative).pipe(exactlyStorable).pipe
 /** Minutes and seconds may carry decimals; the same bound keeps them (scaled or not) inside their NUMERIC columns. */
 const decimalValue = numberLike.pipe(finiteNonNegative).pipe(exactlyStorable).nullish();
 
-const schemaCache = new Map<Platform, z.ZodType<Record<string, unknown>>>();
+/** One mapped field that could not be used: its value is left out of the row, the rest of the platform is kept. */
+export interface FieldProblem {
+  field: string;
+  /** "views is too large to store exactly (got 9007199254740992)" */
+  reason: string;
+}
+
+export interface ValidatedAnalytics {
+  /** The analytics object with every mapped field as a number (or absent); unmapped fields untouched. */
+  analytics: Record<string, unknown>;
+  problems: FieldProblem[];
+}
 
 /**
- * The `analytics` object of one platform: every field the mapping reads is checked, every other field is kept
- * untouched (networks add fields over time; they belong in raw_data, never in an error).
+ * Checks every mapped field of one platform's `analytics` object on its own: a field that is not a usable number is
+ * left out (its column stays NULL) and reported, so a retired or changed metric never fails the others. Fields the
+ * mapping does not read are kept untouched (networks add fields over time; they belong in raw_data).
  */
-export function analyticsSchema(platform: Platform): z.ZodType<Record<string, unknown>> {
-  const cached = schemaCache.get(platform);
-  if (cached) return cached;
-  const shape: Record<string, typeof countValue | typeof decimalValue> = {};
+export function validateAnalytics(platform: Platform, analytics: Record<string, unknown>): ValidatedAnalytics {
+  const out: Record<string, unknown> = { ...analytics };
+  const problems: FieldProblem[] = [];
   for (const [column, source] of Object.entries(PLATFORM_MAPPINGS[platform])) {
-    const value = DECIMAL_COLUMNS.has(column as never) ? decimalValue : countValue;
-    for (const field of source.fields) shape[field] = value;
+    const schema = DECIMAL_COLUMNS.has(column as never) ? decimalValue : countValue;
+    for (const field of source.fields) {
+      if (!(field in analytics)) continue;
+      const parsed = schema.safeParse(analytics[field]);
+      if (parsed.success) {
+        if (parsed.data === undefined || parsed.data === null) delete out[field];
+        else out[field] = parsed.data;
+      } else {
+        delete out[field];
+        problems.push({ field, reason: describeIssues(parsed.error, analytics[field], field) });
+      }
+    }
   }
-  const schema = z.looseObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
-  schemaCache.set(platform, schema);
-  return schema;
+  return { analytics: out, problems };
 }
 
 /** A platform block that failed inside an otherwise successful answer (not linked, token expired, ...). */
@@ -71,11 +90,11 @@ export const responseEnvelopeSchema = z.looseObject({
 });
 
 /** Turns zod issues into one short sentence that names the offending field. */
-export function describeIssues(error: z.ZodError, input: unknown): string {
+export function describeIssues(error: z.ZodError, input: unknown, name?: string): string {
   return error.issues
-    .slice(0, 3)
+    .slice(0, name ? 1 : 3)
     .map((issue) => {
-      const field = issue.path.join('.') || 'value';
+      const field = [name, ...issue.path].filter((p) => p !== undefined && p !== '').join('.') || 'value';
       const received = issue.path.reduce<unknown>(
         (value, key) => (value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
         input,

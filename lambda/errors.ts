@@ -35,7 +35,7 @@ export type FailureClass = 'auth' | 'request' | 'rate_limited' | 'server' | 'net
 export class AyrshareRequestError extends TrackerError {
   constructor(
     message: string,
-    readonly details: { status?: number; code?: number | string; attempts: number; retryable: boolean; failureClass: FailureClass },
+    readonly details: { status?: number; code?: number | string; attempts: number; retryable: boolean; failureClass: FailureClass; rateLimited?: number },
     hint?: string,
   ) {
     super(message, hint);

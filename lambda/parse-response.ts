@@ -1,10 +1,10 @@
 // Validates Ayrshare's analytics answer platform by platform: a bad or missing block fails that platform only.
-import { analyticsSchema, describeIssues, platformBlockSchema, platformErrorSchema, responseEnvelopeSchema } from './ayrshare-schema';
+import { platformBlockSchema, platformErrorSchema, responseEnvelopeSchema, validateAnalytics, type FieldProblem } from './ayrshare-schema';
 import { AyrshareResponseError, type FailureClass } from './errors';
 import type { Platform } from './platforms';
 
 export type PlatformResult =
-  | { platform: Platform; ok: true; analytics: Record<string, unknown>; raw: Record<string, unknown> }
+  | { platform: Platform; ok: true; analytics: Record<string, unknown>; raw: Record<string, unknown>; problems: FieldProblem[] }
   | { platform: Platform; ok: false; reason: string; failureClass: FailureClass };
 
 /**
@@ -33,16 +33,8 @@ export function parsePlatformBlock(platform: Platform, block: unknown): Platform
   if (!parsedBlock.success) {
     return { platform, ok: false, reason: describePlatformError(block), failureClass: 'platform_error' };
   }
-  const parsedAnalytics = analyticsSchema(platform).safeParse(parsedBlock.data.analytics);
-  if (!parsedAnalytics.success) {
-    return {
-      platform,
-      ok: false,
-      reason: `invalid analytics: ${describeIssues(parsedAnalytics.error, parsedBlock.data.analytics)}`,
-      failureClass: 'invalid_data',
-    };
-  }
-  return { platform, ok: true, analytics: parsedAnalytics.data, raw: parsedBlock.data };
+  const { analytics, problems } = validateAnalytics(platform, parsedBlock.data.analytics);
+  return { platform, ok: true, analytics, raw: parsedBlock.data, problems };
 }
 
 /** "error 161: Instagram token expired" from a per-platform error block, or a plain description of what came. */

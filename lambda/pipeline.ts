@@ -1,16 +1,20 @@
-// One collection run: fetch each profile's analytics, validate, normalise, derive, store in one transaction,
-// summarise. Plain code over injected dependencies, shared by the CLI, the Lambda handler and the tests.
+// One collection run: fetch each profile's analytics, validate, normalise, derive, store in one transaction with the
+// ledger of the attempt, summarise. Plain code over injected dependencies, shared by the CLI, the Lambda handler and
+// the tests.
 import type pg from 'pg';
 import { fetchSocialAnalytics, DEFAULT_HTTP_POLICY, type ClientDependencies, type HttpPolicy } from './ayrshare-client';
 import type { CollectorSettings, Profile } from './config';
 import { daysBetween } from './dates';
-import { contentEfficiency, engagementRate } from './derive';
+import { contentEfficiency, engagementRateWithBasis } from './derive';
 import { AyrshareRequestError, AyrshareResponseError, DatabaseError, createRedactor, errorMessage } from './errors';
 import { silentLog, type Log } from './log';
 import { normaliseMetrics } from './normalise';
 import { parseSocialAnalytics } from './parse-response';
-import { upsertSnapshots, type Snapshot, type StoredSnapshot } from './storage';
+import { keyOf, recordFailedRuns, writeRun, type RunRecord, type RunTrigger, type Snapshot, type StoredSnapshot } from './storage';
 import { summariseRun, type FailedPlatform, type RunSummary } from './summary';
+
+/** A change of the follower count beyond this share of the previous one is flagged (0.5 = 50 %). */
+export const DEFAULT_ANOMALY_THRESHOLD = 0.5;
 
 export interface PipelineDependencies extends Omit<ClientDependencies, 'log'> {
   db: pg.ClientBase;
@@ -18,11 +22,18 @@ export interface PipelineDependencies extends Omit<ClientDependencies, 'log'> {
   httpPolicy?: HttpPolicy;
   /** Today in the run's time zone; when the run's date is further away, the log says what that means. */
   today?: string;
+  /** What started the run, for the ledger. @default 'manual' */
+  trigger?: RunTrigger;
+  /** Lambda's request id: a second run with the same id is Lambda retrying the event. */
+  invocationId?: string;
+  /** @default DEFAULT_ANOMALY_THRESHOLD */
+  anomalyThreshold?: number;
 }
 
 export interface ProfileCollection {
   snapshots: Snapshot[];
   failed: FailedPlatform[];
+  run: RunRecord;
 }
 
 export interface RunResult {
@@ -42,6 +53,7 @@ export async function collectAndStore(settings: CollectorSettings, date: string,
   const redact = createRedactor([settings.apiKey, ...settings.profiles.map((p) => p.profileKey)]);
   const snapshots: Snapshot[] = [];
   const failed: FailedPlatform[] = [];
+  const runs: RunRecord[] = [];
   if (deps.today && Math.abs(daysBetween(deps.today, date)) > 1) {
     log.warn(`Ayrshare answers with current figures: they will be stored under ${date}, ${describeDistance(deps.today, date)}`, { date, today: deps.today });
   }
@@ -52,27 +64,33 @@ export async function collectAndStore(settings: CollectorSettings, date: string,
     const result = await collectProfile(settings, profile, date, deps);
     snapshots.push(...result.snapshots);
     failed.push(...result.failed.map((f) => ({ ...f, reason: redact(f.reason) })));
+    runs.push(result.run);
   }
 
-  let stored: StoredSnapshot[] = [];
-  if (snapshots.length > 0) {
-    try {
-      const written = await upsertSnapshots(deps.db, snapshots);
-      stored = written.stored;
-      for (const refused of written.rejected) {
-        log.warn('Platform refused', { profile: refused.profile, platform: refused.platform, reason: refused.reason });
-        failed.push(refused);
-      }
-    } catch (error) {
-      throw new DatabaseError(
-        `Nothing was stored for ${date}: the database write failed (${redact(errorMessage(error))}). The whole run was rolled back.`,
-        'Check that PostgreSQL is reachable and the schema is current (`ayrshare-tracker migrate`), then run the collection again.',
-      );
-    }
+  let written;
+  try {
+    written = await writeRun(deps.db, { date, snapshots, failed, runs, anomalyThreshold: deps.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD });
+  } catch (error) {
+    const reason = `Nothing was stored for ${date}: the database write failed (${redact(errorMessage(error))}). The whole run was rolled back.`;
+    // The ledger still says why, when the database takes that much.
+    const lost = snapshots.map((s) => ({ profile: s.profile, platform: s.platform, reason, error_class: 'database' as const }));
+    await recordFailedRuns(deps.db, date, runs, [...failed, ...lost]).catch(() => log.warn('Could not record the failed run in the ledger', { date }));
+    throw new DatabaseError(reason, 'Check that PostgreSQL is reachable and the schema is current (`ayrshare-tracker migrate`), then run the collection again.');
   }
-  const summary = summariseRun(date, settings.profiles.map((p) => p.name), stored, failed);
-  log.info('Collection finished', { status: summary.status, stored: stored.length, failed: failed.length, date });
-  return { summary, stored };
+  for (const refused of written.rejected) log.warn('Platform refused', { profile: refused.profile, platform: refused.platform, reason: refused.reason });
+  const withStreaks = [...failed, ...written.rejected].map((f) => {
+    const streak = written.streaks.get(keyOf(f.profile, f.platform));
+    return streak ? { ...f, failing_since: streak.since, failed_days: streak.days } : f;
+  });
+  const summary = summariseRun(
+    date,
+    settings.profiles.map((p) => p.name),
+    written.stored,
+    withStreaks,
+    { anomalies: written.anomalies, drift: written.drift, left_out: written.warnings.map((w) => ({ ...w, reason: redact(w.reason) })) },
+  );
+  log.info('Collection finished', { status: summary.status, stored: written.stored.length, failed: withStreaks.length, date });
+  return { summary, stored: written.stored };
 }
 
 /** Fetches and parses one profile; a whole-request failure fails each of its platforms with the same reason. */
@@ -83,6 +101,17 @@ export async function collectProfile(
   deps: Omit<PipelineDependencies, 'db'>,
 ): Promise<ProfileCollection> {
   const log = deps.log ?? silentLog;
+  const redact = createRedactor([settings.apiKey, profile.profileKey]);
+  const run: RunRecord = {
+    profile: profile.name,
+    trigger: deps.trigger ?? 'manual',
+    invocationId: deps.invocationId,
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    requests: 0,
+    rateLimited: 0,
+    rateLimit: {},
+  };
   let results;
   try {
     const answer = await fetchSocialAnalytics(
@@ -90,17 +119,22 @@ export async function collectProfile(
       deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
       { ...deps, log },
     );
+    Object.assign(run, { requests: answer.attempts, rateLimited: answer.rateLimited, rateLimit: answer.rateLimit, finishedAt: new Date() });
     if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
       log.info('Ayrshare rate limits', { profile: profile.name, attempts: answer.attempts, rateLimited: answer.rateLimited, headers: answer.rateLimit });
     }
     results = parseSocialAnalytics(answer.body, settings.platforms);
   } catch (error) {
     if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
+    run.finishedAt = new Date();
+    if (error instanceof AyrshareRequestError) Object.assign(run, { requests: error.details.attempts, rateLimited: error.details.rateLimited ?? 0 });
+    else run.requests = Math.max(run.requests, 1);
     const errorClass = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
     log.warn('Analytics request failed', { profile: profile.name, reason: error.message });
     return {
       snapshots: [],
       failed: settings.platforms.map((platform) => ({ profile: profile.name, platform, reason: error.message, error_class: errorClass })),
+      run,
     };
   }
 
@@ -112,18 +146,22 @@ export async function collectProfile(
       failed.push({ profile: profile.name, platform: result.platform, reason: result.reason, error_class: result.failureClass });
       continue;
     }
+    for (const problem of result.problems) log.warn('Figure left out', { profile: profile.name, platform: result.platform, reason: redact(problem.reason) });
     const metrics = normaliseMetrics(result.platform, result.analytics);
+    const { rate, basis } = engagementRateWithBasis(metrics);
     snapshots.push({
       profile: profile.name,
       platform: result.platform,
       date,
       metrics,
-      engagement_rate: engagementRate(metrics),
+      engagement_rate: rate,
+      engagement_rate_basis: basis,
       content_efficiency: contentEfficiency(metrics),
       raw_data: result.raw,
+      left_out: result.problems.map((p) => ({ ...p, reason: redact(p.reason) })),
     });
   }
-  return { snapshots, failed };
+  return { snapshots, failed, run };
 }
 
 function describeDistance(today: string, date: string): string {

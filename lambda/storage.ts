@@ -1,8 +1,12 @@
-// Writes a run's snapshot rows: one upsert per (profile, platform, date), all in one transaction, with growth
-// velocity against the most recent earlier snapshot (and the next later one corrected when a gap is back-filled).
+// Writes one run's results in one transaction: the snapshot rows (one upsert per profile, platform and date, with
+// growth velocity and the days it spans, an anomaly flag, the figures left out), the correction of the next later
+// snapshot when a gap is back-filled, metric drift, and the ledger of the attempt (runs and per-platform outcomes).
 import type pg from 'pg';
+import type { FieldProblem } from './ayrshare-schema';
 import { inTransaction } from './database';
-import { growthVelocity } from './derive';
+import { followerAnomaly, growthVelocity, type EngagementBasis } from './derive';
+import { detectDrift, DRIFT_WINDOW, type DriftEvent } from './drift';
+import type { FailureClass } from './errors';
 import type { Metrics } from './normalise';
 import { METRIC_COLUMNS } from './platforms';
 import type { FailedPlatform } from './summary';
@@ -13,12 +17,67 @@ export interface Snapshot {
   date: string;
   metrics: Metrics;
   engagement_rate: number | null;
+  engagement_rate_basis: EngagementBasis | null;
   content_efficiency: number | null;
   raw_data: Record<string, unknown>;
+  /** Mapped fields that could not be stored as numbers (their columns stay NULL). */
+  left_out: FieldProblem[];
 }
 
 export interface StoredSnapshot extends Snapshot {
   growth_velocity: number | null;
+  days_since_previous: number | null;
+  anomaly: string | null;
+}
+
+export type RunTrigger = 'schedule' | 'manual' | 'retry';
+
+/** One profile's collection attempt, for the ledger. */
+export interface RunRecord {
+  profile: string;
+  trigger: RunTrigger;
+  /** Lambda's request id: the same on Lambda's own retries of one event, which makes the trigger "retry". */
+  invocationId?: string;
+  startedAt: Date;
+  finishedAt: Date;
+  requests: number;
+  rateLimited: number;
+  rateLimit: Record<string, string>;
+}
+
+export interface WriteRequest {
+  date: string;
+  snapshots: readonly Snapshot[];
+  failed: readonly FailedPlatform[];
+  runs: readonly RunRecord[];
+  /** Share of the previous follower count beyond which a change is flagged (0.5 = 50 %). */
+  anomalyThreshold: number;
+}
+
+/** A figure left out that the previous snapshot did have: said in the alert once, not every day after. */
+export interface LeftOutWarning extends FieldProblem {
+  profile: string;
+  platform: string;
+}
+
+export interface FlaggedSnapshot {
+  profile: string;
+  platform: string;
+  previous: number;
+  current: number;
+  note: string;
+}
+
+export interface WriteResult {
+  stored: StoredSnapshot[];
+  /** Snapshots refused inside the transaction (an empty block over a non-empty history), with the reason. */
+  rejected: FailedPlatform[];
+  /** New drift events (already recorded ones are not repeated). */
+  drift: DriftEvent[];
+  warnings: LeftOutWarning[];
+  anomalies: FlaggedSnapshot[];
+  /** Per failed "profile\0platform": how long it has been failing, from the ledger. */
+  streaks: Map<string, { days: number; since: string; span: number }>;
 }
 
 /** Serialises writers, so two runs started together never compute velocity from each other's half-written rows. */
@@ -27,8 +86,12 @@ const WRITE_LOCK_KEY = 0x41797273; // "Ayrs"
 const COLUMN_TYPES: Record<string, string> = {
   ...Object.fromEntries(METRIC_COLUMNS.map((c) => [c, c === 'watch_time_minutes' || c === 'avg_view_duration' ? 'numeric' : 'bigint'])),
   engagement_rate: 'numeric',
+  engagement_rate_basis: 'text',
   content_efficiency: 'numeric',
   growth_velocity: 'bigint',
+  days_since_previous: 'integer',
+  anomaly: 'text',
+  left_out: 'jsonb',
 };
 const VALUE_COLUMNS = Object.keys(COLUMN_TYPES);
 
@@ -40,19 +103,58 @@ ON CONFLICT (profile, platform, date) DO UPDATE SET
   ${[...VALUE_COLUMNS, 'raw_data'].map((c) => `${c} = EXCLUDED.${c}`).join(',\n  ')},
   recorded_at = EXCLUDED.recorded_at`;
 
+const KEYS_JOIN = `JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = s.profile AND k.platform = s.platform`;
+
 /** The nearest snapshot before (direction '<') or after ('>') the date, per profile and platform of the run. */
 const neighbourSql = (direction: '<' | '>') => `
-SELECT DISTINCT ON (s.profile, s.platform) s.id, s.profile, s.platform, s.followers_count, s.date::text AS date,
+SELECT DISTINCT ON (s.profile, s.platform) s.id, s.profile, s.platform, s.followers_count, s.date::text AS date, s.left_out,
        num_nonnulls(${METRIC_COLUMNS.map((c) => `s.${c}`).join(', ')}) > 0 AS has_metrics
-FROM social_media_analytics s
-JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = s.profile AND k.platform = s.platform
+FROM social_media_analytics s ${KEYS_JOIN}
 WHERE s.date ${direction} $3::date
 ORDER BY s.profile, s.platform, s.date ${direction === '<' ? 'DESC' : 'ASC'}`;
 
-const UPDATE_VELOCITY_SQL = `
-UPDATE social_media_analytics s SET growth_velocity = r.growth_velocity
-FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, growth_velocity bigint)
+/** The analytics objects of the last DRIFT_WINDOW snapshots before the date, newest first. */
+const HISTORY_SQL = `
+SELECT profile, platform, analytics FROM (
+  SELECT s.profile, s.platform, s.raw_data -> 'analytics' AS analytics,
+         ROW_NUMBER() OVER (PARTITION BY s.profile, s.platform ORDER BY s.date DESC) AS n
+  FROM social_media_analytics s ${KEYS_JOIN}
+  WHERE s.date < $3::date
+) h WHERE n <= ${DRIFT_WINDOW} ORDER BY profile, platform, n`;
+
+const UPDATE_NEXT_SQL = `
+UPDATE social_media_analytics s SET growth_velocity = r.growth_velocity, days_since_previous = r.days_since_previous
+FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, growth_velocity bigint, days_since_previous integer)
 WHERE s.id = r.id`;
+
+const INSERT_DRIFT_SQL = `
+INSERT INTO metric_drift (profile, platform, field, change, detail, detected_on)
+SELECT r.profile, r.platform, r.field, r.change, r.detail, $1::date
+FROM jsonb_to_recordset($2::jsonb) AS r(profile text, platform text, field text, change text, detail text)
+ON CONFLICT DO NOTHING
+RETURNING profile, platform, field, change`;
+
+const INSERT_RUN_SQL = `
+INSERT INTO collection_runs (profile, snapshot_date, trigger, invocation_id, started_at, finished_at, outcome, requests, rate_limited, rate_limit)
+VALUES ($1, $2::date,
+        CASE WHEN $4::text IS NOT NULL AND EXISTS (SELECT 1 FROM collection_runs WHERE invocation_id = $4::text) THEN 'retry' ELSE $3 END,
+        $4, $5, $6, $7, $8, $9, $10)
+RETURNING id`;
+
+const INSERT_OUTCOMES_SQL = `
+INSERT INTO platform_outcomes (run_id, profile, platform, snapshot_date, outcome, error_class, message)
+SELECT $1, r.profile, r.platform, $2::date, r.outcome, r.error_class, r.message
+FROM jsonb_to_recordset($3::jsonb) AS r(profile text, platform text, outcome text, error_class text, message text)`;
+
+/** Failed days since the last stored snapshot, per failed platform (today's failure included). */
+const STREAK_SQL = `
+SELECT o.profile, o.platform, COUNT(DISTINCT o.snapshot_date)::int AS days, MIN(o.snapshot_date)::text AS since
+FROM platform_outcomes o JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = o.profile AND k.platform = o.platform
+WHERE o.outcome <> 'stored' AND o.snapshot_date <= $3::date
+  AND o.snapshot_date > COALESCE(
+        (SELECT MAX(s.date) FROM social_media_analytics s WHERE s.profile = o.profile AND s.platform = o.platform AND s.date <= $3::date),
+        '-infinity'::date)
+GROUP BY o.profile, o.platform`;
 
 interface Neighbour {
   id: number;
@@ -60,34 +162,38 @@ interface Neighbour {
   platform: string;
   followers_count: number | null;
   date: string;
+  left_out: FieldProblem[];
   has_metrics: boolean;
 }
 
-export interface WriteResult {
-  stored: StoredSnapshot[];
-  /** Snapshots refused inside the transaction (an empty block over a non-empty history), with the reason. */
-  rejected: FailedPlatform[];
-}
+export const keyOf = (profile: string, platform: string) => `${profile}\u0000${platform}`;
 
 /** True when the platform sent an analytics block without a single mapped figure. */
 export function hasNoFigures(snapshot: Snapshot): boolean {
   return METRIC_COLUMNS.every((column) => snapshot.metrics[column] === null);
 }
 
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The ledger's word for a failure: a platform absent from the answer is "missing", anything else "failed". */
+function outcomeOf(errorClass: FailureClass): 'failed' | 'missing' {
+  return errorClass === 'not_linked' ? 'missing' : 'failed';
+}
+
 /**
- * Upserts the snapshots of one date. Re-running a day replaces its values and recomputes velocity against the
- * previous date, never against itself. A snapshot without a single figure is refused when the previous snapshot had
- * figures: a gap is honest, a row of NULLs (or zeros) over real history is not. Throws (and writes nothing) if any
- * statement fails.
+ * Writes one date's run. Re-running a day replaces its values and recomputes velocity against the previous date,
+ * never against itself. A snapshot without a single figure is refused when the previous snapshot had figures: a gap
+ * is honest, a row of NULLs (or zeros) over real history is not. Throws (and writes nothing) if any statement fails.
  */
-export async function upsertSnapshots(client: pg.ClientBase, candidates: readonly Snapshot[]): Promise<WriteResult> {
-  if (candidates.length === 0) return { stored: [], rejected: [] };
-  const date = candidates[0].date;
-  if (candidates.some((s) => s.date !== date)) throw new Error('upsertSnapshots takes the snapshots of one date at a time');
-  const keyOf = (profile: string, platform: string) => `${profile}\u0000${platform}`;
+export async function writeRun(client: pg.ClientBase, request: WriteRequest): Promise<WriteResult> {
+  const { date } = request;
+  if (request.snapshots.some((s) => s.date !== date)) throw new Error('writeRun takes the snapshots of one date at a time');
 
   return inTransaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+    const candidates = request.snapshots;
     const keys = [candidates.map((s) => s.profile), candidates.map((s) => s.platform), date];
     const neighbours = async (direction: '<' | '>') => {
       const { rows } = await client.query<Neighbour>(neighbourSql(direction), keys);
@@ -97,7 +203,7 @@ export async function upsertSnapshots(client: pg.ClientBase, candidates: readonl
     const next = await neighbours('>');
 
     const rejected: FailedPlatform[] = [];
-    const snapshots = candidates.filter((s) => {
+    const accepted = candidates.filter((s) => {
       const before = previous.get(keyOf(s.profile, s.platform));
       if (!before?.has_metrics || !hasNoFigures(s)) return true;
       rejected.push({
@@ -108,31 +214,108 @@ export async function upsertSnapshots(client: pg.ClientBase, candidates: readonl
       });
       return false;
     });
-    if (snapshots.length === 0) return { stored: [], rejected };
 
-    const stored: StoredSnapshot[] = snapshots.map((s) => ({
-      ...s,
-      growth_velocity: previous.has(keyOf(s.profile, s.platform))
-        ? growthVelocity(s.metrics.followers_count, previous.get(keyOf(s.profile, s.platform))!.followers_count)
-        : null,
-    }));
-    const records = stored.map((s) => ({
-      profile: s.profile,
-      platform: s.platform,
-      ...s.metrics,
-      engagement_rate: s.engagement_rate,
-      content_efficiency: s.content_efficiency,
-      growth_velocity: s.growth_velocity,
-      raw_data: s.raw_data,
-    }));
-    await client.query(UPSERT_SQL, [date, JSON.stringify(records)]);
+    const stored: StoredSnapshot[] = accepted.map((s) => {
+      const before = previous.get(keyOf(s.profile, s.platform));
+      return {
+        ...s,
+        growth_velocity: before ? growthVelocity(s.metrics.followers_count, before.followers_count) : null,
+        days_since_previous: before ? daysBetween(before.date, date) : null,
+        anomaly: followerAnomaly(s.metrics.followers_count, before?.followers_count, request.anomalyThreshold),
+      };
+    });
+    if (stored.length > 0) {
+      const records = stored.map((s) => ({
+        profile: s.profile,
+        platform: s.platform,
+        ...s.metrics,
+        engagement_rate: s.engagement_rate,
+        engagement_rate_basis: s.engagement_rate_basis,
+        content_efficiency: s.content_efficiency,
+        growth_velocity: s.growth_velocity,
+        days_since_previous: s.days_since_previous,
+        anomaly: s.anomaly,
+        left_out: s.left_out,
+        raw_data: s.raw_data,
+      }));
+      await client.query(UPSERT_SQL, [date, JSON.stringify(records)]);
+    }
 
     // A back-filled day becomes the "most recent earlier snapshot" of the next later one: correct its velocity.
     const corrections = stored.flatMap((s) => {
       const later = next.get(keyOf(s.profile, s.platform));
-      return later ? [{ id: later.id, growth_velocity: growthVelocity(later.followers_count, s.metrics.followers_count) }] : [];
+      return later ? [{ id: later.id, growth_velocity: growthVelocity(later.followers_count, s.metrics.followers_count), days_since_previous: daysBetween(date, later.date) }] : [];
     });
-    if (corrections.length > 0) await client.query(UPDATE_VELOCITY_SQL, [JSON.stringify(corrections)]);
-    return { stored, rejected };
+    if (corrections.length > 0) await client.query(UPDATE_NEXT_SQL, [JSON.stringify(corrections)]);
+
+    const drift = await recordDrift(client, keys, date, stored);
+    const warnings = stored.flatMap((s) => {
+      const before = new Set((previous.get(keyOf(s.profile, s.platform))?.left_out ?? []).map((p) => p.field));
+      const drifted = new Set(drift.filter((d) => d.profile === s.profile && d.platform === s.platform).map((d) => d.field));
+      return s.left_out.filter((p) => !before.has(p.field) && !drifted.has(p.field)).map((p) => ({ profile: s.profile, platform: s.platform, ...p }));
+    });
+    const anomalies = stored.flatMap((s) =>
+      s.anomaly ? [{ profile: s.profile, platform: s.platform, previous: previous.get(keyOf(s.profile, s.platform))!.followers_count!, current: s.metrics.followers_count!, note: s.anomaly }] : [],
+    );
+
+    const failed = [...request.failed, ...rejected];
+    await recordRuns(client, request, stored, failed);
+    const streaks = await failureStreaks(client, failed, date);
+    return { stored, rejected, drift, warnings, anomalies, streaks };
   });
+}
+
+async function recordDrift(client: pg.ClientBase, keys: unknown[], date: string, stored: StoredSnapshot[]): Promise<DriftEvent[]> {
+  if (stored.length === 0) return [];
+  const { rows } = await client.query<{ profile: string; platform: string; analytics: Record<string, unknown> | null }>(HISTORY_SQL, keys);
+  const events = stored.flatMap((s) => {
+    const history = rows.filter((r) => r.profile === s.profile && r.platform === s.platform).map((r) => r.analytics ?? {});
+    const analytics = (s.raw_data.analytics ?? {}) as Record<string, unknown>;
+    return detectDrift(s.profile, s.platform, analytics, history);
+  });
+  if (events.length === 0) return [];
+  const { rows: inserted } = await client.query<{ profile: string; platform: string; field: string; change: string }>(INSERT_DRIFT_SQL, [date, JSON.stringify(events)]);
+  const isNew = new Set(inserted.map((r) => `${keyOf(r.profile, r.platform)}\u0000${r.field}\u0000${r.change}`));
+  return events.filter((e) => isNew.has(`${keyOf(e.profile, e.platform)}\u0000${e.field}\u0000${e.change}`));
+}
+
+async function recordRuns(client: pg.ClientBase, request: WriteRequest, stored: StoredSnapshot[], failed: FailedPlatform[]): Promise<void> {
+  for (const run of request.runs) {
+    const mine = stored.filter((s) => s.profile === run.profile);
+    const myFailures = failed.filter((f) => f.profile === run.profile);
+    const outcome = mine.length === 0 ? 'error' : myFailures.length > 0 ? 'partial' : 'success';
+    const { rows } = await client.query<{ id: number }>(INSERT_RUN_SQL, [
+      run.profile,
+      request.date,
+      run.trigger,
+      run.invocationId ?? null,
+      run.startedAt,
+      run.finishedAt,
+      outcome,
+      run.requests,
+      run.rateLimited,
+      JSON.stringify(run.rateLimit),
+    ]);
+    const outcomes = [
+      ...mine.map((s) => ({ profile: s.profile, platform: s.platform, outcome: 'stored', error_class: null, message: s.left_out.length > 0 ? `stored without ${s.left_out.map((p) => p.reason).join('; ')}` : null })),
+      ...myFailures.map((f) => ({ profile: f.profile, platform: f.platform, outcome: outcomeOf(f.error_class), error_class: f.error_class, message: f.reason })),
+    ];
+    if (outcomes.length > 0) await client.query(INSERT_OUTCOMES_SQL, [rows[0].id, request.date, JSON.stringify(outcomes)]);
+  }
+}
+
+async function failureStreaks(client: pg.ClientBase, failed: FailedPlatform[], date: string): Promise<WriteResult['streaks']> {
+  const streaks: WriteResult['streaks'] = new Map();
+  if (failed.length === 0) return streaks;
+  const { rows } = await client.query<{ profile: string; platform: string; days: number; since: string }>(STREAK_SQL, [failed.map((f) => f.profile), failed.map((f) => f.platform), date]);
+  for (const row of rows) streaks.set(keyOf(row.profile, row.platform), { days: row.days, since: row.since, span: daysBetween(row.since, date) + 1 });
+  return streaks;
+}
+
+/**
+ * Records a run whose data write failed (the database refused or dropped it): a separate, small transaction, so the
+ * ledger still says "failed because the database write failed". Best effort: it may fail for the same reason.
+ */
+export async function recordFailedRuns(client: pg.ClientBase, date: string, runs: readonly RunRecord[], failed: readonly FailedPlatform[]): Promise<void> {
+  await inTransaction(client, () => recordRuns(client, { date, snapshots: [], failed, runs, anomalyThreshold: 0 }, [], [...failed]));
 }

@@ -1,6 +1,7 @@
 // The run summary (SPEC section 6): what the CLI prints with --json and what the Lambda returns.
 import type { FailureClass } from './errors';
-import type { StoredSnapshot } from './storage';
+import type { DriftEvent } from './drift';
+import type { FlaggedSnapshot, LeftOutWarning, StoredSnapshot } from './storage';
 
 export type RunStatus = 'success' | 'partial' | 'error';
 
@@ -10,6 +11,16 @@ export interface FailedPlatform {
   reason: string;
   /** What kind of failure, for scripts and for the alert's advice (see FailureClass). */
   error_class: FailureClass;
+  /** From the ledger: the first of the failed days since the last stored snapshot, and how many there were. */
+  failing_since?: string;
+  failed_days?: number;
+}
+
+/** What a run stored but wants a person to look at; each list is present only when it has entries. */
+export interface RunFindings {
+  anomalies?: FlaggedSnapshot[];
+  drift?: DriftEvent[];
+  left_out?: LeftOutWarning[];
 }
 
 export interface ProfileSummary {
@@ -22,15 +33,24 @@ export interface ProfileSummary {
   failed: FailedPlatform[];
 }
 
-export interface RunSummary extends Omit<ProfileSummary, 'profile'> {
+export interface RunSummary extends Omit<ProfileSummary, 'profile'>, RunFindings {
   date: string;
   /** Present when the run covered several profiles. */
   profiles?: ProfileSummary[];
 }
 
-export function summariseRun(date: string, profiles: readonly string[], stored: readonly StoredSnapshot[], failed: readonly FailedPlatform[]): RunSummary {
+export function summariseRun(
+  date: string,
+  profiles: readonly string[],
+  stored: readonly StoredSnapshot[],
+  failed: readonly FailedPlatform[],
+  findings: RunFindings = {},
+): RunSummary {
   const { status, ...totals } = summarise(stored, failed);
   const summary: RunSummary = { status, date, ...totals };
+  for (const key of ['anomalies', 'drift', 'left_out'] as const) {
+    if (findings[key] && findings[key]!.length > 0) (summary as unknown as Record<string, unknown>)[key] = findings[key];
+  }
   if (profiles.length > 1) {
     summary.profiles = profiles.map((profile) => ({
       profile,

@@ -133,8 +133,8 @@ describe('collect', () => {
     expect(summary.status).toBe('partial');
     expect(summary.platforms_tracked).toBe(5);
     expect(summary.failed).toEqual([
-      { profile: 'brand', platform: 'linkedin', reason: 'not in the response (is the account linked in Ayrshare?)', error_class: 'not_linked' },
-      { profile: 'brand', platform: 'threads', reason: 'error 272: Threads token expired', error_class: 'platform_error' },
+      { profile: 'brand', platform: 'linkedin', reason: 'not in the response (is the account linked in Ayrshare?)', error_class: 'not_linked', failing_since: '2026-01-06', failed_days: 1 },
+      { profile: 'brand', platform: 'threads', reason: 'error 272: Threads token expired', error_class: 'platform_error', failing_since: '2026-01-06', failed_days: 1 },
     ]);
     expect((await rows()).map((r) => r.platform)).toEqual(['facebook', 'instagram', 'tiktok', 'twitter', 'youtube']);
     expect(standIn.requests[0].headers['profile-key']).toBe(PROFILE_KEY);

@@ -220,7 +220,7 @@ describe('Ayrshare failing the whole request', () => {
     expect(more).toEqual([]);
     expect(alert.Subject).toBe(`Ayrshare tracker: nothing stored for ${DATE}`);
     const lines = alert.Message!.split('\n');
-    expect(lines[2]).toBe(`Profile "brand": all 7 platforms (${PLATFORM_NAMES.join(', ')}) failed:`);
+    expect(lines[2]).toBe(`Profile "brand": all 7 platforms (${PLATFORM_NAMES.join(', ')}) failed (first failure):`);
     expect(lines[3].trim()).toMatch(c.reason);
     expect(lines).toContain(`  * ${ADVICE[c.errorClass]}`);
   });
@@ -262,23 +262,26 @@ describe('Ayrshare failing some platforms', () => {
     const run = await cli();
     expect(run.code).toBe(3);
     const summary = run.json<RunSummary>();
-    expect(summary).toMatchObject({ status: 'partial', platforms_tracked: 4 });
+    expect(summary).toMatchObject({ status: 'partial', platforms_tracked: 5 });
+    const since = { failing_since: DATE, failed_days: 1 };
     expect(summary.failed).toEqual([
-      { profile: 'brand', platform: 'instagram', reason: 'error 161: Instagram token expired', error_class: 'platform_error' },
-      { profile: 'brand', platform: 'linkedin', reason: 'not in the response (is the account linked in Ayrshare?)', error_class: 'not_linked' },
-      { profile: 'brand', platform: 'threads', reason: 'invalid analytics: followersCount must not be negative (got -3)', error_class: 'invalid_data' },
+      { profile: 'brand', platform: 'instagram', reason: 'error 161: Instagram token expired', error_class: 'platform_error', ...since },
+      { profile: 'brand', platform: 'linkedin', reason: 'not in the response (is the account linked in Ayrshare?)', error_class: 'not_linked', ...since },
     ]);
-    expect(await storedPlatforms()).toEqual(['facebook', 'tiktok', 'twitter', 'youtube']);
+    // A bad figure is left out, not the platform: threads is stored without its follower count.
+    expect(summary.left_out).toEqual([{ profile: 'brand', platform: 'threads', field: 'followersCount', reason: 'followersCount must not be negative (got -3)' }]);
+    expect(await storedPlatforms()).toEqual(['facebook', 'threads', 'tiktok', 'twitter', 'youtube']);
 
     standIn.script({ body: answer });
     const outcome = await lambda();
     expect(outcome.ok && outcome.summary).toEqual(summary);
     expect(standIn.requests).toHaveLength(1);
-    expect(await storedPlatforms()).toEqual(['facebook', 'tiktok', 'twitter', 'youtube']);
+    expect(await storedPlatforms()).toEqual(['facebook', 'threads', 'tiktok', 'twitter', 'youtube']);
     const [alert, ...more] = alerts();
     expect(more).toEqual([]);
-    expect(alert.Subject).toBe(`Ayrshare tracker: 3 of 7 platform(s) failed on ${DATE}`);
-    expect(alert.Message).toContain('  - instagram: error 161: Instagram token expired\n  - linkedin: not in the response');
+    expect(alert.Subject).toBe(`Ayrshare tracker: 2 of 7 platform(s) failed on ${DATE}`);
+    expect(alert.Message).toContain('  - instagram: error 161: Instagram token expired (first failure)\n  - linkedin: not in the response');
+    expect(alert.Message).toContain('Figures left out (the rest of the platform was stored):\n  - brand / threads: followersCount must not be negative (got -3)');
     for (const kind of ['platform_error', 'not_linked', 'invalid_data'] as const) expect(alert.Message).toContain(ADVICE[kind]);
   });
 
@@ -308,6 +311,8 @@ describe('Ayrshare failing some platforms', () => {
         platform: 'tiktok',
         reason: 'Ayrshare sent no figures for this platform, though the snapshot of 2026-04-14 had them; nothing was stored for this day rather than empty values',
         error_class: 'invalid_data',
+        failing_since: DATE,
+        failed_days: 1,
       },
     ]);
     expect(await storedPlatforms()).toEqual(PLATFORM_NAMES.filter((p) => p !== 'tiktok'));
@@ -353,15 +358,22 @@ describe('values', () => {
     ['a count past 2^53 as a number', `"views": ${TWO_53_PLUS_1}`, 'views is too large to store exactly (got 9007199254740992)'],
     ['a count past 2^53 as a string', `"views": "${TWO_53_PLUS_1}"`, `views is too large to store exactly (got "${TWO_53_PLUS_1}")`],
     ['minutes past 2^53', '"estimatedMinutesWatched": 1e300', 'estimatedMinutesWatched is too large to store exactly (got 1e+300)'],
-  ])('fails only that platform on %s, with a reason naming the field', async (_label, field, reason) => {
+  ])('stores the platform without that figure on %s, and names the field', async (_label, field, reason) => {
     // Raw JSON text, so the stand-in sends the number exactly as written (JSON.stringify would round it first);
     // the field goes last in YouTube's analytics, where it wins over the fixture's own value.
     const text = JSON.stringify(fixtureWith((a) => (a.youtube.analytics.__marker__ = 1))).replace('"__marker__":1', field);
     standIn.script({ text });
     const run = await cli();
-    expect(run.code).toBe(3);
-    expect(run.json<RunSummary>().failed).toEqual([{ profile: 'brand', platform: 'youtube', reason: `invalid analytics: ${reason}`, error_class: 'invalid_data' }]);
-    expect(await storedPlatforms()).toEqual(PLATFORM_NAMES.filter((p) => p !== 'youtube'));
+    expect(run.code).toBe(0);
+    const name = reason.split(' ')[0];
+    expect(run.json<RunSummary>().left_out).toEqual([{ profile: 'brand', platform: 'youtube', field: name, reason }]);
+    expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
+    const { rows } = await db.client.query(`SELECT followers_count, views_total, likes_total, watch_time_minutes, left_out, raw_data FROM social_media_analytics WHERE platform = 'youtube'`);
+    const column = { subscriberCount: 'followers_count', views: 'views_total', likes: 'likes_total', estimatedMinutesWatched: 'watch_time_minutes' }[name]!;
+    expect(rows[0][column]).toBeNull();
+    expect(rows[0].left_out).toEqual([{ field: name, reason }]);
+    // Never rounded: the other figures are the fixture's, and raw_data keeps the value as it came.
+    expect(rows[0].raw_data.analytics).toHaveProperty(name);
   });
 });
 

@@ -30,7 +30,8 @@ describe('migrations', () => {
       expect([column, types[column]]).toEqual([column, 'bigint']);
     }
     expect(types).toMatchObject({ engagement_rate: 'numeric', content_efficiency: 'numeric', raw_data: 'jsonb', date: 'date', profile: 'text', platform: 'text', recorded_at: 'timestamp with time zone', created_at: 'timestamp with time zone' });
-    expect(Object.keys(types)).toHaveLength(25);
+    expect(types).toMatchObject({ days_since_previous: 'integer', engagement_rate_basis: 'text', anomaly: 'text', left_out: 'jsonb' });
+    expect(Object.keys(types)).toHaveLength(29);
     await db.client.query(
       `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_rate, raw_data) VALUES ('2026-01-01', 'p', 'tiktok', 3000000000, 123456.78, '{}')`,
     );

@@ -80,10 +80,13 @@ describe('validating numbers', () => {
     ['a fractional count', 1.5],
     ['a count beyond 2^53', 2 ** 60],
     ['an empty string', ''],
-  ])('fails the platform, naming the field, on %s', (_label, value) => {
+  ])('leaves the field out, names it, and keeps the other figures, on %s', (_label, value) => {
     const result = parsePlatformBlock('instagram', { analytics: { followersCount: value, reach: 10 } });
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.reason).toMatch(/^invalid analytics: followersCount /);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.problems).toEqual([{ field: 'followersCount', reason: expect.stringMatching(/^followersCount (must|is) .* \(got .*\)$/) }]);
+    expect(normaliseMetrics('instagram', result.analytics)).toMatchObject({ followers_count: null, reach: 10 });
+    // raw_data keeps what Ayrshare sent, the bad value included.
+    expect(result.raw.analytics).toEqual({ followersCount: value, reach: 10 });
   });
 
   it('accepts decimals where the unit allows them and converts Facebook view time from ms to minutes', () => {

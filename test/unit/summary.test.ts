@@ -7,7 +7,7 @@ function stored(platform: string, rate: number | null, engagement: number | null
   const metrics = Object.fromEntries(METRIC_COLUMNS.map((c) => [c, null])) as Metrics;
   metrics.followers_count = followers;
   metrics.engagement_total = engagement;
-  return { profile, platform, date: '2026-01-05', metrics, engagement_rate: rate, content_efficiency: null, growth_velocity: null, raw_data: {} };
+  return { profile, platform, date: '2026-01-05', metrics, engagement_rate: rate, engagement_rate_basis: rate === null ? null : 'views', content_efficiency: null, growth_velocity: null, days_since_previous: null, anomaly: null, left_out: [], raw_data: {} };
 }
 
 describe('run summary', () => {
