@@ -21,6 +21,8 @@ export interface CollectorSettings {
   profiles: Profile[];
   platforms: Platform[];
   timeZone: string;
+  /** A follower count moving more than this share of the previous one is flagged. @default 0.5 */
+  anomalyThreshold?: number;
 }
 
 /** Printable ASCII without spaces: anything else cannot travel in an HTTP header (and fetch would echo it). */
@@ -55,6 +57,13 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/** A follower count moving more than this share of the previous one is flagged (0.5 = 50 %). */
+export const DEFAULT_ANOMALY_THRESHOLD = 0.5;
+export const anomalyThresholdSchema = z.coerce
+  .number({ message: 'must be a number such as 0.5 (for 50 %)' })
+  .gt(0, 'must be more than 0 (a share: 0.5 means 50 %)')
+  .max(100, 'must be at most 100 (a share: 0.5 means 50 %)');
+
 export const profileNameSchema = z
   .string()
   .trim()
@@ -79,6 +88,7 @@ const localEnvSchema = z.object({
   TRACKER_PLATFORMS: platformListSchema.optional(),
   TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
   TRACKER_DATA_DIR: z.string().trim().min(1).optional(),
+  TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
 });
 
 export type LocalEnvironment = z.output<typeof localEnvSchema>;
@@ -113,6 +123,7 @@ export function collectorSettingsFromEnvironment(env: LocalEnvironment): Collect
     ],
     platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
     timeZone: env.TRACKER_TIMEZONE,
+    anomalyThreshold: env.TRACKER_ANOMALY_THRESHOLD,
   };
 }
 

@@ -1,7 +1,7 @@
 // Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
 // two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
 import { z } from 'zod';
-import { configErrorFrom, headerSafeSecret, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, defaultProfileName, type Profile } from './config';
+import { anomalyThresholdSchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, headerSafeSecret, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, defaultProfileName, type Profile } from './config';
 import { WEEKDAYS, type Weekday } from './digest';
 import { ConfigError } from './errors';
 import { PLATFORMS, type Platform } from './platforms';
@@ -13,6 +13,7 @@ const functionEnvSchema = z.object({
   TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
   TRACKER_PLATFORMS: platformListSchema.optional(),
   AYRSHARE_BASE_URL: z.string().url().default(DEFAULT_BASE_URL),
+  TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
   TRACKER_DIGEST_DAY: z
     .string()
     .trim()
@@ -30,6 +31,8 @@ export interface FunctionEnvironment {
   baseUrl: string;
   /** The weekday whose run also sends the weekly digest, or off. */
   digestDay: Weekday | 'off';
+  /** A follower count moving more than this share of the previous one is flagged. */
+  anomalyThreshold: number;
 }
 
 const databaseEnvSchema = functionEnvSchema.pick({ DATABASE_SECRET_ARN: true, TRACKER_TIMEZONE: true });
@@ -52,6 +55,7 @@ export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnviron
     platforms: parsed.data.TRACKER_PLATFORMS ?? [...PLATFORMS],
     baseUrl: parsed.data.AYRSHARE_BASE_URL.replace(/\/+$/, ''),
     digestDay: parsed.data.TRACKER_DIGEST_DAY,
+    anomalyThreshold: parsed.data.TRACKER_ANOMALY_THRESHOLD,
   };
 }
 

@@ -36,7 +36,7 @@ export async function buildWeeklyDigest(db: pg.ClientBase, plan: DigestPlan, exp
   const lines = [`Your social accounts from ${plan.weekStarting} to ${plan.weekEnding}.`, ''];
   const problems: string[] = [];
   for (const name of expected.profiles) {
-    const profile: ProfileReport = report.profiles.find((p) => p.profile === name) ?? { profile: name, best_performer: null, platforms: [], weekly: [], daily: [] };
+    const profile: ProfileReport = report.profiles.find((p) => p.profile === name) ?? { profile: name, best_performer: null, platforms: [], weekly: [], daily: [], gaps: [] };
     lines.push(`Profile "${name}"`);
     const best = profile.best_performer;
     lines.push(best ? `  Best performer: ${best.platform}, ${best.avg_engagement_rate.toFixed(2)} % average engagement rate.` : '  Best performer: none (no platform reported an engagement rate).');
@@ -48,12 +48,13 @@ export async function buildWeeklyDigest(db: pg.ClientBase, plan: DigestPlan, exp
       lines.push(`  ${platform.padEnd(width)}  ${followers.padStart(11)}  ${signed(summary?.follower_growth ?? null).padStart(10)}`);
       const present = new Set(profile.daily.filter((d) => d.platform === platform).map((d) => d.date));
       const missing = dates.filter((d) => !present.has(d));
-      if (missing.length === 7) problems.push(`  ${name} / ${platform}: no snapshot all week.`);
-      else if (missing.length > 0) problems.push(`  ${name} / ${platform}: no snapshot on ${missing.join(', ')}.`);
+      if (missing.length === 0) continue;
+      const why = [...new Set(missing.map((d) => profile.gaps.find((g) => g.date === d && g.platform === platform)?.reason ?? 'no run recorded'))].join('; ');
+      problems.push(`  ${name} / ${platform}: no snapshot ${missing.length === 7 ? 'all week' : `on ${missing.join(', ')}`} (${why}).`);
     }
     lines.push('');
   }
-  if (problems.length > 0) lines.push('Missing this week (the daily alerts said why):', ...problems, '');
+  if (problems.length > 0) lines.push('Missing this week, and why:', ...problems, '');
   else lines.push('Nothing failed this week: every platform was collected every day.', '');
   lines.push('Growth is last minus first follower count of the week. The full report: `ayrshare-tracker report --remote --format html`.');
   return { subject: `Ayrshare tracker: weekly digest, ${plan.weekStarting} to ${plan.weekEnding}`.slice(0, 100), message: lines.join('\n') };

@@ -151,9 +151,17 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       const runDate = date;
       const summary = await withDatabase(env, full, async (db) => {
         const result = await collectAndStore(
-          { apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone },
+          { apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone, anomalyThreshold: env.anomalyThreshold },
           runDate,
-          { db, log: toLog(logger), httpPolicy, today: dateInTimeZone(now, env.timeZone) },
+          {
+            db,
+            log: toLog(logger),
+            httpPolicy,
+            today: dateInTimeZone(now, env.timeZone),
+            // Lambda keeps the request id when it retries an event: the ledger turns a repeated id into "retry".
+            trigger: event?.scheduledTime ? 'schedule' : 'manual',
+            invocationId: context.awsRequestId,
+          },
         );
         metrics.addMetric('PlatformsStored', MetricUnit.Count, result.summary.platforms_tracked);
         metrics.addMetric('PlatformsFailed', MetricUnit.Count, result.summary.failed.length);

@@ -3,7 +3,7 @@
 // the tests.
 import type pg from 'pg';
 import { fetchSocialAnalytics, DEFAULT_HTTP_POLICY, type ClientDependencies, type HttpPolicy } from './ayrshare-client';
-import type { CollectorSettings, Profile } from './config';
+import { DEFAULT_ANOMALY_THRESHOLD, type CollectorSettings, type Profile } from './config';
 import { daysBetween } from './dates';
 import { contentEfficiency, engagementRateWithBasis } from './derive';
 import { AyrshareRequestError, AyrshareResponseError, DatabaseError, createRedactor, errorMessage } from './errors';
@@ -13,8 +13,6 @@ import { parseSocialAnalytics } from './parse-response';
 import { keyOf, recordFailedRuns, writeRun, type RunRecord, type RunTrigger, type Snapshot, type StoredSnapshot } from './storage';
 import { summariseRun, type FailedPlatform, type RunSummary } from './summary';
 
-/** A change of the follower count beyond this share of the previous one is flagged (0.5 = 50 %). */
-export const DEFAULT_ANOMALY_THRESHOLD = 0.5;
 
 export interface PipelineDependencies extends Omit<ClientDependencies, 'log'> {
   db: pg.ClientBase;
@@ -26,8 +24,6 @@ export interface PipelineDependencies extends Omit<ClientDependencies, 'log'> {
   trigger?: RunTrigger;
   /** Lambda's request id: a second run with the same id is Lambda retrying the event. */
   invocationId?: string;
-  /** @default DEFAULT_ANOMALY_THRESHOLD */
-  anomalyThreshold?: number;
 }
 
 export interface ProfileCollection {
@@ -69,7 +65,7 @@ export async function collectAndStore(settings: CollectorSettings, date: string,
 
   let written;
   try {
-    written = await writeRun(deps.db, { date, snapshots, failed, runs, anomalyThreshold: deps.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD });
+    written = await writeRun(deps.db, { date, snapshots, failed, runs, anomalyThreshold: settings.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD });
   } catch (error) {
     const reason = `Nothing was stored for ${date}: the database write failed (${redact(errorMessage(error))}). The whole run was rolled back.`;
     // The ledger still says why, when the database takes that much.

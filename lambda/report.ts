@@ -32,7 +32,21 @@ export interface DailyPoint {
   days_since_previous: number | null;
   engagement_total: number | null;
   engagement_rate: number | null;
+  /** What engagement_rate is a percentage of: reach, impressions or views. */
+  engagement_rate_basis: string | null;
   content_efficiency: number | null;
+  /** Set when the follower count fell to zero or moved more than the anomaly threshold. */
+  anomaly: string | null;
+}
+
+/** A day of the window without a snapshot, and why, from the ledger. */
+export interface Gap {
+  date: string;
+  platform: string;
+  /** failed, missing (not in Ayrshare's answer) or never ran (no attempt recorded). */
+  status: 'failed' | 'missing' | 'never ran';
+  error_class: string | null;
+  reason: string | null;
 }
 
 export interface PlatformSummary {
@@ -67,6 +81,8 @@ export interface ProfileReport {
   weekly: WeeklyRow[];
   /** One point per stored snapshot in the window; days without one are absent (gaps, never zeros). */
   daily: DailyPoint[];
+  /** Every day of the window a known platform has no snapshot, with the ledger's reason. */
+  gaps: Gap[];
 }
 
 export interface ReportData {
@@ -82,7 +98,7 @@ export interface ReportData {
 
 const DAILY_SQL = `
 SELECT date::text AS date, profile, platform, followers_count, daily_growth, days_since_previous,
-       engagement_total, engagement_rate, content_efficiency
+       engagement_total, engagement_rate, engagement_rate_basis, content_efficiency, anomaly
 FROM report_daily_growth
 WHERE date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
 ORDER BY profile, platform, date`;
@@ -93,6 +109,13 @@ SELECT profile, platform, first_date::text AS first_date, last_date::text AS las
 FROM report_period_summary($1::int, $2::date)
 WHERE ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
 ORDER BY profile, platform`;
+
+const GAPS_SQL = `
+SELECT date::text AS date, profile, platform, status, error_class, reason
+FROM collection_ledger
+WHERE date BETWEEN $1::date AND $2::date AND status <> 'collected'
+  AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
+ORDER BY profile, date, platform`;
 
 const BEST_SQL = `
 SELECT profile, platform, avg_engagement_rate, total_engagement FROM report_best_platform($1::int, $2::date)
@@ -107,12 +130,13 @@ export async function loadReport(db: pg.ClientBase, request: ReportRequest, now:
   const daily = (await db.query<DailyPoint & { profile: string }>(DAILY_SQL, [from, asOf, ...filters])).rows;
   const summary = (await db.query<PlatformSummary & { profile: string }>(SUMMARY_SQL, [options.days, asOf, ...filters])).rows;
   const weekly = (await db.query<PlatformSummary & { profile: string }>(SUMMARY_SQL, [7, asOf, ...filters])).rows;
+  const gaps = (await db.query<Gap & { profile: string }>(GAPS_SQL, [from, asOf, ...filters])).rows;
   // With a platform filter the best performer is that platform, if it has a rate: the ranking is within the filter.
   const best = options.platform
     ? summary.filter((s) => s.avg_engagement_rate !== null)
     : (await db.query<{ profile: string; platform: string; avg_engagement_rate: number; total_engagement: number | null }>(BEST_SQL, [options.days, asOf, ...filters])).rows;
 
-  const profiles = [...new Set([...summary.map((s) => s.profile), ...daily.map((d) => d.profile)])].sort();
+  const profiles = [...new Set([...summary.map((s) => s.profile), ...daily.map((d) => d.profile), ...gaps.map((g) => g.profile)])].sort();
   return {
     report: 'ayrshare-analytics-tracker',
     version: REPORT_VERSION,
@@ -131,6 +155,7 @@ export async function loadReport(db: pg.ClientBase, request: ReportRequest, now:
           .filter((s) => s.profile === profile)
           .map((s) => ({ platform: s.platform, follower_growth: s.follower_growth, total_engagement: s.total_engagement, avg_engagement_rate: s.avg_engagement_rate, days_collected: s.days_collected })),
         daily: daily.filter((d) => d.profile === profile).map(({ profile: _p, ...rest }) => rest),
+        gaps: gaps.filter((g) => g.profile === profile).map(({ profile: _p, ...rest }) => rest),
       };
     }),
   };

@@ -28,6 +28,8 @@ export interface CollectorProps {
   readonly platforms: readonly Platform[];
   /** The weekday whose run also sends the weekly digest, or off. @default 'monday' */
   readonly weeklyDigest?: Weekday | 'off';
+  /** A follower count moving more than this share of the previous one is flagged. @default 0.5 */
+  readonly anomalyThreshold?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export class Collector extends Construct {
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         TRACKER_PLATFORMS: props.platforms.join(','),
         TRACKER_DIGEST_DAY: props.weeklyDigest ?? 'monday',
+        TRACKER_ANOMALY_THRESHOLD: String(props.anomalyThreshold ?? 0.5),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });

@@ -27,6 +27,7 @@ const contextSchema = z.object({
   nat: z.enum(['instance', 'gateway'], { message: 'must be "instance" (a small NAT instance) or "gateway" (a managed NAT Gateway)' }).default('instance'),
   vpcId: optionalText.refine((v) => v === undefined || /^vpc-[0-9a-f]{8,17}$/.test(v), 'must be a VPC id such as vpc-0123456789abcdef0'),
   ayrshareSecretName: optionalText,
+  anomalyThreshold: z.coerce.number().gt(0, 'must be more than 0 (a share: 0.5 means 50 %)').max(100, 'must be at most 100 (a share: 0.5 means 50 %)').default(0.5),
   weeklyDigest: z
     .string()
     .trim()

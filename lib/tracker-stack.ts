@@ -53,6 +53,7 @@ export class TrackerStack extends Stack {
       timeZone: config.timeZone,
       platforms: config.platforms,
       weeklyDigest: config.weeklyDigest,
+      anomalyThreshold: config.anomalyThreshold,
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.

@@ -90,6 +90,7 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
   const platforms = profile.platforms.map((p) => p.platform);
   const byKey = new Map(profile.daily.map((d) => [`${d.date}|${d.platform}`, d]));
   let gapSeen = false;
+  let flagSeen = false;
   const rows = windowDates(report)
     .reverse()
     .map((date) => [
@@ -99,11 +100,26 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
         if (!point) return '.';
         const over = point.days_since_previous !== null && point.days_since_previous > 1;
         gapSeen ||= over && point.daily_growth !== null;
-        return `${signed(point.daily_growth)}${over && point.daily_growth !== null ? '*' : ''}`;
+        flagSeen ||= point.anomaly !== null;
+        return `${signed(point.daily_growth)}${over && point.daily_growth !== null ? '*' : ''}${point.anomaly ? '!' : ''}`;
       }),
     ]);
-  const notes = ['"." no snapshot that day', '"-" no figure to compare', ...(gapSeen ? ['"*" across missing days'] : [])];
-  return `Daily growth (followers gained since the previous snapshot)\n${formatTable(['date', ...platforms], rows)}${notes.join('   ')}\n`;
+  const notes = ['"." no snapshot', '"-" nothing to compare', ...(gapSeen ? ['"*" across missing days'] : []), ...(flagSeen ? ['"!" flagged'] : [])];
+  const fit = (line: string) => (line.length > 80 ? `${line.slice(0, 77)}...` : line);
+  const gaps = profile.gaps.map((g) => fit(`  ${g.date}  ${g.platform}: ${g.status}${g.reason ? `: ${g.reason}` : ''}`));
+  const flagged = profile.daily.filter((d) => d.anomaly).map((d) => fit(`  ${d.date}  ${d.platform}: ${d.anomaly}`));
+  const bases = profile.platforms
+    .map((p) => [p.platform, [...profile.daily].reverse().find((d) => d.platform === p.platform && d.engagement_rate_basis)?.engagement_rate_basis] as const)
+    .filter(([, basis]) => basis)
+    .map(([platform, basis]) => `${platform} of ${basis}`);
+  return [
+    'Daily growth (followers gained since the previous snapshot)',
+    formatTable(['date', ...platforms], rows) + notes.join('   '),
+    ...(gaps.length > 0 ? ['', 'Days without a snapshot, and why:', ...gaps] : []),
+    ...(flagged.length > 0 ? ['', 'Flagged follower counts (stored as received):', ...flagged] : []),
+    ...(bases.length > 0 ? ['', fit(`Engagement rate is a percentage of: ${bases.join(', ')}.`)] : []),
+    '',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -163,6 +179,9 @@ svg .empty { fill: var(--muted); font-size: 13px; }
 svg .label { fill: var(--ink); font-size: 13px; }
 svg .label.best { font-weight: 700; }
 svg .value { fill: var(--muted); font-size: 12px; }
+svg .flag { stroke: var(--down); stroke-width: 2; }
+td.left, th.left { text-align: left; white-space: normal; }
+tr.flag td { color: var(--down); }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; font-size: 13px; margin: 6px 4px 0; }
 .legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 6px; vertical-align: middle; background: var(--c); }
 table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 10px; font-size: 14px; min-width: 60%; }
@@ -204,14 +223,28 @@ ${body}
 `;
 }
 
+/** Every day without a snapshot (and why, from the ledger) and every flagged count: "can I trust this number?" */
+function historyTable(profile: ProfileReport): string {
+  const rows = [
+    ...profile.gaps.map((g) => ({ date: g.date, platform: g.platform, what: g.status === 'never ran' ? 'no snapshot: no collection ran that day' : `no snapshot: ${g.status}${g.reason ? ` (${g.reason})` : ''}`, kind: 'gap' })),
+    ...profile.daily.filter((d) => d.anomaly).map((d) => ({ date: d.date, platform: d.platform, what: `flagged: ${d.anomaly} (stored as received)`, kind: 'flag' })),
+  ].sort((a, b) => b.date.localeCompare(a.date) || a.platform.localeCompare(b.platform));
+  if (rows.length === 0) return '<h3>Missing days and flags</h3><p class="meta" data-table="history">Every platform was collected every day of this window, and no count was flagged.</p>';
+  return `<h3>Missing days and flags</h3>
+<table data-table="history"><thead><tr><th>date</th><th>platform</th><th class="left">what happened</th></tr></thead><tbody>
+${rows.map((r) => `<tr class="${r.kind}"><td>${r.date}</td><td class="left">${escapeHtml(r.platform)}</td><td class="left">${escapeHtml(r.what)}</td></tr>`).join('\n')}
+</tbody></table>`;
+}
+
 function profileSection(report: ReportData, profile: ProfileReport): string {
   const dates = windowDates(report);
   const platforms = profile.platforms.map((p) => p.platform);
   const seriesOf = (platform: string, pick: (d: DailyPoint) => number | null): Series => ({
     name: platform,
     color: colorOf(platform),
-    points: profile.daily.filter((d) => d.platform === platform).map((d) => ({ x: d.date, y: pick(d) })),
+    points: profile.daily.filter((d) => d.platform === platform).map((d) => ({ x: d.date, y: pick(d), flag: d.anomaly })),
   });
+  const basisOf = (platform: string) => [...profile.daily].reverse().find((d) => d.platform === platform && d.engagement_rate_basis)?.engagement_rate_basis;
   const caption = (platform: string, extra = '') => `<figcaption><span class="swatch" style="background:${colorOf(platform)}"></span>${escapeHtml(platform)}${extra}</figcaption>`;
   const totalFollowers = profile.platforms.reduce((sum, p) => sum + (p.followers_count ?? 0), 0);
   const totalGrowth = profile.platforms.reduce((sum, p) => sum + (p.follower_growth ?? 0), 0);
@@ -248,12 +281,13 @@ ${platforms
 </div>
 <h3>Engagement rate per platform</h3>
 <figure>${lineChart(rateSeries, { dates, width: 1000, height: 240, label: 'Engagement rate per platform', format: (n) => `${n.toLocaleString('en-US')} %`, attributes: { 'data-chart': 'engagement-rate' } })}
-<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join('')}</div></figure>
+<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name) ?? '?'})`)}</span>`).join('')}</div></figure>
 <h3>Average engagement rate over ${report.days} days</h3>
 <figure>${rankingChart(
     ranked.map((p) => ({ label: p.platform, value: p.avg_engagement_rate!, color: colorOf(p.platform) })),
     { label: 'Average engagement rate by platform, best first', format: (n) => `${n.toFixed(2)} %`, attributes: { 'data-chart': 'best-performer' } },
   )}</figure>
+${historyTable(profile)}
 <h3>Last 7 days</h3>
 <table data-table="weekly"><thead><tr><th>platform</th><th>follower growth</th><th>total engagement</th><th>avg engagement rate</th><th>days collected</th></tr></thead><tbody>
 ${profile.weekly.map((w) => `<tr><td>${escapeHtml(w.platform)}</td><td>${escapeHtml(signedText(w.follower_growth))}</td><td>${w.total_engagement === null ? '–' : w.total_engagement.toLocaleString('en-US')}</td><td>${pct(w.avg_engagement_rate)}</td><td>${w.days_collected} of 7</td></tr>`).join('\n')}

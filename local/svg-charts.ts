@@ -4,6 +4,8 @@
 export interface Point {
   x: string;
   y: number | null;
+  /** A note that marks the point (an anomaly): drawn as a ring, shown on hover. */
+  flag?: string | null;
 }
 
 export interface Series {
@@ -111,6 +113,7 @@ export function lineChart(series: Series[], options: ChartOptions): string {
   const marks: string[] = [];
   for (const s of series) {
     const byDate = new Map(s.points.map((p) => [p.x, p.y]));
+    const flags = new Map(s.points.filter((p) => p.flag).map((p) => [p.x, p.flag!]));
     let segment: string[] = [];
     const flush = () => {
       if (segment.length > 1) marks.push(`<polyline class="line" fill="none" stroke="${s.color}" points="${segment.join(' ')}"/>`);
@@ -122,6 +125,8 @@ export function lineChart(series: Series[], options: ChartOptions): string {
       const point = `${f.x(i).toFixed(1)},${f.y(value).toFixed(1)}`;
       segment.push(point);
       marks.push(`<circle class="dot" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeHtml(`${s.name} ${date}: ${value.toLocaleString('en-US')}`)}</title></circle>`);
+      const flag = flags.get(date);
+      if (flag) marks.push(`<circle class="flag" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="6" fill="none"><title>${escapeHtml(`${date}: ${flag}`)}</title></circle>`);
     });
     flush();
   }

@@ -126,7 +126,8 @@ describe('collector', () => {
   it('gives the functions ARNs and settings only: no secret value in any environment variable', () => {
     const collect = functions().find((f) => f.Properties.Handler === 'index.collect')!;
     const variables = collect.Properties.Environment.Variables;
-    expect(Object.keys(variables).sort()).toEqual(['ALERT_TOPIC_ARN', 'AYRSHARE_SECRET_ARN', 'DATABASE_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKER_DIGEST_DAY', 'TRACKER_PLATFORMS', 'TRACKER_TIMEZONE']);
+    expect(Object.keys(variables).sort()).toEqual(['ALERT_TOPIC_ARN', 'AYRSHARE_SECRET_ARN', 'DATABASE_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKER_ANOMALY_THRESHOLD', 'TRACKER_DIGEST_DAY', 'TRACKER_PLATFORMS', 'TRACKER_TIMEZONE']);
+    expect(variables.TRACKER_ANOMALY_THRESHOLD).toBe('0.5');
     expect(variables.TRACKER_DIGEST_DAY).toBe('monday');
     expect(variables.AYRSHARE_SECRET_ARN).toEqual({ Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) });
     expect(variables.TRACKER_TIMEZONE).toBe('America/New_York');
@@ -333,6 +334,7 @@ describe('context validation', () => {
       deletionProtection: true,
       nat: 'instance',
       weeklyDigest: 'monday',
+      anomalyThreshold: 0.5,
     });
   });
 
@@ -346,6 +348,7 @@ describe('context validation', () => {
     [{ multiAz: 'yes' }, /multiAz/],
     [{ databaseInstanceType: 'db.t4g.micro' }, /databaseInstanceType must be an instance type such as t4g.micro/],
     [{ vpcId: 'my-vpc' }, /vpcId must be a VPC id/],
+    [{ anomalyThreshold: '0' }, /anomalyThreshold must be more than 0/],
     [{ weeklyDigest: 'someday' }, /weeklyDigest must be a weekday \(sunday, monday, .*\) or off \(got "someday"\)/],
   ])('rejects %p with a message naming the key', (values, message) => {
     expect(() => readTrackerConfig(context(values))).toThrow(message);
