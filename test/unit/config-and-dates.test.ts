@@ -22,7 +22,14 @@ describe('local configuration', () => {
       profiles: [{ name: 'primary' }],
       platforms: [...PLATFORMS],
       timeZone: 'America/New_York',
+      anomalyThreshold: 0.5,
     });
+  });
+
+  it('reads the anomaly threshold as a share, and names it when it is not one', () => {
+    expect(collectorSettingsFromEnvironment(readLocalEnvironment({ AYRSHARE_API_KEY: 'K', TRACKER_ANOMALY_THRESHOLD: '0.25' })).anomalyThreshold).toBe(0.25);
+    expect(configError({ AYRSHARE_API_KEY: 'K', TRACKER_ANOMALY_THRESHOLD: 'half' }).message).toMatch(/TRACKER_ANOMALY_THRESHOLD must be a number such as 0\.5/);
+    expect(configError({ AYRSHARE_API_KEY: 'K', TRACKER_ANOMALY_THRESHOLD: '0' }).message).toMatch(/TRACKER_ANOMALY_THRESHOLD must be more than 0/);
   });
 
   it('names the missing API key', () => {
