@@ -37,6 +37,8 @@ export interface DailyPoint {
   content_efficiency: number | null;
   /** Set when the follower count fell to zero or moved more than the anomaly threshold. */
   anomaly: string | null;
+  /** Mapped figures Ayrshare sent that could not be stored (their columns are empty that day), and why. */
+  left_out: Array<{ field: string; reason: string }>;
 }
 
 /** A day of the window without a snapshot, and why, from the ledger. */
@@ -98,7 +100,7 @@ export interface ReportData {
 
 const DAILY_SQL = `
 SELECT date::text AS date, profile, platform, followers_count, daily_growth, days_since_previous,
-       engagement_total, engagement_rate, engagement_rate_basis, content_efficiency, anomaly
+       engagement_total, engagement_rate, engagement_rate_basis, content_efficiency, anomaly, left_out
 FROM report_daily_growth
 WHERE date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
 ORDER BY profile, platform, date`;

@@ -107,7 +107,10 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
   const notes = ['"." no snapshot', '"-" nothing to compare', ...(gapSeen ? ['"*" across missing days'] : []), ...(flagSeen ? ['"!" flagged'] : [])];
   const fit = (line: string) => (line.length > 80 ? `${line.slice(0, 77)}...` : line);
   const gaps = profile.gaps.map((g) => fit(`  ${g.date}  ${g.platform}: ${g.status}${g.reason ? `: ${g.reason}` : ''}`));
-  const flagged = profile.daily.filter((d) => d.anomaly).map((d) => fit(`  ${d.date}  ${d.platform}: ${d.anomaly}`));
+  const flagged = [
+    ...profile.daily.filter((d) => d.anomaly).map((d) => fit(`  ${d.date}  ${d.platform}: ${d.anomaly}`)),
+    ...profile.daily.filter((d) => d.left_out.length > 0).map((d) => fit(`  ${d.date}  ${d.platform}: left out ${d.left_out.map((p) => p.reason).join('; ')}`)),
+  ];
   const bases = profile.platforms
     .map((p) => [p.platform, [...profile.daily].reverse().find((d) => d.platform === p.platform && d.engagement_rate_basis)?.engagement_rate_basis] as const)
     .filter(([, basis]) => basis)
@@ -116,7 +119,7 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
     'Daily growth (followers gained since the previous snapshot)',
     formatTable(['date', ...platforms], rows) + notes.join('   '),
     ...(gaps.length > 0 ? ['', 'Days without a snapshot, and why:', ...gaps] : []),
-    ...(flagged.length > 0 ? ['', 'Flagged follower counts (stored as received):', ...flagged] : []),
+    ...(flagged.length > 0 ? ['', 'Flagged or incomplete (stored as received):', ...flagged] : []),
     ...(bases.length > 0 ? ['', fit(`Engagement rate is a percentage of: ${bases.join(', ')}.`)] : []),
     '',
   ].join('\n');
@@ -228,6 +231,7 @@ function historyTable(profile: ProfileReport): string {
   const rows = [
     ...profile.gaps.map((g) => ({ date: g.date, platform: g.platform, what: g.status === 'never ran' ? 'no snapshot: no collection ran that day' : `no snapshot: ${g.status}${g.reason ? ` (${g.reason})` : ''}`, kind: 'gap' })),
     ...profile.daily.filter((d) => d.anomaly).map((d) => ({ date: d.date, platform: d.platform, what: `flagged: ${d.anomaly} (stored as received)`, kind: 'flag' })),
+    ...profile.daily.filter((d) => d.left_out.length > 0).map((d) => ({ date: d.date, platform: d.platform, what: `stored without ${d.left_out.map((p) => p.reason).join('; ')}`, kind: 'flag' })),
   ].sort((a, b) => b.date.localeCompare(a.date) || a.platform.localeCompare(b.platform));
   if (rows.length === 0) return '<h3>Missing days and flags</h3><p class="meta" data-table="history">Every platform was collected every day of this window, and no count was flagged.</p>';
   return `<h3>Missing days and flags</h3>

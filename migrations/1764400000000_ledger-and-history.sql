@@ -93,13 +93,13 @@ LEFT JOIN LATERAL (
     LIMIT 1
 ) o ON true;
 
--- The report view reads the stored distance now, and shows the basis and any anomaly.
+-- The report view reads the stored distance now, and shows the basis, any anomaly and the figures left out.
 CREATE OR REPLACE VIEW report_daily_growth AS
 SELECT s.date, s.profile, s.platform, s.followers_count,
        s.growth_velocity AS daily_growth,
        s.days_since_previous,
        s.engagement_total, s.engagement_rate, s.content_efficiency, s.posts_count,
-       s.engagement_rate_basis, s.anomaly
+       s.engagement_rate_basis, s.anomaly, s.left_out
 FROM social_media_analytics s;
 
 -- Down Migration
