@@ -51,6 +51,8 @@ export interface ClientDependencies {
   random?: () => number;
   now?: () => number;
   log?: Log;
+  /** An absolute time (ms) shared by every request of a run: no attempt or wait goes past it. */
+  deadline?: number;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -66,7 +68,7 @@ export async function fetchSocialAnalytics(
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLog;
   const redact = createRedactor([request.apiKey, request.profileKey]);
-  const deadline = now() + policy.budgetMs;
+  const deadline = Math.min(now() + policy.budgetMs, deps.deadline ?? Infinity);
   const url = `${request.baseUrl}/api/analytics/social`;
   const headers: Record<string, string> = {
     Authorization: `Bearer ${request.apiKey}`,

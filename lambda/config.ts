@@ -21,6 +21,8 @@ export interface CollectorSettings {
   profiles: Profile[];
   platforms: Platform[];
   timeZone: string;
+  /** Profiles fetched at the same time. @default DEFAULT_CONCURRENCY */
+  concurrency?: number;
   /** A follower count moving more than this share of the previous one is flagged. @default 0.5 */
   anomalyThreshold?: number;
 }
@@ -70,6 +72,30 @@ export const profileNameSchema = z
   .min(1, 'is empty')
   .max(100, 'is longer than 100 characters');
 
+/** Profiles fetched at the same time: Ayrshare limits each profile, not the account, so profiles run side by side. */
+export const DEFAULT_CONCURRENCY = 25;
+export const concurrencySchema = z.coerce
+  .number({ message: 'must be a whole number from 1 to 100' })
+  .int('must be a whole number from 1 to 100')
+  .min(1, 'must be a whole number from 1 to 100')
+  .max(100, 'must be a whole number from 1 to 100');
+
+/** One entry of a profile list: `{"name": "brand", "profileKey": "..."}`; no profileKey means the primary profile. */
+export const profileEntrySchema = z.object({ name: profileNameSchema.optional(), profileKey: headerSafeSecret.optional() }).strict();
+export const profileListSchema = z.array(profileEntrySchema).min(1, 'lists no profile').max(10_000, 'lists more than 10,000 profiles');
+
+/** Names every profile (a fingerprint of its key when it has no name) and refuses a name used twice. */
+export function namedProfiles(entries: ReadonlyArray<{ name?: string; profileKey?: string }>, where: string): Profile[] {
+  const profiles = entries.map((entry) => ({
+    name: entry.name ?? defaultProfileName(entry.profileKey),
+    ...(entry.profileKey ? { profileKey: entry.profileKey } : {}),
+  }));
+  const names = profiles.map((p) => p.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated) throw new ConfigError(`${where} names profile "${repeated}" twice; each profile needs its own name.`);
+  return profiles;
+}
+
 const localEnvSchema = z.object({
   AYRSHARE_API_KEY: headerSafeSecret.optional(),
   AYRSHARE_PROFILE_KEY: headerSafeSecret.optional(),
@@ -89,12 +115,15 @@ const localEnvSchema = z.object({
   TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
   TRACKER_DATA_DIR: z.string().trim().min(1).optional(),
   TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
+  TRACKER_CONCURRENCY: concurrencySchema.default(DEFAULT_CONCURRENCY),
+  /** JSON list of profiles; read by collectorSettingsFromEnvironment (it holds keys: never echoed). */
+  AYRSHARE_PROFILES: z.string().optional(),
 });
 
 export type LocalEnvironment = z.output<typeof localEnvSchema>;
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['AYRSHARE_API_KEY', 'AYRSHARE_PROFILE_KEY', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['AYRSHARE_API_KEY', 'AYRSHARE_PROFILE_KEY', 'AYRSHARE_PROFILES', 'DATABASE_URL']);
 
 /** Reads the local configuration; unset and empty variables count as absent. */
 export function readLocalEnvironment(env: NodeJS.ProcessEnv): LocalEnvironment {
@@ -115,16 +144,28 @@ export function collectorSettingsFromEnvironment(env: LocalEnvironment): Collect
   return {
     apiKey: env.AYRSHARE_API_KEY,
     baseUrl: env.AYRSHARE_BASE_URL,
-    profiles: [
-      {
-        name: env.AYRSHARE_PROFILE_NAME ?? defaultProfileName(env.AYRSHARE_PROFILE_KEY),
-        ...(env.AYRSHARE_PROFILE_KEY ? { profileKey: env.AYRSHARE_PROFILE_KEY } : {}),
-      },
-    ],
+    profiles: env.AYRSHARE_PROFILES ? profilesFromEnvironment(env) : namedProfiles([{ name: env.AYRSHARE_PROFILE_NAME, profileKey: env.AYRSHARE_PROFILE_KEY }], 'The environment'),
+    concurrency: env.TRACKER_CONCURRENCY,
     platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
     timeZone: env.TRACKER_TIMEZONE,
     anomalyThreshold: env.TRACKER_ANOMALY_THRESHOLD,
   };
+}
+
+/** AYRSHARE_PROFILES: `[{"name": "brand", "profileKey": "..."}, ...]`. Errors name the entry and field, never a key. */
+function profilesFromEnvironment(env: LocalEnvironment): Profile[] {
+  if (env.AYRSHARE_PROFILE_KEY || env.AYRSHARE_PROFILE_NAME) {
+    throw new ConfigError('AYRSHARE_PROFILES and AYRSHARE_PROFILE_KEY / AYRSHARE_PROFILE_NAME are both set; use one.', 'List every profile in AYRSHARE_PROFILES, or set AYRSHARE_PROFILE_KEY for one.');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(env.AYRSHARE_PROFILES!);
+  } catch {
+    throw new ConfigError('AYRSHARE_PROFILES is not JSON.', 'It must be a JSON list such as [{"name": "brand", "profileKey": "..."}, {"name": "primary"}].');
+  }
+  const parsed = profileListSchema.safeParse(json);
+  if (!parsed.success) throw configErrorFrom(parsed.error, { AYRSHARE_PROFILES: json }, new Set(), 'AYRSHARE_PROFILES');
+  return namedProfiles(parsed.data, 'AYRSHARE_PROFILES');
 }
 
 /**
@@ -136,9 +177,9 @@ export function defaultProfileName(profileKey: string | undefined): string {
   return `profile-${createHash('sha256').update(profileKey).digest('hex').slice(0, 8)}`;
 }
 
-export function configErrorFrom(error: z.ZodError, input: Record<string, unknown>, secretKeys: ReadonlySet<string>): ConfigError {
+export function configErrorFrom(error: z.ZodError, input: Record<string, unknown>, secretKeys: ReadonlySet<string>, prefix?: string): ConfigError {
   const lines = error.issues.map((issue) => {
-    const name = issue.path.join('.') || 'configuration';
+    const name = [prefix, ...issue.path].filter((p) => p !== undefined && p !== '').join('.') || 'configuration';
     const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
     const shown = secretKeys.has(String(issue.path[0])) || typeof value !== 'string' ? '' : ` (got "${value.slice(0, 60)}")`;
     return `${name} ${issue.message}${shown}`;

@@ -1,7 +1,7 @@
 // Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
 // two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
 import { z } from 'zod';
-import { anomalyThresholdSchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, headerSafeSecret, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, defaultProfileName, type Profile } from './config';
+import { anomalyThresholdSchema, concurrencySchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, headerSafeSecret, namedProfiles, profileListSchema, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, type Profile } from './config';
 import { WEEKDAYS, type Weekday } from './digest';
 import { ConfigError } from './errors';
 import { PLATFORMS, type Platform } from './platforms';
@@ -14,6 +14,7 @@ const functionEnvSchema = z.object({
   TRACKER_PLATFORMS: platformListSchema.optional(),
   AYRSHARE_BASE_URL: z.string().url().default(DEFAULT_BASE_URL),
   TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
+  TRACKER_CONCURRENCY: concurrencySchema.default(DEFAULT_CONCURRENCY),
   TRACKER_DIGEST_DAY: z
     .string()
     .trim()
@@ -33,6 +34,8 @@ export interface FunctionEnvironment {
   digestDay: Weekday | 'off';
   /** A follower count moving more than this share of the previous one is flagged. */
   anomalyThreshold: number;
+  /** Profiles fetched at the same time. */
+  concurrency: number;
 }
 
 const databaseEnvSchema = functionEnvSchema.pick({ DATABASE_SECRET_ARN: true, TRACKER_TIMEZONE: true });
@@ -56,10 +59,10 @@ export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnviron
     baseUrl: parsed.data.AYRSHARE_BASE_URL.replace(/\/+$/, ''),
     digestDay: parsed.data.TRACKER_DIGEST_DAY,
     anomalyThreshold: parsed.data.TRACKER_ANOMALY_THRESHOLD,
+    concurrency: parsed.data.TRACKER_CONCURRENCY,
   };
 }
 
-const profileEntrySchema = z.object({ name: profileNameSchema.optional(), profileKey: headerSafeSecret.optional() });
 
 /**
  * The Ayrshare secret: `{"apiKey": "...", "profileKey": "..."}` for one profile (profileKey optional: the primary
@@ -70,7 +73,7 @@ const ayrshareSecretSchema = z
     apiKey: headerSafeSecret,
     profileKey: headerSafeSecret.optional(),
     name: profileNameSchema.optional(),
-    profiles: z.array(profileEntrySchema).min(1, 'lists no profile').optional(),
+    profiles: profileListSchema.optional(),
   })
   .refine((s) => !(s.profiles && s.profileKey), { message: 'has both profileKey and profiles; use one', path: ['profiles'] });
 
@@ -84,14 +87,7 @@ export function parseAyrshareSecret(secretString: string | undefined): AyrshareC
   const parsed = ayrshareSecretSchema.safeParse(json);
   if (!parsed.success) throw prefixed(configErrorFrom(parsed.error, {}, new Set()), 'The Ayrshare secret');
   const entries = parsed.data.profiles ?? [{ name: parsed.data.name, profileKey: parsed.data.profileKey }];
-  const profiles = entries.map((entry) => ({
-    name: entry.name ?? defaultProfileName(entry.profileKey),
-    ...(entry.profileKey ? { profileKey: entry.profileKey } : {}),
-  }));
-  const names = profiles.map((p) => p.name);
-  const repeated = names.find((name, i) => names.indexOf(name) !== i);
-  if (repeated) throw new ConfigError(`The Ayrshare secret names profile "${repeated}" twice; each profile needs its own name.`);
-  return { apiKey: parsed.data.apiKey, profiles };
+  return { apiKey: parsed.data.apiKey, profiles: namedProfiles(entries, 'The Ayrshare secret') };
 }
 
 /** The secret RDS generates for the instance (fields as Secrets Manager's RDS template writes them). */

@@ -151,7 +151,7 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       const runDate = date;
       const summary = await withDatabase(env, full, async (db) => {
         const result = await collectAndStore(
-          { apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone, anomalyThreshold: env.anomalyThreshold },
+          { apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone, anomalyThreshold: env.anomalyThreshold, concurrency: env.concurrency },
           runDate,
           {
             db,

@@ -3,7 +3,7 @@
 // the tests.
 import type pg from 'pg';
 import { fetchSocialAnalytics, DEFAULT_HTTP_POLICY, type ClientDependencies, type HttpPolicy } from './ayrshare-client';
-import { DEFAULT_ANOMALY_THRESHOLD, type CollectorSettings, type Profile } from './config';
+import { DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, type CollectorSettings, type Profile } from './config';
 import { daysBetween } from './dates';
 import { contentEfficiency, engagementRateWithBasis } from './derive';
 import { AyrshareRequestError, AyrshareResponseError, DatabaseError, createRedactor, errorMessage } from './errors';
@@ -54,10 +54,15 @@ export async function collectAndStore(settings: CollectorSettings, date: string,
     log.warn(`Ayrshare answers with current figures: they will be stored under ${date}, ${describeDistance(deps.today, date)}`, { date, today: deps.today });
   }
 
-  // Profiles run one after another: Ayrshare's limits are per profile, and a daily job has time to spare.
-  for (const profile of settings.profiles) {
-    log.info('Fetching analytics', { profile: profile.name, platforms: settings.platforms, date });
-    const result = await collectProfile(settings, profile, date, deps);
+  // Ayrshare limits each profile (300 requests per 5 minutes), not the account, and a run asks each profile at most
+  // maxAttempts times: profiles run side by side, a bounded number at once, inside one deadline shared by all.
+  const policy = deps.httpPolicy ?? DEFAULT_HTTP_POLICY;
+  const deadline = Date.now() + policy.budgetMs;
+  log.info('Fetching analytics', { profiles: settings.profiles.length, platforms: settings.platforms, date, concurrency: settings.concurrency ?? DEFAULT_CONCURRENCY });
+  const results = await mapWithConcurrency(settings.profiles, settings.concurrency ?? DEFAULT_CONCURRENCY, (profile) =>
+    collectProfile(settings, profile, date, { ...deps, httpPolicy: policy, deadline }),
+  );
+  for (const result of results) {
     snapshots.push(...result.snapshots);
     failed.push(...result.failed.map((f) => ({ ...f, reason: redact(f.reason) })));
     runs.push(result.run);
@@ -163,4 +168,19 @@ export async function collectProfile(
 function describeDistance(today: string, date: string): string {
   const days = daysBetween(today, date);
   return days < 0 ? `${-days} days ago` : `${days} days ahead`;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results keep the order of `items`. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }

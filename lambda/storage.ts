@@ -80,6 +80,9 @@ export interface WriteResult {
   streaks: Map<string, { days: number; since: string; span: number }>;
 }
 
+/** Rows per upsert statement: large enough for few round trips, small enough to keep each statement's JSON modest. */
+export const UPSERT_CHUNK = 2_000;
+
 /** Serialises writers, so two runs started together never compute velocity from each other's half-written rows. */
 const WRITE_LOCK_KEY = 0x41797273; // "Ayrs"
 
@@ -134,17 +137,20 @@ FROM jsonb_to_recordset($2::jsonb) AS r(profile text, platform text, field text,
 ON CONFLICT DO NOTHING
 RETURNING profile, platform, field, change`;
 
-const INSERT_RUN_SQL = `
+/** Every profile's run of this write in one statement; a request id seen before makes them retries. */
+const INSERT_RUNS_SQL = `
+WITH seen AS (SELECT EXISTS (SELECT 1 FROM collection_runs WHERE invocation_id = ANY($3::text[])) AS retry)
 INSERT INTO collection_runs (profile, snapshot_date, trigger, invocation_id, started_at, finished_at, outcome, requests, rate_limited, rate_limit)
-VALUES ($1, $2::date,
-        CASE WHEN $4::text IS NOT NULL AND EXISTS (SELECT 1 FROM collection_runs WHERE invocation_id = $4::text) THEN 'retry' ELSE $3 END,
-        $4, $5, $6, $7, $8, $9, $10)
-RETURNING id`;
+SELECT r.profile, $1::date, CASE WHEN seen.retry THEN 'retry' ELSE r.trigger END, r.invocation_id, r.started_at, r.finished_at,
+       r.outcome, r.requests, r.rate_limited, r.rate_limit
+FROM jsonb_to_recordset($2::jsonb) AS r(profile text, trigger text, invocation_id text, started_at timestamptz, finished_at timestamptz,
+                                         outcome text, requests integer, rate_limited integer, rate_limit jsonb), seen
+RETURNING id, profile`;
 
 const INSERT_OUTCOMES_SQL = `
 INSERT INTO platform_outcomes (run_id, profile, platform, snapshot_date, outcome, error_class, message)
-SELECT $1, r.profile, r.platform, $2::date, r.outcome, r.error_class, r.message
-FROM jsonb_to_recordset($3::jsonb) AS r(profile text, platform text, outcome text, error_class text, message text)`;
+SELECT r.run_id, r.profile, r.platform, $1::date, r.outcome, r.error_class, r.message
+FROM jsonb_to_recordset($2::jsonb) AS r(run_id bigint, profile text, platform text, outcome text, error_class text, message text)`;
 
 /** Failed days since the last stored snapshot, per failed platform (today's failure included). */
 const STREAK_SQL = `
@@ -238,7 +244,10 @@ export async function writeRun(client: pg.ClientBase, request: WriteRequest): Pr
         left_out: s.left_out,
         raw_data: s.raw_data,
       }));
-      await client.query(UPSERT_SQL, [date, JSON.stringify(records)]);
+      // One statement per chunk of rows, not one per row: a few round trips however many profiles a run has.
+      for (let start = 0; start < records.length; start += UPSERT_CHUNK) {
+        await client.query(UPSERT_SQL, [date, JSON.stringify(records.slice(start, start + UPSERT_CHUNK))]);
+      }
     }
 
     // A back-filled day becomes the "most recent earlier snapshot" of the next later one: correct its velocity.
@@ -280,28 +289,42 @@ async function recordDrift(client: pg.ClientBase, keys: unknown[], date: string,
 }
 
 async function recordRuns(client: pg.ClientBase, request: WriteRequest, stored: StoredSnapshot[], failed: FailedPlatform[]): Promise<void> {
-  for (const run of request.runs) {
-    const mine = stored.filter((s) => s.profile === run.profile);
-    const myFailures = failed.filter((f) => f.profile === run.profile);
-    const outcome = mine.length === 0 ? 'error' : myFailures.length > 0 ? 'partial' : 'success';
-    const { rows } = await client.query<{ id: number }>(INSERT_RUN_SQL, [
-      run.profile,
-      request.date,
-      run.trigger,
-      run.invocationId ?? null,
-      run.startedAt,
-      run.finishedAt,
-      outcome,
-      run.requests,
-      run.rateLimited,
-      JSON.stringify(run.rateLimit),
-    ]);
-    const outcomes = [
-      ...mine.map((s) => ({ profile: s.profile, platform: s.platform, outcome: 'stored', error_class: null, message: s.left_out.length > 0 ? `stored without ${s.left_out.map((p) => p.reason).join('; ')}` : null })),
-      ...myFailures.map((f) => ({ profile: f.profile, platform: f.platform, outcome: outcomeOf(f.error_class), error_class: f.error_class, message: f.reason })),
-    ];
-    if (outcomes.length > 0) await client.query(INSERT_OUTCOMES_SQL, [rows[0].id, request.date, JSON.stringify(outcomes)]);
+  if (request.runs.length === 0) return;
+  const storedBy = groupBy(stored, (s) => s.profile);
+  const failedBy = groupBy(failed, (f) => f.profile);
+  const runs = request.runs.map((run) => {
+    const mine = storedBy.get(run.profile) ?? [];
+    const myFailures = failedBy.get(run.profile) ?? [];
+    return {
+      profile: run.profile,
+      trigger: run.trigger,
+      invocation_id: run.invocationId ?? null,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+      outcome: mine.length === 0 ? 'error' : myFailures.length > 0 ? 'partial' : 'success',
+      requests: run.requests,
+      rate_limited: run.rateLimited,
+      rate_limit: run.rateLimit,
+    };
+  });
+  const invocations = [...new Set(request.runs.flatMap((r) => (r.invocationId ? [r.invocationId] : [])))];
+  const { rows } = await client.query<{ id: number; profile: string }>(INSERT_RUNS_SQL, [request.date, JSON.stringify(runs), invocations]);
+  const runIds = new Map(rows.map((r) => [r.profile, r.id]));
+  const outcomes = [
+    ...stored.map((s) => ({ run_id: runIds.get(s.profile), profile: s.profile, platform: s.platform, outcome: 'stored', error_class: null, message: s.left_out.length > 0 ? `stored without ${s.left_out.map((p) => p.reason).join('; ')}` : null })),
+    ...failed.map((f) => ({ run_id: runIds.get(f.profile), profile: f.profile, platform: f.platform, outcome: outcomeOf(f.error_class), error_class: f.error_class, message: f.reason })),
+  ].filter((o) => o.run_id !== undefined);
+  if (outcomes.length > 0) await client.query(INSERT_OUTCOMES_SQL, [request.date, JSON.stringify(outcomes)]);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
   }
+  return groups;
 }
 
 async function failureStreaks(client: pg.ClientBase, failed: FailedPlatform[], date: string): Promise<WriteResult['streaks']> {

@@ -30,6 +30,8 @@ export type Responder = (request: RecordedRequest, index: number) => ScriptedAns
 export interface AyrshareStandIn {
   baseUrl: string;
   requests: RecordedRequest[];
+  /** The most requests that were waiting for their answer at one time since the last script(). */
+  readonly maxInFlight: number;
   /** Answers the next requests with these, in order; the last one repeats. */
   script(...answers: Array<ScriptedAnswer | Responder>): void;
   close(): Promise<void>;
@@ -44,6 +46,8 @@ export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
   const requests: RecordedRequest[] = [];
   let answers: Array<ScriptedAnswer | Responder> = [{ status: 200, body: loadFixture() }];
   const sockets = new Set<import('node:net').Socket>();
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -56,9 +60,12 @@ export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
       }
       const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() };
       const index = requests.push(recorded) - 1;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
       const scripted = answers[Math.min(index, answers.length - 1)];
       const answer = typeof scripted === 'function' ? scripted(recorded, index) : scripted;
       const send = () => {
+        inFlight -= 1;
         if (res.destroyed) return;
         if (answer.reset) {
           req.socket.resetAndDestroy();
@@ -80,9 +87,13 @@ export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     script(...next) {
       answers = next;
       requests.length = 0;
+      maxInFlight = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -23,7 +23,33 @@ describe('local configuration', () => {
       platforms: [...PLATFORMS],
       timeZone: 'America/New_York',
       anomalyThreshold: 0.5,
+      concurrency: 25,
     });
+  });
+
+  it('reads several profiles from AYRSHARE_PROFILES, and names what is wrong without repeating a key', () => {
+    const settings = collectorSettingsFromEnvironment(
+      readLocalEnvironment({ AYRSHARE_API_KEY: 'K', AYRSHARE_PROFILES: JSON.stringify([{ name: 'brand', profileKey: 'KEY-BRAND-1234' }, { name: 'primary' }, { profileKey: 'KEY-NONAME-5678' }]) }),
+    );
+    expect(settings.profiles).toEqual([{ name: 'brand', profileKey: 'KEY-BRAND-1234' }, { name: 'primary' }, { name: expect.stringMatching(/^profile-[0-9a-f]{8}$/), profileKey: 'KEY-NONAME-5678' }]);
+    const problems: Array<[Record<string, string>, RegExp]> = [
+      [{ AYRSHARE_PROFILES: '[{"name": "a", "profileKey": "KEY SECRET 9"}]' }, /AYRSHARE_PROFILES\.0\.profileKey contains spaces/],
+      [{ AYRSHARE_PROFILES: '{"name"' }, /AYRSHARE_PROFILES is not JSON/],
+      [{ AYRSHARE_PROFILES: '[]' }, /AYRSHARE_PROFILES lists no profile/],
+      [{ AYRSHARE_PROFILES: '[{"name": "a"}, {"name": "a", "profileKey": "KEY-SECRET-9"}]' }, /AYRSHARE_PROFILES names profile "a" twice/],
+      [{ AYRSHARE_PROFILES: '[{"name": "a"}]', AYRSHARE_PROFILE_KEY: 'KEY-SECRET-9' }, /both set; use one/],
+      [{ AYRSHARE_PROFILES: '[{"name": "a", "key": "KEY-SECRET-9"}]' }, /AYRSHARE_PROFILES\.0 /],
+    ];
+    for (const [env, message] of problems) {
+      let error: Error | undefined;
+      try {
+        collectorSettingsFromEnvironment(readLocalEnvironment({ AYRSHARE_API_KEY: 'K', ...env }));
+      } catch (caught) {
+        error = caught as Error;
+      }
+      expect(error?.message).toMatch(message);
+      expect(error?.message).not.toMatch(/SECRET/);
+    }
   });
 
   it('reads the anomaly threshold as a share, and names it when it is not one', () => {
