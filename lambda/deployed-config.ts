@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { anomalyThresholdSchema, concurrencySchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, headerSafeSecret, namedProfiles, profileListSchema, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, type Profile } from './config';
 import { WEEKDAYS, type Weekday } from './digest';
 import { ConfigError } from './errors';
+import { DEFAULT_FANOUT_ABOVE, DEFAULT_FANOUT_CHUNK } from './fanout';
 import { PLATFORMS, type Platform } from './platforms';
 
 const functionEnvSchema = z.object({
@@ -15,6 +16,9 @@ const functionEnvSchema = z.object({
   AYRSHARE_BASE_URL: z.string().url().default(DEFAULT_BASE_URL),
   TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
   TRACKER_CONCURRENCY: concurrencySchema.default(DEFAULT_CONCURRENCY),
+  FANOUT_QUEUE_URL: z.string().url().optional(),
+  TRACKER_FANOUT_ABOVE: z.coerce.number().int().min(1, 'must be a whole number of profiles, 1 or more').default(DEFAULT_FANOUT_ABOVE),
+  TRACKER_FANOUT_CHUNK: z.coerce.number().int().min(1, 'must be from 1 to 1,000 profiles').max(1000, 'must be from 1 to 1,000 profiles').default(DEFAULT_FANOUT_CHUNK),
   TRACKER_DIGEST_DAY: z
     .string()
     .trim()
@@ -36,6 +40,8 @@ export interface FunctionEnvironment {
   anomalyThreshold: number;
   /** Profiles fetched at the same time. */
   concurrency: number;
+  /** Set when the stack has a fan-out queue: runs with more than `above` profiles go out in chunks of `chunk`. */
+  fanOut?: { queueUrl: string; above: number; chunk: number };
 }
 
 const databaseEnvSchema = functionEnvSchema.pick({ DATABASE_SECRET_ARN: true, TRACKER_TIMEZONE: true });
@@ -60,6 +66,9 @@ export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnviron
     digestDay: parsed.data.TRACKER_DIGEST_DAY,
     anomalyThreshold: parsed.data.TRACKER_ANOMALY_THRESHOLD,
     concurrency: parsed.data.TRACKER_CONCURRENCY,
+    fanOut: parsed.data.FANOUT_QUEUE_URL
+      ? { queueUrl: parsed.data.FANOUT_QUEUE_URL, above: parsed.data.TRACKER_FANOUT_ABOVE, chunk: parsed.data.TRACKER_FANOUT_CHUNK }
+      : undefined,
   };
 }
 

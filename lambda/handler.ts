@@ -9,7 +9,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
 import { alertForFailure, alertForSummary, type Alert } from './alert';
 import { DEFAULT_HTTP_POLICY, type HttpPolicy } from './ayrshare-client';
@@ -19,6 +20,8 @@ import { createRedactor, errorMessage, TrackerError } from './errors';
 import { METRICS_NAMESPACE, PLATFORM_METRICS, SERVICE_NAME, SUCCESSFUL_RUN_METRIC } from './handler-names';
 import type { Log } from './log';
 import { migrateDatabase, DEFAULT_MIGRATIONS_DIR } from './migrate';
+import type { CollectorSettings, Profile } from './config';
+import { chunkMessageSchema, completeChunk, dispatchChunks } from './fanout';
 import { collectAndStore } from './pipeline';
 import { connectToRds } from './rds-connection';
 import { loadReport, reportRequestSchema, type ReportData, type ReportRequest } from './report';
@@ -45,6 +48,7 @@ const reportEventSchema = reportRequestSchema.extend({ action: z.literal('report
 export interface HandlerDependencies {
   secretsManager?: SecretsManagerClient;
   sns?: SNSClient;
+  sqs?: SQSClient;
   logger?: Logger;
   metrics?: Metrics;
   /** Trusted database CAs (tests bring their own; the default is the RDS bundle). */
@@ -58,6 +62,18 @@ const RESERVED_MS = 90_000;
 
 /** The bundle ships migrations/ next to index.js; from the sources they sit at the repository root. */
 const MIGRATIONS_DIR = existsSync(path.join(__dirname, 'migrations')) ? path.join(__dirname, 'migrations') : DEFAULT_MIGRATIONS_DIR;
+
+/** What a scheduled run that fanned out returns: the chunks went to SQS; the last one to finish alerts. */
+export interface DispatchSummary {
+  status: 'dispatched';
+  date: string;
+  profiles: number;
+  chunks: number;
+}
+
+function isSqsEvent(event: unknown): event is SQSEvent {
+  return Boolean(event && typeof event === 'object' && Array.isArray((event as SQSEvent).Records) && (event as SQSEvent).Records.every((r) => r.eventSource === 'aws:sqs'));
+}
 
 export class CollectionFailedError extends Error {
   constructor(readonly summary: RunSummary) {
@@ -108,6 +124,7 @@ export function snapshotDate(event: CollectEvent | undefined, timeZone: string, 
 export function createCollectHandler(deps: HandlerDependencies = {}) {
   const secretsManager = deps.secretsManager ?? new SecretsManagerClient({});
   const sns = deps.sns ?? new SNSClient({});
+  const sqs = deps.sqs ?? new SQSClient({});
   const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
   const metrics = deps.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const full = { ...deps, secretsManager, logger };
@@ -128,7 +145,67 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
     return withDatabase(readDatabaseEnvironment(process.env), full, (db) => loadReport(db, request, deps.now ? deps.now() : new Date()));
   };
 
-  return async (event: CollectEvent | ReportEvent, context: Context): Promise<RunSummary | ReportData> => {
+  /** What every finished run does with its summary: run metrics (the heartbeat among them), log, alert, digest. */
+  const finishRun = async (db: pg.Client, summary: RunSummary, env: FunctionEnvironment, profiles: string[]) => {
+    metrics.addMetric('PlatformsStored', MetricUnit.Count, summary.platforms_tracked);
+    metrics.addMetric('PlatformsFailed', MetricUnit.Count, summary.failed.length);
+    if (summary.status !== 'error') metrics.addMetric(SUCCESSFUL_RUN_METRIC, MetricUnit.Count, 1);
+    logger.info('Run summary', { summary });
+    const alert = alertForSummary(summary);
+    if (alert) await publish(env.alertTopicArn, alert);
+    await sendWeeklyDigest(db, summary.date, env, profiles);
+  };
+
+  /** The settings of a run over `profiles` of the secret. */
+  const settingsFor = (env: FunctionEnvironment, apiKey: string, profiles: Profile[]): CollectorSettings => ({
+    apiKey,
+    baseUrl: env.baseUrl,
+    profiles,
+    platforms: env.platforms,
+    timeZone: env.timeZone,
+    anomalyThreshold: env.anomalyThreshold,
+    concurrency: env.concurrency,
+  });
+
+  /** One chunk of a fanned-out run: collected like a run; the last chunk to finish assembles the run and alerts. */
+  const collectChunk = async (record: SQSRecord, env: FunctionEnvironment, context: Context): Promise<void> => {
+    const message = chunkMessageSchema.parse(JSON.parse(record.body));
+    const ayrshare = parseAyrshareSecret(await readSecret(secretsManager, env.ayrshareSecretArn));
+    const wanted = new Set(message.profiles);
+    const profiles = ayrshare.profiles.filter((p) => wanted.has(p.name));
+    const gone = message.profiles.filter((name) => !profiles.some((p) => p.name === name));
+    if (gone.length > 0) logger.warn('Chunk names profiles the secret no longer lists; they are skipped', { runKey: message.runKey, profiles: gone });
+    await withDatabase(env, full, async (db) => {
+      const result = await collectAndStore(settingsFor(env, ayrshare.apiKey, profiles), message.date, {
+        db,
+        log: toLog(logger),
+        httpPolicy: httpPolicyFor(context.getRemainingTimeInMillis(), deps.httpPolicy),
+        trigger: message.trigger,
+        // SQS redelivers a chunk with the same message id: the ledger records the second attempt as a retry.
+        invocationId: `${message.runKey}#${message.chunk}`,
+      });
+      emitPlatformMetrics(result.stored, result.summary.failed);
+      logger.info('Chunk collected', { runKey: message.runKey, chunk: message.chunk, of: message.chunks, status: result.summary.status });
+      const whole = await completeChunk(db, message, { ...result.summary, profiles_in_chunk: profiles.map((p) => p.name) } as RunSummary);
+      if (whole) await finishRun(db, whole, env, ayrshare.profiles.map((p) => p.name));
+    });
+  };
+
+  return async (event: CollectEvent | ReportEvent | SQSEvent, context: Context): Promise<RunSummary | ReportData | DispatchSummary | SQSBatchResponse> => {
+    if (isSqsEvent(event)) {
+      const env = readFunctionEnvironment(process.env);
+      const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+      for (const record of event.Records) {
+        try {
+          await collectChunk(record, env, context);
+        } catch (error) {
+          // SQS retries this message alone, then moves it to the fan-out dead-letter queue (which alarms).
+          logger.error('Chunk failed', { messageId: record.messageId, reason: errorMessage(error) });
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { batchItemFailures };
+    }
     if (event?.action === 'report') return report(event);
     let env: FunctionEnvironment;
     try {
@@ -147,30 +224,29 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       date = snapshotDate(event, env.timeZone, now);
       const ayrshare = parseAyrshareSecret(await readSecret(secretsManager, env.ayrshareSecretArn));
       redact = createRedactor([ayrshare.apiKey, ...ayrshare.profiles.map((p) => p.profileKey)]);
-      const httpPolicy = httpPolicyFor(context.getRemainingTimeInMillis(), deps.httpPolicy);
       const runDate = date;
-      const summary = await withDatabase(env, full, async (db) => {
-        const result = await collectAndStore(
-          { apiKey: ayrshare.apiKey, baseUrl: env.baseUrl, profiles: ayrshare.profiles, platforms: env.platforms, timeZone: env.timeZone, anomalyThreshold: env.anomalyThreshold, concurrency: env.concurrency },
-          runDate,
-          {
-            db,
-            log: toLog(logger),
-            httpPolicy,
-            today: dateInTimeZone(now, env.timeZone),
-            // Lambda keeps the request id when it retries an event: the ledger turns a repeated id into "retry".
-            trigger: event?.scheduledTime ? 'schedule' : 'manual',
-            invocationId: context.awsRequestId,
-          },
+      // Lambda keeps the request id when it retries an event: the ledger turns a repeated id into "retry".
+      const trigger = event?.scheduledTime ? 'schedule' : 'manual';
+      if (env.fanOut && ayrshare.profiles.length > env.fanOut.above) {
+        const fanOut = env.fanOut;
+        const messages = await withDatabase(env, full, (db) =>
+          dispatchChunks(db, sqs, fanOut.queueUrl, { runKey: `${runDate}/${context.awsRequestId}`, date: runDate, trigger, profiles: ayrshare.profiles.map((p) => p.name), chunkSize: fanOut.chunk }),
         );
-        metrics.addMetric('PlatformsStored', MetricUnit.Count, result.summary.platforms_tracked);
-        metrics.addMetric('PlatformsFailed', MetricUnit.Count, result.summary.failed.length);
-        if (result.summary.status !== 'error') metrics.addMetric(SUCCESSFUL_RUN_METRIC, MetricUnit.Count, 1);
+        logger.info('Run fanned out', { date: runDate, profiles: ayrshare.profiles.length, chunks: messages.length });
+        return { status: 'dispatched', date: runDate, profiles: ayrshare.profiles.length, chunks: messages.length };
+      }
+      const httpPolicy = httpPolicyFor(context.getRemainingTimeInMillis(), deps.httpPolicy);
+      const summary = await withDatabase(env, full, async (db) => {
+        const result = await collectAndStore(settingsFor(env, ayrshare.apiKey, ayrshare.profiles), runDate, {
+          db,
+          log: toLog(logger),
+          httpPolicy,
+          today: dateInTimeZone(now, env.timeZone),
+          trigger,
+          invocationId: context.awsRequestId,
+        });
         emitPlatformMetrics(result.stored, result.summary.failed);
-        logger.info('Run summary', { summary: result.summary });
-        const alert = alertForSummary(result.summary);
-        if (alert) await publish(env.alertTopicArn, alert);
-        await sendWeeklyDigest(db, runDate, env, ayrshare.profiles.map((p) => p.name));
+        await finishRun(db, result.summary, env, ayrshare.profiles.map((p) => p.name));
         return result.summary;
       });
       if (summary.status === 'error') throw new CollectionFailedError(summary);
