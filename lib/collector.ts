@@ -9,7 +9,8 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -30,6 +31,10 @@ export interface CollectorProps {
   readonly weeklyDigest?: Weekday | 'off';
   /** A follower count moving more than this share of the previous one is flagged. @default 0.5 */
   readonly anomalyThreshold?: number;
+  /** Profiles fetched at the same time within one invocation. @default 25 */
+  readonly concurrency?: number;
+  /** Fan-out: runs with more profiles than `above` go out in chunks of `chunk`, `concurrency` chunks at a time. */
+  readonly fanOut?: { readonly above: number; readonly chunk: number; readonly concurrency: number };
 }
 
 /**
@@ -78,6 +83,10 @@ export class Collector extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Async invocations that failed after their retries land here. */
   public readonly failureQueue: sqs.Queue;
+  /** Fan-out: one message per chunk of profiles. */
+  public readonly chunkQueue: sqs.Queue;
+  /** Chunks that failed three deliveries. */
+  public readonly chunkDeadLetterQueue: sqs.Queue;
   public readonly migration: triggers.Trigger;
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
@@ -104,6 +113,7 @@ export class Collector extends Construct {
         TRACKER_PLATFORMS: props.platforms.join(','),
         TRACKER_DIGEST_DAY: props.weeklyDigest ?? 'monday',
         TRACKER_ANOMALY_THRESHOLD: String(props.anomalyThreshold ?? 0.5),
+        TRACKER_CONCURRENCY: String(props.concurrency ?? 25),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
@@ -129,6 +139,25 @@ export class Collector extends Construct {
       maxEventAge: Duration.hours(2),
       onFailure: new SqsDestination(this.failureQueue),
     });
+
+    // Fan-out: one message per chunk of profiles, consumed by this same function a few at a time. A chunk that fails
+    // three times goes to its dead-letter queue (which alarms). Visibility: six times the function timeout (AWS's rule).
+    const fanOut = props.fanOut ?? { above: 200, chunk: 50, concurrency: 2 };
+    this.chunkDeadLetterQueue = new DeadLetterQueue(this, 'FailedChunks');
+    this.chunkQueue = new sqs.Queue(this, 'Chunks', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.minutes(30),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.chunkDeadLetterQueue, maxReceiveCount: 3 },
+    });
+    this.chunkQueue.grantSendMessages(this.collectFunction);
+    this.collectFunction.addEnvironment('FANOUT_QUEUE_URL', this.chunkQueue.queueUrl);
+    this.collectFunction.addEnvironment('TRACKER_FANOUT_ABOVE', String(fanOut.above));
+    this.collectFunction.addEnvironment('TRACKER_FANOUT_CHUNK', String(fanOut.chunk));
+    this.collectFunction.addEventSource(
+      new SqsEventSource(this.chunkQueue, { batchSize: 1, maxConcurrency: fanOut.concurrency, reportBatchItemFailures: true }),
+    );
 
     // Runs during `cdk deploy`, after the database exists, and again whenever the bundle (with migrations/) changes.
     this.migration = new triggers.Trigger(this, 'MigrateOnDeploy', {

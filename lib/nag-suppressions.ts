@@ -28,8 +28,8 @@ export function suppressAcceptedFindings(stack: TrackerStack): void {
     { id: 'AwsSolutions-SMG4', reason: 'Holds the Ayrshare API key, which only Ayrshare can issue: rotate it in the Ayrshare dashboard, then put the new value.' },
   ]);
   NagSuppressions.addResourceSuppressions(
-    [stack.schedule.deadLetterQueue, stack.collector.failureQueue],
-    [{ id: 'AwsSolutions-SQS3', reason: 'These queues are themselves dead-letter queues (Scheduler DLQ, Lambda on-failure destination).' }],
+    [stack.schedule.deadLetterQueue, stack.collector.failureQueue, stack.collector.chunkDeadLetterQueue],
+    [{ id: 'AwsSolutions-SQS3', reason: 'These queues are themselves dead-letter queues (Scheduler DLQ, Lambda on-failure destination, fan-out chunk DLQ).' }],
   );
 
   const natInstances = stack.network.node.findAll().filter((c) => c instanceof ec2.Instance);

@@ -28,6 +28,10 @@ const contextSchema = z.object({
   vpcId: optionalText.refine((v) => v === undefined || /^vpc-[0-9a-f]{8,17}$/.test(v), 'must be a VPC id such as vpc-0123456789abcdef0'),
   ayrshareSecretName: optionalText,
   anomalyThreshold: z.coerce.number().gt(0, 'must be more than 0 (a share: 0.5 means 50 %)').max(100, 'must be at most 100 (a share: 0.5 means 50 %)').default(0.5),
+  concurrency: wholeNumber(1, 100).default(25),
+  fanOutAbove: wholeNumber(1, 100_000).default(200),
+  fanOutChunk: wholeNumber(1, 1_000).default(50),
+  fanOutConcurrency: wholeNumber(2, 1_000).default(2),
   weeklyDigest: z
     .string()
     .trim()

@@ -54,6 +54,8 @@ export class TrackerStack extends Stack {
       platforms: config.platforms,
       weeklyDigest: config.weeklyDigest,
       anomalyThreshold: config.anomalyThreshold,
+      concurrency: config.concurrency,
+      fanOut: { above: config.fanOutAbove, chunk: config.fanOutChunk, concurrency: config.fanOutConcurrency },
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.
@@ -67,7 +69,7 @@ export class TrackerStack extends Stack {
     this.alerts.monitor({
       collectFunction: this.collector.collectFunction,
       scheduleGroup: this.schedule.group,
-      queues: { SchedulerDeadLetter: this.schedule.deadLetterQueue, FailedRun: this.collector.failureQueue },
+      queues: { SchedulerDeadLetter: this.schedule.deadLetterQueue, FailedRun: this.collector.failureQueue, FailedChunk: this.collector.chunkDeadLetterQueue },
     });
     this.dashboard = new TrackerDashboard(this, 'Dashboard', { collectFunction: this.collector.collectFunction, alarms: this.alerts.alarms });
 

@@ -126,7 +126,8 @@ describe('collector', () => {
   it('gives the functions ARNs and settings only: no secret value in any environment variable', () => {
     const collect = functions().find((f) => f.Properties.Handler === 'index.collect')!;
     const variables = collect.Properties.Environment.Variables;
-    expect(Object.keys(variables).sort()).toEqual(['ALERT_TOPIC_ARN', 'AYRSHARE_SECRET_ARN', 'DATABASE_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKER_ANOMALY_THRESHOLD', 'TRACKER_DIGEST_DAY', 'TRACKER_PLATFORMS', 'TRACKER_TIMEZONE']);
+    expect(Object.keys(variables).sort()).toEqual(['ALERT_TOPIC_ARN', 'AYRSHARE_SECRET_ARN', 'DATABASE_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TRACKER_ANOMALY_THRESHOLD', 'TRACKER_DIGEST_DAY', 'TRACKER_PLATFORMS', 'TRACKER_TIMEZONE', 'FANOUT_QUEUE_URL', 'TRACKER_CONCURRENCY', 'TRACKER_FANOUT_ABOVE', 'TRACKER_FANOUT_CHUNK'].sort());
+    expect(variables).toMatchObject({ TRACKER_CONCURRENCY: '25', TRACKER_FANOUT_ABOVE: '200', TRACKER_FANOUT_CHUNK: '50', FANOUT_QUEUE_URL: { Ref: logicalId('AWS::SQS::Queue', /CollectorChunks/) } });
     expect(variables.TRACKER_ANOMALY_THRESHOLD).toBe('0.5');
     expect(variables.TRACKER_DIGEST_DAY).toBe('monday');
     expect(variables.AYRSHARE_SECRET_ARN).toEqual({ Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) });
@@ -191,13 +192,19 @@ describe('secrets and least privilege', () => {
       [{ Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) }, { Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', /Database/) }].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
     expect(byAction('sns:Publish').map((s) => s.Resource)).toEqual([{ Ref: logicalId('AWS::SNS::Topic', /AlertsTopic/) }]);
-    // Everything the role may do, listed: the two secrets, the topic, and its own on-failure queue.
+    // Everything the role may do, listed: the two secrets, the topic, its own on-failure queue, and the fan-out queue
+    // (send chunks, and consume them through the event source mapping).
     expect(statements.map((s) => [s.Action].flat().sort().join(',')).sort()).toEqual([
       'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
       'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
       'sns:Publish',
+      'sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:ReceiveMessage',
+      'sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage',
       'sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage',
     ]);
+    const chunks = { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /CollectorChunks/), 'Arn'] };
+    expect(byAction('sqs:ReceiveMessage').map((s) => s.Resource)).toEqual([chunks]);
+    expect(byAction('sqs:SendMessage').map((s) => s.Resource)).toEqual(expect.arrayContaining([chunks, { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /CollectorFailedRuns/), 'Arn'] }]));
   });
 
   it('lets migrate read the database secret and nothing else', () => {
@@ -256,7 +263,7 @@ describe('alerts', () => {
 
   it('alarms on a message in either failure queue and on Scheduler target errors', () => {
     const queues = alarm('ApproximateNumberOfMessagesVisible').map((a) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).sort();
-    expect(queues).toEqual([expect.stringMatching(/^CollectorFailedRuns/), expect.stringMatching(/^ScheduleDeadLetters/)]);
+    expect(queues).toEqual([expect.stringMatching(/^CollectorFailedChunks/), expect.stringMatching(/^CollectorFailedRuns/), expect.stringMatching(/^ScheduleDeadLetters/)]);
     const groupName = resources[logicalId('AWS::Scheduler::ScheduleGroup', /ScheduleGroup/)].Properties.Name;
     expect(alarm('TargetErrorCount')[0].Properties).toMatchObject({ Namespace: 'AWS/Scheduler', Dimensions: [{ Name: 'ScheduleGroup', Value: groupName }] });
   });
@@ -280,6 +287,35 @@ describe('outputs', () => {
   it('tells the user what they need after deploying', () => {
     const outputs = Object.keys(defaults.template.toJSON().Outputs);
     expect(outputs).toEqual(expect.arrayContaining(['CollectorFunctionName', 'AyrshareSecretName', 'DatabaseSecretName', 'DatabaseEndpoint', 'AlertTopicArn', 'ScheduleName', 'DashboardName']));
+  });
+});
+
+describe('fan-out', () => {
+  it('feeds chunk messages to the collector one at a time, a bounded number at once, with per-message failures', () => {
+    const mappings = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0].Properties).toMatchObject({
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 2 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /CollectorChunks/), 'Arn'] },
+      FunctionName: { Ref: logicalId('AWS::Lambda::Function', /CollectorCollect/) },
+    });
+  });
+
+  it('keeps a chunk invisible for six function timeouts and moves it to a dead-letter queue after three tries', () => {
+    expect(resources[logicalId('AWS::SQS::Queue', /CollectorChunks/)].Properties).toMatchObject({
+      VisibilityTimeout: 1800,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /CollectorFailedChunks/), 'Arn'] } },
+    });
+  });
+
+  it('follows -c fanOutAbove, fanOutChunk, fanOutConcurrency and concurrency', () => {
+    const template = synthesize({ fanOutAbove: '500', fanOutChunk: '100', fanOutConcurrency: '4', concurrency: '10' }).template.toJSON().Resources as Resources;
+    const collect = Object.values(template).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.collect')!;
+    expect(collect.Properties.Environment.Variables).toMatchObject({ TRACKER_FANOUT_ABOVE: '500', TRACKER_FANOUT_CHUNK: '100', TRACKER_CONCURRENCY: '10' });
+    expect(Object.values(template).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 4 });
   });
 });
 
@@ -335,6 +371,10 @@ describe('context validation', () => {
       nat: 'instance',
       weeklyDigest: 'monday',
       anomalyThreshold: 0.5,
+      concurrency: 25,
+      fanOutAbove: 200,
+      fanOutChunk: 50,
+      fanOutConcurrency: 2,
     });
   });
 
