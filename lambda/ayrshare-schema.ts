@@ -1,5 +1,5 @@
 // zod schemas for Ayrshare's POST /api/analytics/social answer: the envelope, each platform's block, and error bodies.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECIMAL_COLUMNS, PLATFORM_MAPPINGS, type Platform } from './platforms';
 
 /** A number, or a string holding one (YouTube sends `subscriberCount` as "67"). */

@@ -1,7 +1,7 @@
 // Configuration: one zod schema per source (local environment here, the deployed secret in secrets.ts), with
 // messages that name the variable at fault and never echo a secret.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors';
 import { PLATFORMS, isPlatform, type Platform } from './platforms';
 

@@ -1,6 +1,6 @@
 // Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
 // two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
-import { z } from 'zod';
+import * as z from 'zod';
 import { anomalyThresholdSchema, concurrencySchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, headerSafeSecret, namedProfiles, profileListSchema, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, type Profile } from './config';
 import { WEEKDAYS, type Weekday } from './digest';
 import { ConfigError } from './errors';

@@ -3,7 +3,7 @@
 // the chunk that completes the set assembles the run's summary from the database, once, for the alert.
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
-import { z } from 'zod';
+import * as z from 'zod';
 import { inTransaction } from './database';
 import { isIsoDate } from './dates';
 import type { Metrics } from './normalise';

@@ -29,7 +29,7 @@ import type { StoredSnapshot } from './storage';
 import type { FailedPlatform, RunSummary } from './summary';
 import { buildWeeklyDigest, claimDigest, digestPlanFor, releaseDigest } from './digest';
 import { describeIssues } from './ayrshare-schema';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
 export interface CollectEvent {

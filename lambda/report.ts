@@ -1,7 +1,7 @@
 // The report's data: one JSON document, the same whether the CLI reads the database itself or the deployed function
 // answers a `report` action. Built on the report_* views and functions (migrations/1764200000000_report-views.sql).
 import type pg from 'pg';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, isIsoDate } from './dates';
 import { isPlatform, PLATFORMS } from './platforms';
 

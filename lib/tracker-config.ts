@@ -1,6 +1,6 @@
 // The stack's configuration from CDK context (cdk.json defaults, `-c key=value` overrides), validated at synth with
 // messages that name the key. Values from -c arrive as strings, so numbers and booleans are coerced.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidTimeZone } from '../lambda/config';
 import { WEEKDAYS } from '../lambda/digest';
 import { PLATFORMS, isPlatform, type Platform } from '../lambda/platforms';
