@@ -112,12 +112,42 @@ FROM report_period_summary($1::int, $2::date)
 WHERE ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
 ORDER BY profile, platform`;
 
+/**
+ * The collection_ledger view for one window, written to use the indexes: the keys are the profiles and platforms
+ * with a row or an attempt in the window or a row on the last day before it, each from its first record on (the
+ * view itself scans all history).
+ */
 const GAPS_SQL = `
-SELECT date::text AS date, profile, platform, status, error_class, reason
-FROM collection_ledger
-WHERE date BETWEEN $1::date AND $2::date AND status <> 'collected'
-  AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
-ORDER BY profile, date, platform`;
+WITH keys AS (
+  SELECT profile, platform FROM social_media_analytics
+   WHERE date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
+  UNION
+  SELECT profile, platform FROM platform_outcomes
+   WHERE snapshot_date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
+  UNION
+  -- What was collected just before the window: a platform silent for the whole window still shows its gaps.
+  SELECT profile, platform FROM social_media_analytics
+   WHERE date = (SELECT MAX(date) FROM social_media_analytics WHERE date < $1::date)
+     AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
+), spans AS (
+  SELECT k.profile, k.platform, LEAST(
+           (SELECT MIN(s.date) FROM social_media_analytics s WHERE s.profile = k.profile AND s.platform = k.platform),
+           (SELECT MIN(o.snapshot_date) FROM platform_outcomes o WHERE o.profile = k.profile AND o.platform = k.platform)) AS first_day
+  FROM keys k
+)
+SELECT d::date::text AS date, sp.profile, sp.platform,
+       COALESCE(o.outcome, 'never ran') AS status, o.error_class, o.message AS reason
+FROM spans sp
+CROSS JOIN LATERAL generate_series(GREATEST($1::date, sp.first_day), $2::date, interval '1 day') d
+LEFT JOIN social_media_analytics s ON s.profile = sp.profile AND s.platform = sp.platform AND s.date = d::date
+LEFT JOIN LATERAL (
+  SELECT po.outcome, po.error_class, po.message
+  FROM platform_outcomes po JOIN collection_runs r ON r.id = po.run_id
+  WHERE po.profile = sp.profile AND po.platform = sp.platform AND po.snapshot_date = d::date
+  ORDER BY r.started_at DESC, r.id DESC LIMIT 1
+) o ON true
+WHERE s.id IS NULL
+ORDER BY sp.profile, d, sp.platform`;
 
 const BEST_SQL = `
 SELECT profile, platform, avg_engagement_rate, total_engagement FROM report_best_platform($1::int, $2::date)

@@ -36,7 +36,7 @@ export function renderReport(report: ReportData, format: ReportFormat, options: 
   }
 }
 
-const isEmpty = (report: ReportData) => report.profiles.every((p) => p.daily.length === 0);
+const isEmpty = (report: ReportData) => report.profiles.every((p) => p.daily.length === 0 && p.gaps.length === 0);
 
 function emptyMessage(report: ReportData): string {
   const filter = [report.filters.profile && `profile "${report.filters.profile}"`, report.filters.platform].filter(Boolean).join(', ');

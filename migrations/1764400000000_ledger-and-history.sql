@@ -52,6 +52,7 @@ CREATE TABLE platform_outcomes (
     PRIMARY KEY (run_id, platform)
 );
 CREATE INDEX platform_outcomes_key_idx ON platform_outcomes (profile, platform, snapshot_date);
+CREATE INDEX platform_outcomes_date_idx ON platform_outcomes (snapshot_date);
 
 -- A field that was there for several snapshots and went away, turned null or changed type; or a new field.
 -- One row per change and day: the alert goes out when the row is new, so it is said once.

@@ -133,6 +133,14 @@ describe('a platform failing three days in a row, then recovering', () => {
     expect(html).toContain('no snapshot: failed (error 272: Threads token expired)');
   });
 
+  it('lists the whole window as "never ran" when nothing ran at all since the last snapshot', async () => {
+    const today = (await db.client.query(`SELECT CURRENT_DATE::text AS t`)).rows[0].t as string;
+    await day(addDays(today, -5));
+    const data = await threadsReport(3);
+    expect(data.profiles.map((p) => p.profile)).toEqual(['brand']);
+    expect(data.profiles[0].gaps.map((g) => [g.date, g.status])).toEqual([0, 1, 2].map((n) => [addDays(today, n - 2), 'never ran']));
+  });
+
   it('says "never ran" for a day without any attempt, and "retry" when Lambda retries an event', async () => {
     await day(D(1));
     await day(D(3));

@@ -1,7 +1,7 @@
 import { migrateDatabase } from '../../lambda/migrate';
 import { runCliCaptured } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { MIGRATION_NAMES } from '../support/migrations';
+import { MIGRATION_NAMES, MIGRATIONS_DIR } from '../support/migrations';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -51,5 +51,30 @@ describe('migrations', () => {
     expect(definitions).toMatch(/\(date, platform\)/);
     expect(definitions).toMatch(/\(platform\)/);
     expect(definitions).toMatch(/UNIQUE INDEX .*\(profile, platform, date\)/);
+  });
+});
+
+describe('upgrading a database that already holds history', () => {
+  it('fills days_since_previous and engagement_rate_basis for the rows stored before the ledger existed', async () => {
+    const upgrade = await createTestDatabase('upgrade');
+    try {
+      const { runner } = await import('node-pg-migrate');
+      const before = MIGRATION_NAMES.indexOf('1764400000000_ledger-and-history');
+      await runner({ dbClient: upgrade.client, dir: MIGRATIONS_DIR, direction: 'up', migrationsTable: 'pgmigrations', count: before, log: () => undefined });
+      await upgrade.client.query(`
+        INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_total, views_total, impressions, engagement_rate, raw_data) VALUES
+          ('2026-01-01', 'p', 'facebook', 10, 5, 100, 50, 10, '{}'),
+          ('2026-01-04', 'p', 'facebook', 12, 5, 100, NULL, 5, '{}'),
+          ('2026-01-05', 'p', 'twitter', 7, NULL, NULL, NULL, NULL, '{}')`);
+      expect(await migrateDatabase(upgrade.client)).toEqual(MIGRATION_NAMES.slice(before));
+      const { rows } = await upgrade.client.query(`SELECT date::text AS d, platform, days_since_previous, engagement_rate_basis, left_out FROM social_media_analytics ORDER BY date`);
+      expect(rows).toEqual([
+        { d: '2026-01-01', platform: 'facebook', days_since_previous: null, engagement_rate_basis: 'impressions', left_out: [] },
+        { d: '2026-01-04', platform: 'facebook', days_since_previous: 3, engagement_rate_basis: 'views', left_out: [] },
+        { d: '2026-01-05', platform: 'twitter', days_since_previous: null, engagement_rate_basis: null, left_out: [] },
+      ]);
+    } finally {
+      await upgrade.drop();
+    }
   });
 });
