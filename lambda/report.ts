@@ -118,9 +118,12 @@ ORDER BY profile, platform`;
  * view itself scans all history).
  */
 const GAPS_SQL = `
-WITH keys AS (
-  SELECT profile, platform FROM social_media_analytics
+WITH counts AS (
+  SELECT profile, platform, COUNT(*) AS n FROM social_media_analytics
    WHERE date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
+   GROUP BY profile, platform
+), keys AS (
+  SELECT profile, platform FROM counts
   UNION
   SELECT profile, platform FROM platform_outcomes
    WHERE snapshot_date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
@@ -129,25 +132,26 @@ WITH keys AS (
   SELECT profile, platform FROM social_media_analytics
    WHERE date = (SELECT MAX(date) FROM social_media_analytics WHERE date < $1::date)
      AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
-), spans AS (
-  SELECT k.profile, k.platform, LEAST(
+), incomplete AS (
+  -- Only keys with fewer snapshots than days need a look day by day; the usual complete ones are skipped.
+  SELECT k.profile, k.platform, GREATEST($1::date, LEAST(
            (SELECT MIN(s.date) FROM social_media_analytics s WHERE s.profile = k.profile AND s.platform = k.platform),
-           (SELECT MIN(o.snapshot_date) FROM platform_outcomes o WHERE o.profile = k.profile AND o.platform = k.platform)) AS first_day
-  FROM keys k
+           (SELECT MIN(o.snapshot_date) FROM platform_outcomes o WHERE o.profile = k.profile AND o.platform = k.platform))) AS first_day
+  FROM keys k LEFT JOIN counts c ON c.profile = k.profile AND c.platform = k.platform
+  WHERE COALESCE(c.n, 0) < $2::date - $1::date + 1
 )
-SELECT d::date::text AS date, sp.profile, sp.platform,
+SELECT d::date::text AS date, i.profile, i.platform,
        COALESCE(o.outcome, 'never ran') AS status, o.error_class, o.message AS reason
-FROM spans sp
-CROSS JOIN LATERAL generate_series(GREATEST($1::date, sp.first_day), $2::date, interval '1 day') d
-LEFT JOIN social_media_analytics s ON s.profile = sp.profile AND s.platform = sp.platform AND s.date = d::date
+FROM incomplete i
+CROSS JOIN LATERAL generate_series(i.first_day, $2::date, interval '1 day') d
 LEFT JOIN LATERAL (
   SELECT po.outcome, po.error_class, po.message
   FROM platform_outcomes po JOIN collection_runs r ON r.id = po.run_id
-  WHERE po.profile = sp.profile AND po.platform = sp.platform AND po.snapshot_date = d::date
+  WHERE po.profile = i.profile AND po.platform = i.platform AND po.snapshot_date = d::date
   ORDER BY r.started_at DESC, r.id DESC LIMIT 1
 ) o ON true
-WHERE s.id IS NULL
-ORDER BY sp.profile, d, sp.platform`;
+WHERE NOT EXISTS (SELECT 1 FROM social_media_analytics s WHERE s.profile = i.profile AND s.platform = i.platform AND s.date = d::date)
+ORDER BY i.profile, d, i.platform`;
 
 const BEST_SQL = `
 SELECT profile, platform, avg_engagement_rate, total_engagement FROM report_best_platform($1::int, $2::date)
@@ -169,6 +173,25 @@ export async function loadReport(db: pg.ClientBase, request: ReportRequest, now:
     : (await db.query<{ profile: string; platform: string; avg_engagement_rate: number; total_engagement: number | null }>(BEST_SQL, [options.days, asOf, ...filters])).rows;
 
   const profiles = [...new Set([...summary.map((s) => s.profile), ...daily.map((d) => d.profile), ...gaps.map((g) => g.profile)])].sort();
+  // Grouped once (a report may hold a thousand profiles): each list below is split by profile in one pass.
+  const strip = <T extends { profile: string }>(row: T): Omit<T, 'profile'> => {
+    const { profile: _profile, ...rest } = row;
+    return rest;
+  };
+  const byProfile = <T extends { profile: string }>(rows: readonly T[]) => {
+    const groups = new Map<string, Array<Omit<T, 'profile'>>>();
+    for (const row of rows) {
+      const group = groups.get(row.profile);
+      if (group) group.push(strip(row));
+      else groups.set(row.profile, [strip(row)]);
+    }
+    return (profile: string) => groups.get(profile) ?? [];
+  };
+  const summaryOf = byProfile(summary);
+  const weeklyOf = byProfile(weekly);
+  const dailyOf = byProfile(daily);
+  const gapsOf = byProfile(gaps);
+  const bestOf = new Map(best.map((b) => [b.profile, b]));
   return {
     report: 'ayrshare-analytics-tracker',
     version: REPORT_VERSION,
@@ -178,16 +201,14 @@ export async function loadReport(db: pg.ClientBase, request: ReportRequest, now:
     days: options.days,
     filters: { profile: options.profile ?? null, platform: options.platform ?? null },
     profiles: profiles.map((profile) => {
-      const top = best.find((b) => b.profile === profile);
+      const top = bestOf.get(profile);
       return {
         profile,
         best_performer: top ? { platform: top.platform, avg_engagement_rate: top.avg_engagement_rate!, total_engagement: top.total_engagement } : null,
-        platforms: summary.filter((s) => s.profile === profile).map(({ profile: _p, ...rest }) => rest),
-        weekly: weekly
-          .filter((s) => s.profile === profile)
-          .map((s) => ({ platform: s.platform, follower_growth: s.follower_growth, total_engagement: s.total_engagement, avg_engagement_rate: s.avg_engagement_rate, days_collected: s.days_collected })),
-        daily: daily.filter((d) => d.profile === profile).map(({ profile: _p, ...rest }) => rest),
-        gaps: gaps.filter((g) => g.profile === profile).map(({ profile: _p, ...rest }) => rest),
+        platforms: summaryOf(profile),
+        weekly: weeklyOf(profile).map((s) => ({ platform: s.platform, follower_growth: s.follower_growth, total_engagement: s.total_engagement, avg_engagement_rate: s.avg_engagement_rate, days_collected: s.days_collected })),
+        daily: dailyOf(profile),
+        gaps: gapsOf(profile),
       };
     }),
   };
