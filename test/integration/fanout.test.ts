@@ -8,8 +8,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildHandlers, type DispatchSummary } from '../../lambda/handler';
 import type { ChunkMessage } from '../../lambda/fanout';
-import { loadFixture, startAyrshareStandIn, type AyrshareStandIn, type RecordedRequest } from '../support/ayrshare-stand-in';
-import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
+import { loadFixture, type AyrshareStandIn, type RecordedRequest } from '../support/ayrshare-stand-in';
+import { resetSchema, type TestDatabase } from '../support/database';
+import { useDatabaseAndStandIn } from '../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111111111111/tracker-chunks';
@@ -21,13 +22,9 @@ const sqs = mockClient(SQSClient);
 let db: TestDatabase;
 let standIn: AyrshareStandIn;
 
-beforeAll(async () => {
-  db = await createTestDatabase('fanout');
-  standIn = await startAyrshareStandIn();
-});
-afterAll(async () => {
-  await standIn.close();
-  await db.drop();
+useDatabaseAndStandIn('fanout', (database, ayrshare) => {
+  db = database;
+  standIn = ayrshare;
 });
 beforeEach(async () => {
   await resetSchema(db.client);

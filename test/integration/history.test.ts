@@ -10,9 +10,10 @@ import { buildHandlers } from '../../lambda/handler';
 import { normaliseMetrics } from '../../lambda/normalise';
 import type { ReportData } from '../../lambda/report';
 import type { RunSummary } from '../../lambda/summary';
-import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
+import { loadFixture, type AyrshareStandIn } from '../support/ayrshare-stand-in';
 import { runCliCaptured } from '../support/cli';
-import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
+import { resetSchema, type TestDatabase } from '../support/database';
+import { useDatabaseAndStandIn } from '../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 
 const secretsManager = mockClient(SecretsManagerClient);
@@ -22,13 +23,9 @@ const D = (n: number) => addDays('2026-05-01', n - 1);
 let db: TestDatabase;
 let standIn: AyrshareStandIn;
 
-beforeAll(async () => {
-  db = await createTestDatabase('history');
-  standIn = await startAyrshareStandIn();
-});
-afterAll(async () => {
-  await standIn.close();
-  await db.drop();
+useDatabaseAndStandIn('history', (database, ayrshare) => {
+  db = database;
+  standIn = ayrshare;
 });
 beforeEach(async () => {
   resetAwsMocks(secretsManager, sns, { apiKey: 'TEST-KEY-HISTORY', name: 'brand' }, databaseSecretFor(db));

@@ -6,9 +6,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { buildHandlers } from '../../lambda/handler';
 import type { ReportData } from '../../lambda/report';
 import type { RunSummary } from '../../lambda/summary';
-import { loadFixture, startAyrshareStandIn, type AyrshareStandIn, type RecordedRequest } from '../support/ayrshare-stand-in';
+import { loadFixture, type AyrshareStandIn, type RecordedRequest } from '../support/ayrshare-stand-in';
 import { runCliCaptured } from '../support/cli';
-import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
+import { resetSchema, type TestDatabase } from '../support/database';
+import { useDatabaseAndStandIn } from '../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 
 const API_KEY = 'TEST-API-KEY-AGENCY';
@@ -36,13 +37,9 @@ const byProfile = (request: RecordedRequest) => {
   return { delayMs: 60, body: answer };
 };
 
-beforeAll(async () => {
-  db = await createTestDatabase('profiles');
-  standIn = await startAyrshareStandIn();
-});
-afterAll(async () => {
-  await standIn.close();
-  await db.drop();
+useDatabaseAndStandIn('profiles', (database, ayrshare) => {
+  db = database;
+  standIn = ayrshare;
 });
 beforeEach(async () => {
   await resetSchema(db.client);
