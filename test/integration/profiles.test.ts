@@ -31,10 +31,10 @@ const outputs: string[] = [];
 /** Each profile answers with its own follower counts; the "refused" one is suspended (HTTP 403). */
 const byProfile = (request: RecordedRequest) => {
   const key = request.headers['profile-key'] as string | undefined;
-  if (key === 'KEY-REFUSED-0003') return { status: 403, delayMs: 60, body: { status: 'error', code: 146, message: 'User profile suspended' } };
+  if (key === 'KEY-REFUSED-0003') return { status: 403, delayMs: 150, body: { status: 'error', code: 146, message: 'User profile suspended' } };
   const answer = loadFixture() as Record<string, any>;
   answer.twitter.analytics.followersCount = 1000 + PROFILES.findIndex((p) => p.profileKey === key) * 100;
-  return { delayMs: 60, body: answer };
+  return { delayMs: 150, body: answer };
 };
 
 useDatabaseAndStandIn('profiles', (database, ayrshare) => {
