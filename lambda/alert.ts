@@ -1,5 +1,6 @@
 // Plain-language alert text for partial and failed runs: the date, each profile, each failed platform and why, and
 // what to do about each kind of failure. No secret ever reaches this text: reasons are redacted where they are made.
+import { daysBetween } from './dates';
 import type { FailureClass } from './errors';
 import type { FailedPlatform, RunSummary } from './summary';
 
@@ -42,7 +43,7 @@ const FINDING_ADVICE = {
 export function describeStreak(failure: Pick<FailedPlatform, 'failing_since' | 'failed_days' | 'profile'>, date: string): string {
   if (failure.failed_days === undefined || failure.failing_since === undefined) return '';
   if (failure.failed_days <= 1) return ' (first failure)';
-  const span = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${failure.failing_since}T00:00:00Z`)) / 86_400_000) + 1;
+  const span = daysBetween(failure.failing_since, date) + 1;
   return failure.failed_days === span
     ? ` (failed ${failure.failed_days} days in a row, since ${failure.failing_since})`
     : ` (failed on ${failure.failed_days} of the ${span} days since ${failure.failing_since})`;

@@ -26,3 +26,11 @@ export function addDays(isoDate: string, days: number): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The weekday of a calendar date. */
+export function weekdayOf(isoDate: string): Weekday {
+  return WEEKDAYS[new Date(`${isoDate}T12:00:00Z`).getUTCDay()];
+}

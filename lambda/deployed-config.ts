@@ -2,7 +2,7 @@
 // two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
 import * as z from 'zod';
 import { anomalyThresholdSchema, concurrencySchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, headerSafeSecret, namedProfiles, profileListSchema, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, type Profile } from './config';
-import { WEEKDAYS, type Weekday } from './digest';
+import { WEEKDAYS, type Weekday } from './dates';
 import { ConfigError } from './errors';
 import { DEFAULT_FANOUT_ABOVE, DEFAULT_FANOUT_CHUNK } from './fanout';
 import { PLATFORMS, type Platform } from './platforms';

@@ -2,11 +2,9 @@
 // performer, and every day a configured platform has no snapshot for. Sent once per week, however often the run repeats.
 import type pg from 'pg';
 import type { Alert } from './alert';
-import { addDays } from './dates';
+import { addDays, weekdayOf, type Weekday } from './dates';
 import { loadReport, windowDates, type ProfileReport } from './report';
 
-export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 export interface DigestPlan {
   /** The last day the digest covers: the day before the run's date. */
@@ -17,8 +15,7 @@ export interface DigestPlan {
 /** On the configured weekday, the digest covers the 7 days before the run's date (a Monday run covers Mon-Sun). */
 export function digestPlanFor(runDate: string, day: Weekday | 'off'): DigestPlan | undefined {
   if (day === 'off') return undefined;
-  const weekday = WEEKDAYS[new Date(`${runDate}T12:00:00Z`).getUTCDay()];
-  if (weekday !== day) return undefined;
+  if (weekdayOf(runDate) !== day) return undefined;
   return { weekEnding: addDays(runDate, -1), weekStarting: addDays(runDate, -7) };
 }
 

@@ -1,7 +1,7 @@
 // Fan-out: when a scheduled run has more profiles than one invocation should fetch, the dispatcher splits them into
 // chunks, one SQS message each; the collector consumes each chunk like a small run (same upserts, same ledger), and
 // the chunk that completes the set assembles the run's summary from the database, once, for the alert.
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type pg from 'pg';
 import * as z from 'zod';
 import { inTransaction } from './database';
@@ -49,6 +49,7 @@ export async function dispatchChunks(
     [run.runKey, run.date, groups.length, run.profiles.length],
   );
   const messages: ChunkMessage[] = groups.map((profiles, chunk) => ({ action: 'collect-chunk', runKey: run.runKey, date: run.date, trigger: run.trigger, chunk, chunks: groups.length, profiles }));
+  const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
   for (const batch of chunkProfiles(messages, 10)) {
     const answer = await sqs.send(
       new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((m) => ({ Id: `chunk-${m.chunk}`, MessageBody: JSON.stringify(m) })) }),

@@ -9,7 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
 import { alertForFailure, alertForSummary, type Alert } from './alert';
@@ -124,17 +124,22 @@ export function snapshotDate(event: CollectEvent | undefined, timeZone: string, 
 export function createCollectHandler(deps: HandlerDependencies = {}) {
   const secretsManager = deps.secretsManager ?? new SecretsManagerClient({});
   const sns = deps.sns ?? new SNSClient({});
-  const sqs = deps.sqs ?? new SQSClient({});
+  // Only a fan-out needs SQS: its client (and SDK module) are loaded then, not on every cold start.
+  let sqsClient = deps.sqs;
+  const sqs = async () => (sqsClient ??= new (await import('@aws-sdk/client-sqs')).SQSClient({}));
   const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAME });
   const metrics = deps.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const full = { ...deps, secretsManager, logger };
 
-  const publish = async (topicArn: string, alert: Alert) => {
+  /** Publishes to the alert topic; false when SNS refused (logged: the run's own outcome matters more). */
+  const publish = async (topicArn: string, alert: Alert): Promise<boolean> => {
     try {
       await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: alert.subject, Message: alert.message }));
+      return true;
     } catch (error) {
-      // The run's own outcome matters more than its alert: log, and let the alarms catch what the email missed.
-      logger.error('Could not publish the alert', { error: errorMessage(error) });
+      // The alarms catch what the email missed.
+      logger.error('Could not publish the alert', { subject: alert.subject, error: errorMessage(error) });
+      return false;
     }
   };
 
@@ -229,8 +234,9 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       const trigger = event?.scheduledTime ? 'schedule' : 'manual';
       if (env.fanOut && ayrshare.profiles.length > env.fanOut.above) {
         const fanOut = env.fanOut;
+        const queue = await sqs();
         const messages = await withDatabase(env, full, (db) =>
-          dispatchChunks(db, sqs, fanOut.queueUrl, { runKey: `${runDate}/${context.awsRequestId}`, date: runDate, trigger, profiles: ayrshare.profiles.map((p) => p.name), chunkSize: fanOut.chunk }),
+          dispatchChunks(db, queue, fanOut.queueUrl, { runKey: `${runDate}/${context.awsRequestId}`, date: runDate, trigger, profiles: ayrshare.profiles.map((p) => p.name), chunkSize: fanOut.chunk }),
         );
         logger.info('Run fanned out', { date: runDate, profiles: ayrshare.profiles.length, chunks: messages.length });
         return { status: 'dispatched', date: runDate, profiles: ayrshare.profiles.length, chunks: messages.length };
@@ -270,13 +276,8 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
     try {
       if (!(await claimDigest(db, plan.weekEnding))) return;
       const digest = await buildWeeklyDigest(db, plan, { profiles, platforms: env.platforms });
-      try {
-        await sns.send(new PublishCommand({ TopicArn: env.alertTopicArn, Subject: digest.subject, Message: digest.message }));
-        logger.info('Weekly digest sent', { weekEnding: plan.weekEnding });
-      } catch (error) {
-        await releaseDigest(db, plan.weekEnding);
-        throw error;
-      }
+      if (await publish(env.alertTopicArn, digest)) logger.info('Weekly digest sent', { weekEnding: plan.weekEnding });
+      else await releaseDigest(db, plan.weekEnding);
     } catch (error) {
       // The digest is a courtesy: its failure never fails the run that stored the day.
       logger.error('Could not send the weekly digest', { error: errorMessage(error) });

@@ -60,11 +60,11 @@ export async function collectAndStore(settings: CollectorSettings, date: string,
   const deadline = Date.now() + policy.budgetMs;
   log.info('Fetching analytics', { profiles: settings.profiles.length, platforms: settings.platforms, date, concurrency: settings.concurrency ?? DEFAULT_CONCURRENCY });
   const results = await mapWithConcurrency(settings.profiles, settings.concurrency ?? DEFAULT_CONCURRENCY, (profile) =>
-    collectProfile(settings, profile, date, { ...deps, httpPolicy: policy, deadline }),
+    collectProfile(settings, profile, date, { ...deps, httpPolicy: policy, deadline }, redact),
   );
   for (const result of results) {
     snapshots.push(...result.snapshots);
-    failed.push(...result.failed.map((f) => ({ ...f, reason: redact(f.reason) })));
+    failed.push(...result.failed);
     runs.push(result.run);
   }
 
@@ -88,21 +88,24 @@ export async function collectAndStore(settings: CollectorSettings, date: string,
     settings.profiles.map((p) => p.name),
     written.stored,
     withStreaks,
-    { anomalies: written.anomalies, drift: written.drift, left_out: written.warnings.map((w) => ({ ...w, reason: redact(w.reason) })) },
+    { anomalies: written.anomalies, drift: written.drift, left_out: written.warnings },
   );
   log.info('Collection finished', { status: summary.status, stored: written.stored.length, failed: withStreaks.length, date });
   return { summary, stored: written.stored };
 }
 
-/** Fetches and parses one profile; a whole-request failure fails each of its platforms with the same reason. */
+/**
+ * Fetches and parses one profile; a whole-request failure fails each of its platforms with the same reason. Every
+ * reason it returns has already passed `redact`.
+ */
 export async function collectProfile(
   settings: CollectorSettings,
   profile: Profile,
   date: string,
   deps: Omit<PipelineDependencies, 'db'>,
+  redact: (text: string) => string = createRedactor([settings.apiKey, ...settings.profiles.map((p) => p.profileKey)]),
 ): Promise<ProfileCollection> {
   const log = deps.log ?? silentLog;
-  const redact = createRedactor([settings.apiKey, profile.profileKey]);
   const run: RunRecord = {
     profile: profile.name,
     trigger: deps.trigger ?? 'manual',
@@ -134,7 +137,7 @@ export async function collectProfile(
     log.warn('Analytics request failed', { profile: profile.name, reason: error.message });
     return {
       snapshots: [],
-      failed: settings.platforms.map((platform) => ({ profile: profile.name, platform, reason: error.message, error_class: errorClass })),
+      failed: settings.platforms.map((platform) => ({ profile: profile.name, platform, reason: redact(error.message), error_class: errorClass })),
       run,
     };
   }
@@ -144,10 +147,11 @@ export async function collectProfile(
   for (const result of results) {
     if (!result.ok) {
       log.warn('Platform failed', { profile: profile.name, platform: result.platform, reason: result.reason });
-      failed.push({ profile: profile.name, platform: result.platform, reason: result.reason, error_class: result.failureClass });
+      failed.push({ profile: profile.name, platform: result.platform, reason: redact(result.reason), error_class: result.failureClass });
       continue;
     }
-    for (const problem of result.problems) log.warn('Figure left out', { profile: profile.name, platform: result.platform, reason: redact(problem.reason) });
+    const leftOut = result.problems.map((p) => ({ ...p, reason: redact(p.reason) }));
+    for (const problem of leftOut) log.warn('Figure left out', { profile: profile.name, platform: result.platform, reason: problem.reason });
     const metrics = normaliseMetrics(result.platform, result.analytics);
     const { rate, basis } = engagementRateWithBasis(metrics);
     snapshots.push({
@@ -159,7 +163,7 @@ export async function collectProfile(
       engagement_rate_basis: basis,
       content_efficiency: contentEfficiency(metrics),
       raw_data: result.raw,
-      left_out: result.problems.map((p) => ({ ...p, reason: redact(p.reason) })),
+      left_out: leftOut,
     });
   }
   return { snapshots, failed, run };

@@ -27,11 +27,6 @@ export const PLATFORM_MAPPINGS: Record<Platform, PlatformMapping> = Object.fromE
   ]),
 ) as Record<Platform, PlatformMapping>;
 
-/** Every API field some mapping reads, per platform: these are validated; all others are kept as they come. */
-export function mappedFields(platform: Platform): string[] {
-  return Object.values(PLATFORM_MAPPINGS[platform]).flatMap((source) => [...source.fields]);
-}
-
 /** The column an API field feeds, if any. */
 export function columnOf(platform: Platform, field: string): MetricColumn | undefined {
   return METRIC_REGISTRY.find((d) => d.platform === platform && d.fields.includes(field))?.column;

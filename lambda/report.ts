@@ -165,7 +165,7 @@ export async function loadReport(db: pg.ClientBase, request: ReportRequest, now:
   const filters = [options.profile ?? null, options.platform ?? null];
   const daily = (await db.query<DailyPoint & { profile: string }>(DAILY_SQL, [from, asOf, ...filters])).rows;
   const summary = (await db.query<PlatformSummary & { profile: string }>(SUMMARY_SQL, [options.days, asOf, ...filters])).rows;
-  const weekly = (await db.query<PlatformSummary & { profile: string }>(SUMMARY_SQL, [7, asOf, ...filters])).rows;
+  const weekly = options.days === 7 ? summary : (await db.query<PlatformSummary & { profile: string }>(SUMMARY_SQL, [7, asOf, ...filters])).rows;
   const gaps = (await db.query<Gap & { profile: string }>(GAPS_SQL, [from, asOf, ...filters])).rows;
   // With a platform filter the best performer is that platform, if it has a rate: the ranking is within the filter.
   const best = options.platform

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { FieldProblem } from './ayrshare-schema';
 import { inTransaction } from './database';
+import { daysBetween } from './dates';
 import { followerAnomaly, growthVelocity, type EngagementBasis } from './derive';
 import { detectDrift, DRIFT_WINDOW, type DriftEvent } from './drift';
 import type { FailureClass } from './errors';
@@ -77,7 +78,7 @@ export interface WriteResult {
   warnings: LeftOutWarning[];
   anomalies: FlaggedSnapshot[];
   /** Per failed "profile\0platform": how long it has been failing, from the ledger. */
-  streaks: Map<string, { days: number; since: string; span: number }>;
+  streaks: Map<string, { days: number; since: string }>;
 }
 
 /** Rows per upsert statement: large enough for few round trips, small enough to keep each statement's JSON modest. */
@@ -177,10 +178,6 @@ export const keyOf = (profile: string, platform: string) => `${profile}\u0000${p
 /** True when the platform sent an analytics block without a single mapped figure. */
 export function hasNoFigures(snapshot: Snapshot): boolean {
   return METRIC_COLUMNS.every((column) => snapshot.metrics[column] === null);
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 /** The ledger's word for a failure: a platform absent from the answer is "missing", anything else "failed". */
@@ -331,7 +328,7 @@ async function failureStreaks(client: pg.ClientBase, failed: FailedPlatform[], d
   const streaks: WriteResult['streaks'] = new Map();
   if (failed.length === 0) return streaks;
   const { rows } = await client.query<{ profile: string; platform: string; days: number; since: string }>(STREAK_SQL, [failed.map((f) => f.profile), failed.map((f) => f.platform), date]);
-  for (const row of rows) streaks.set(keyOf(row.profile, row.platform), { days: row.days, since: row.since, span: daysBetween(row.since, date) + 1 });
+  for (const row of rows) streaks.set(keyOf(row.profile, row.platform), { days: row.days, since: row.since });
   return streaks;
 }
 

@@ -15,7 +15,7 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/handler-names';
-import type { Weekday } from '../lambda/digest';
+import type { Weekday } from '../lambda/dates';
 import type { Platform } from '../lambda/platforms';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');

@@ -2,7 +2,7 @@
 // messages that name the key. Values from -c arrive as strings, so numbers and booleans are coerced.
 import * as z from 'zod';
 import { isValidTimeZone } from '../lambda/config';
-import { WEEKDAYS } from '../lambda/digest';
+import { WEEKDAYS } from '../lambda/dates';
 import { PLATFORMS, isPlatform, type Platform } from '../lambda/platforms';
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
