@@ -27,6 +27,9 @@ export const ADVICE: Record<FailureClass, string> = {
     'Ayrshare sent figures the tracker will not store as they are (named above); the other platforms were not affected. ' +
     'If it repeats, see "Invalid data" in docs/OPERATIONS.md.',
   database: 'PostgreSQL failed and the whole run was rolled back: check that the database is up, then re-run the day.',
+  time_budget:
+    "The run's time budget ran out before every profile was asked (Ayrshare slow or rate limiting, or more profiles than one " +
+    'run can ask in time): raise concurrency or lower fanOutAbove if it repeats. The next run tries again.',
 };
 
 const FOOTER = 'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.';

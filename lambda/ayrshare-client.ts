@@ -78,10 +78,12 @@ export async function fetchSocialAnalytics(
   if (request.profileKey) headers['Profile-Key'] = request.profileKey;
   const payload = JSON.stringify({ platforms: request.platforms });
 
-  let lastProblem = 'no attempt was made';
+  // What is said when the run's shared deadline passed before this profile's first attempt.
+  let lastProblem = "the run's time budget was used up before this profile's turn";
   let lastStatus: number | undefined;
-  let lastClass: FailureClass = 'network';
+  let lastClass: FailureClass = 'time_budget';
   let rateLimited = 0;
+  let lastRateLimit: Record<string, string> = {};
   let attempt = 0;
   while (attempt < policy.maxAttempts) {
     const remaining = deadline - now();
@@ -92,6 +94,7 @@ export async function fetchSocialAnalytics(
     try {
       const response = await doFetch(url, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
       const rateLimit = rateLimitHeaders(response.headers);
+      lastRateLimit = rateLimit;
       const text = await response.text();
       const body = parseJson(text);
       lastStatus = response.status;
@@ -107,7 +110,7 @@ export async function fetchSocialAnalytics(
           const cause = likelyCause(response.status);
           throw new AyrshareRequestError(
             cause ? `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} Likely cause: ${cause.cause}.` : lastProblem,
-            { status: response.status, code: errorBodySchema.safeParse(body).data?.code, attempts: attempt, retryable: false, failureClass: cause?.failureClass ?? 'request', rateLimited },
+            { status: response.status, code: errorBodySchema.safeParse(body).data?.code, attempts: attempt, retryable: false, failureClass: cause?.failureClass ?? 'request', rateLimited, rateLimit },
             cause?.hint,
           );
         }
@@ -138,7 +141,7 @@ export async function fetchSocialAnalytics(
   }
   throw new AyrshareRequestError(
     `Ayrshare request failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastProblem}`,
-    { status: lastStatus, attempts: attempt, retryable: true, failureClass: lastClass, rateLimited },
+    { status: lastStatus, attempts: attempt, retryable: true, failureClass: lastClass, rateLimited, rateLimit: lastRateLimit },
     lastClass === 'rate_limited'
       ? 'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. The next scheduled run tries again.'
       : 'Ayrshare or the network failed; this usually clears by itself. The next scheduled run tries again, or re-run the day by hand.',

@@ -27,15 +27,26 @@ export class UsageError extends TrackerError {}
  * - not_linked: the platform is missing from the answer (not linked to the profile);
  * - platform_error: the platform's own block carries an error (token expired, network refused);
  * - invalid_data: the figures fail validation, or an empty block would replace a non-empty history;
- * - database: PostgreSQL was unreachable or the write failed (the whole run was rolled back).
+ * - database: PostgreSQL was unreachable or the write failed (the whole run was rolled back);
+ * - time_budget: the run's shared deadline passed before this profile could be asked (or asked again).
  */
-export type FailureClass = 'auth' | 'request' | 'rate_limited' | 'server' | 'network' | 'not_linked' | 'platform_error' | 'invalid_data' | 'database';
+export type FailureClass =
+  | 'auth'
+  | 'request'
+  | 'rate_limited'
+  | 'server'
+  | 'network'
+  | 'not_linked'
+  | 'platform_error'
+  | 'invalid_data'
+  | 'database'
+  | 'time_budget';
 
 /** The analytics request failed as a whole (HTTP error, timeout, network). */
 export class AyrshareRequestError extends TrackerError {
   constructor(
     message: string,
-    readonly details: { status?: number; code?: number | string; attempts: number; retryable: boolean; failureClass: FailureClass; rateLimited?: number },
+    readonly details: { status?: number; code?: number | string; attempts: number; retryable: boolean; failureClass: FailureClass; rateLimited?: number; rateLimit?: Record<string, string> },
     hint?: string,
   ) {
     super(message, hint);

@@ -131,7 +131,7 @@ export async function collectProfile(
   } catch (error) {
     if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
     run.finishedAt = new Date();
-    if (error instanceof AyrshareRequestError) Object.assign(run, { requests: error.details.attempts, rateLimited: error.details.rateLimited ?? 0 });
+    if (error instanceof AyrshareRequestError) Object.assign(run, { requests: error.details.attempts, rateLimited: error.details.rateLimited ?? 0, rateLimit: error.details.rateLimit ?? {} });
     else run.requests = Math.max(run.requests, 1);
     const errorClass = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
     log.warn('Analytics request failed', { profile: profile.name, reason: error.message });

@@ -152,12 +152,12 @@ describe('a platform failing three days in a row, then recovering', () => {
     expect(triggers.rows.map((r) => r.trigger)).toEqual(['manual', 'retry']);
   });
 
-  it('records a run whose request failed as a whole, with its requests and 429s', async () => {
-    standIn.script({ status: 429, body: { status: 'error', message: 'Too many requests' } });
+  it('records a run whose request failed as a whole, with its requests, 429s and rate-limit headers', async () => {
+    standIn.script({ status: 429, headers: { 'X-RateLimit-Max': '300', 'X-RateLimit-Count': '300' }, body: { status: 'error', message: 'Too many requests' } });
     const handler = buildHandlers({ databaseCa: process.env.TEST_PG_CA, httpPolicy: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } }).collect;
     await expect(handler({ scheduledTime: `${D(2)}T10:00:00Z` }, lambdaContext())).rejects.toThrow(/Nothing was stored/);
-    const run = await db.client.query(`SELECT trigger, outcome, requests, rate_limited FROM collection_runs`);
-    expect(run.rows).toEqual([{ trigger: 'schedule', outcome: 'error', requests: 3, rate_limited: 3 }]);
+    const run = await db.client.query(`SELECT trigger, outcome, requests, rate_limited, rate_limit FROM collection_runs`);
+    expect(run.rows).toEqual([{ trigger: 'schedule', outcome: 'error', requests: 3, rate_limited: 3, rate_limit: { 'x-ratelimit-max': '300', 'x-ratelimit-count': '300' } }]);
     const outcomes = await db.client.query(`SELECT DISTINCT outcome, error_class FROM platform_outcomes`);
     expect(outcomes.rows).toEqual([{ outcome: 'failed', error_class: 'rate_limited' }]);
   });

@@ -118,6 +118,30 @@ describe('several profiles', () => {
     outputs.push(alerts[0].Message!);
   });
 
+  it('shares one time budget between all profiles: once it is spent, the rest are not asked and say why', async () => {
+    standIn.script({ status: 503, delayMs: 100, body: { status: 'error', message: 'Unavailable' } });
+    // One profile at a time; each request takes 100 ms and is retried up to 10 times, but the run has 250 ms in all.
+    const run = await runCliCaptured(
+      ['collect', '--date', '2026-06-03', '--json'],
+      { AYRSHARE_API_KEY: API_KEY, AYRSHARE_PROFILES: JSON.stringify(PROFILES.slice(0, 4)), AYRSHARE_BASE_URL: standIn.baseUrl, DATABASE_URL: db.url, TRACKER_CONCURRENCY: '1' },
+      { httpPolicy: { requestTimeoutMs: 1_000, maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 2, budgetMs: 250 } },
+    );
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code).toBe(1);
+    expect(new Set(standIn.requests.map((r) => r.headers['profile-key']))).toEqual(new Set(['KEY-ACME-0001']));
+    const failed = run.json<RunSummary>().failed;
+    // The first profile used the whole budget on retries (its last try cut short by the deadline).
+    expect(standIn.requests.length).toBeGreaterThanOrEqual(2);
+    expect(failed.filter((f) => f.profile === 'acme').every((f) => f.error_class === 'server' || f.error_class === 'network')).toBe(true);
+    for (const name of ['bistro', 'refused', 'dental']) {
+      expect(failed.filter((f) => f.profile === name).map((f) => [f.error_class, f.reason])).toEqual(
+        Array(7).fill(['time_budget', "Ayrshare request failed after 0 attempts: the run's time budget was used up before this profile's turn"]),
+      );
+    }
+    const ledger = await db.client.query(`SELECT profile, requests FROM collection_runs ORDER BY profile`);
+    expect(ledger.rows).toEqual([{ profile: 'acme', requests: standIn.requests.length }, { profile: 'bistro', requests: 0 }, { profile: 'dental', requests: 0 }, { profile: 'refused', requests: 0 }]);
+  });
+
   it('never shows any Profile-Key', () => {
     expect(outputs.length).toBeGreaterThan(4);
     for (const text of outputs) for (const profile of PROFILES) if (profile.profileKey) expect(text).not.toContain(profile.profileKey);
