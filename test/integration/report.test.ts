@@ -230,11 +230,15 @@ describe('ayrshare-tracker report --remote', () => {
   });
 
   it('passes on what the function says when it cannot build the report', async () => {
-    const run = await runCliCaptured(['report', '--remote', '--days', '3660'], {});
-    expect(run.code).toBe(0);
+    // The function cannot reach its database: Lambda answers with a FunctionError, the CLI says so and exits 1.
+    secretsManager.on(GetSecretValueCommand, { SecretId: DATABASE_ARN }).resolves({ SecretString: JSON.stringify({ host: '127.0.0.1', port: 1, username: 'u', password: 'p', dbname: 'd' }) });
+    const run = await runCliCaptured(['report', '--remote'], {});
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Error: The deployed function could not build the report: connect ECONNREFUSED 127\.0\.0\.1:1\n {2}Its log group has the details/);
+    // A malformed request is refused by the function with a message naming the field.
     const bad = await buildHandlers({ databaseCa: process.env.TEST_PG_CA })
       .collect({ action: 'report', days: 0 } as never, context)
       .catch((error: Error) => error.message);
     expect(bad).toMatch(/^Invalid report request: days /);
-  });
+  }, 20_000);
 });
