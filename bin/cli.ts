@@ -15,13 +15,14 @@ import { ConfigError, DatabaseError, TrackerError, UsageError, createRedactor, e
 import type { Log } from '../lambda/log';
 import { migrateDatabase } from '../lambda/migrate';
 import { runCollection } from '../lambda/pipeline';
-import { isPlatform, PLATFORMS, type Platform } from '../lambda/platforms';
+import { isPlatform, KNOWN_PLATFORMS, PLATFORMS, type Platform } from '../lambda/platforms';
 import type { RunSummary } from '../lambda/summary';
 import { startEmbeddedDatabase } from '../local/embedded-database';
 import { fetchRemoteReport, DEFAULT_STACK_NAME } from '../local/remote-report';
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../local/report-render';
 import { loadReport, type ReportData, type ReportRequest } from '../lambda/report';
 import { startSimulatedAyrshare } from '../local/simulated-ayrshare';
+import { ADVICE } from '../lambda/alert';
 
 export const EXIT = { success: 0, error: 1, usage: 2, partial: 3 } as const;
 
@@ -54,8 +55,9 @@ Commands:
                                          then the report, also written as HTML
 
 Exit codes: 0 success, 3 partial (some platforms failed), 1 error (nothing stored), 2 usage or configuration error.
-Configuration: AYRSHARE_API_KEY, AYRSHARE_PROFILE_KEY, AYRSHARE_PROFILE_NAME, AYRSHARE_BASE_URL, DATABASE_URL,
-TRACKER_PLATFORMS, TRACKER_TIMEZONE, TRACKER_DATA_DIR (see README.md).
+Configuration: AYRSHARE_API_KEY, AYRSHARE_PROFILE_KEY, AYRSHARE_PROFILE_NAME, AYRSHARE_X_API_KEY,
+AYRSHARE_X_API_SECRET, AYRSHARE_BASE_URL, DATABASE_URL, TRACKER_PLATFORMS, TRACKER_TIMEZONE, TRACKER_DATA_DIR
+(see README.md).
 `;
 
 type Cleanup = () => Promise<void>;
@@ -83,7 +85,7 @@ export async function shutdown(): Promise<void> {
 export async function runCli(argv: string[], cliContext: CliContext): Promise<number> {
   const context: RunContext = { ...cliContext, cleanups: new Set() };
   inFlight.add(context.cleanups);
-  const secrets = [context.env.AYRSHARE_API_KEY, context.env.AYRSHARE_PROFILE_KEY, passwordOf(context.env.DATABASE_URL)];
+  const secrets = [context.env.AYRSHARE_API_KEY, context.env.AYRSHARE_PROFILE_KEY, context.env.AYRSHARE_X_API_KEY, context.env.AYRSHARE_X_API_SECRET, passwordOf(context.env.DATABASE_URL)];
   const redact = createRedactor(secrets);
   try {
     const [command, ...rest] = argv;
@@ -133,7 +135,13 @@ async function collectCommand(args: string[], context: RunContext): Promise<numb
     context.stderr.write(formatError(error));
     summary = databaseFailureSummary(settings, date, error);
   }
-  context.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : describeSummary(summary));
+  if (values.json) {
+    // stdout carries only the summary; what to do about failures goes with the progress, to stderr.
+    context.stderr.write(describeAdvice(summary));
+    context.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    context.stdout.write(describeSummary(summary) + describeAdvice(summary));
+  }
   return exitCodeFor(summary);
 }
 
@@ -208,6 +216,8 @@ async function demoCommand(args: string[], context: RunContext): Promise<number>
   const timeZone = env.TRACKER_TIMEZONE;
   const settings: CollectorSettings = {
     apiKey: 'DEMO-KEY-NOT-SECRET',
+    // A fully configured account: the simulator refuses X without X app credentials, as Ayrshare does.
+    xCredentials: { apiKey: 'DEMO-X-KEY-NOT-SECRET', apiSecret: 'DEMO-X-SECRET-NOT-SECRET' },
     baseUrl: simulator.baseUrl,
     profiles: [{ name: 'demo' }],
     platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
@@ -303,6 +313,11 @@ function describeSummary(summary: RunSummary): string {
   return lines.join('\n') + '\n';
 }
 
+/** One line of advice per kind of failure in the run, as the alert gives it. */
+function describeAdvice(summary: RunSummary): string {
+  return [...new Set(summary.failed.map((f) => f.error_class))].map((c) => `  what to do (${c}): ${ADVICE[c]}\n`).join('');
+}
+
 function parseFlags(
   args: string[],
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
@@ -327,7 +342,7 @@ function checkedText(flag: string, value: string | undefined): string | undefine
 
 function checkedPlatform(value: string | undefined): Platform | undefined {
   const platform = checkedText('--platform', value)?.toLowerCase();
-  if (platform !== undefined && !isPlatform(platform)) throw new UsageError(`--platform must be one of ${PLATFORMS.join(', ')} (got "${value}").`);
+  if (platform !== undefined && !isPlatform(platform)) throw new UsageError(`--platform must be one of ${KNOWN_PLATFORMS.join(', ')} (got "${value}").`);
   return platform;
 }
 

@@ -30,6 +30,13 @@ export const ADVICE: Record<FailureClass, string> = {
   time_budget:
     "The run's time budget ran out before every profile was asked (Ayrshare slow or rate limiting, or more profiles than one " +
     'run can ask in time): raise concurrency or lower fanOutAbove if it repeats. The next run tries again.',
+  x_credentials:
+    'X/Twitter needs your own X app credentials (API key and secret, from the X developer portal): set both ' +
+    'AYRSHARE_X_API_KEY and AYRSHARE_X_API_SECRET locally, or both xApiKey and xApiSecret in the Ayrshare secret when ' +
+    'deployed; or remove twitter from the platform list. The other platforms are not affected.',
+  no_data:
+    'Ayrshare answered that no platform returned data (code 187): check in the Ayrshare dashboard that the accounts are ' +
+    'linked and that analytics are enabled for them. If the accounts are new, data may take a day to appear.',
 };
 
 const FOOTER = 'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.';

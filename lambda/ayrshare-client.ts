@@ -29,11 +29,19 @@ export const DEFAULT_HTTP_POLICY: HttpPolicy = {
   budgetMs: 120_000,
 };
 
+/** The account owner's own X app credentials, which Ayrshare needs for every X/Twitter request since 2026-03-31. */
+export interface XCredentials {
+  apiKey: string;
+  apiSecret: string;
+}
+
 export interface AnalyticsRequest {
   baseUrl: string;
   apiKey: string;
   profileKey?: string;
   platforms: readonly Platform[];
+  /** Sent as X-Twitter-OAuth1-Api-Key / -Secret; only on the request that asks for X. */
+  xCredentials?: XCredentials;
 }
 
 export interface AnalyticsAnswer {
@@ -67,7 +75,7 @@ export async function fetchSocialAnalytics(
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLog;
-  const redact = createRedactor([request.apiKey, request.profileKey]);
+  const redact = createRedactor([request.apiKey, request.profileKey, request.xCredentials?.apiKey, request.xCredentials?.apiSecret]);
   const deadline = Math.min(now() + policy.budgetMs, deps.deadline ?? Infinity);
   const url = `${request.baseUrl}/api/analytics/social`;
   const headers: Record<string, string> = {
@@ -76,6 +84,10 @@ export async function fetchSocialAnalytics(
     Accept: 'application/json',
   };
   if (request.profileKey) headers['Profile-Key'] = request.profileKey;
+  if (request.xCredentials) {
+    headers['X-Twitter-OAuth1-Api-Key'] = request.xCredentials.apiKey;
+    headers['X-Twitter-OAuth1-Api-Secret'] = request.xCredentials.apiSecret;
+  }
   const payload = JSON.stringify({ platforms: request.platforms });
 
   // What is said when the run's shared deadline passed before this profile's first attempt.
@@ -107,7 +119,7 @@ export async function fetchSocialAnalytics(
       } else {
         lastProblem = redact(describeHttpError(response.status, body, text));
         if (!isRetryableStatus(response.status)) {
-          const cause = likelyCause(response.status);
+          const cause = likelyCause(response.status, errorBodySchema.safeParse(body).data);
           throw new AyrshareRequestError(
             cause ? `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} Likely cause: ${cause.cause}.` : lastProblem,
             { status: response.status, code: errorBodySchema.safeParse(body).data?.code, attempts: attempt, retryable: false, failureClass: cause?.failureClass ?? 'request', rateLimited, rateLimit },
@@ -184,9 +196,30 @@ function describeHttpError(status: number, body: unknown, text: string): string 
   return `Ayrshare answered HTTP ${status}${code}: ${message}`;
 }
 
-/** What a non-retryable answer most likely means (Ayrshare's HTTP-errors page), and what to do about it. */
-export function likelyCause(status: number): { cause: string; hint: string; failureClass: FailureClass } | undefined {
+/** Where the X credentials are set, for messages. */
+export const X_CREDENTIALS_SETTINGS = 'AYRSHARE_X_API_KEY and AYRSHARE_X_API_SECRET locally, xApiKey and xApiSecret in the Ayrshare secret when deployed';
+
+/** Ayrshare's own error codes that say more than the HTTP status. */
+export function classOfErrorCode(code: unknown, action?: unknown): FailureClass | undefined {
+  if (Number(code) === 419 || action === 'x_credentials_required') return 'x_credentials';
+  if (Number(code) === 187) return 'no_data';
+  return undefined;
+}
+
+/**
+ * What a non-retryable answer most likely means (Ayrshare's HTTP-errors page and its error codes), and what to do
+ * about it.
+ */
+export function likelyCause(status: number, body?: { code?: unknown; action?: unknown }): { cause: string; hint: string; failureClass: FailureClass } | undefined {
   const where = 'AYRSHARE_API_KEY locally, the apiKey field of the Ayrshare secret when deployed';
+  switch (classOfErrorCode(body?.code, body?.action)) {
+    case 'x_credentials':
+      return { cause: 'X/Twitter needs your own X app credentials', hint: `Set both X credentials (${X_CREDENTIALS_SETTINGS}).`, failureClass: 'x_credentials' };
+    case 'no_data':
+      return { cause: 'no platform returned data', hint: 'Check in the Ayrshare dashboard that the accounts are linked and have analytics.', failureClass: 'no_data' };
+    default:
+      break;
+  }
   switch (status) {
     case 401:
       return { cause: 'Ayrshare refused the API key', hint: `Check the API key (${where}).`, failureClass: 'auth' };

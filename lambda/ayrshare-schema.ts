@@ -1,6 +1,7 @@
 // zod schemas for Ayrshare's POST /api/analytics/social answer: the envelope, each platform's block, and error bodies.
 import * as z from 'zod';
-import { DECIMAL_COLUMNS, PLATFORM_MAPPINGS, type Platform } from './platforms';
+import { getPath, hasPath, withPath } from './field-paths';
+import { DECIMAL_COLUMNS, mappedPaths, type Platform } from './platforms';
 
 /** A number, or a string holding one (YouTube sends `subscriberCount` as "67"). */
 const numberLike = z.union(
@@ -44,20 +45,26 @@ export interface ValidatedAnalytics {
  * mapping does not read are kept untouched (networks add fields over time; they belong in raw_data).
  */
 export function validateAnalytics(platform: Platform, analytics: Record<string, unknown>): ValidatedAnalytics {
-  const out: Record<string, unknown> = { ...analytics };
+  let out: Record<string, unknown> = analytics;
   const problems: FieldProblem[] = [];
-  for (const [column, source] of Object.entries(PLATFORM_MAPPINGS[platform])) {
-    const schema = DECIMAL_COLUMNS.has(column as never) ? decimalValue : countValue;
-    for (const field of source.fields) {
-      if (!(field in analytics)) continue;
-      const parsed = schema.safeParse(analytics[field]);
-      if (parsed.success) {
-        if (parsed.data === undefined || parsed.data === null) delete out[field];
-        else out[field] = parsed.data;
-      } else {
-        delete out[field];
-        problems.push({ field, reason: describeIssues(parsed.error, analytics[field], field) });
-      }
+  const seen = new Set<string>();
+  for (const { path, column } of mappedPaths(platform)) {
+    if (seen.has(path) || !hasPath(analytics, path)) continue;
+    seen.add(path);
+    const value = getPath(analytics, path);
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      // JSON numbers beyond about 1.8e308 (1e400, say) parse as Infinity: say so instead of "got null".
+      out = withPath(out, path, undefined);
+      problems.push({ field: path, reason: `${path} is out of range (a number too large to hold)` });
+      continue;
+    }
+    const schema = DECIMAL_COLUMNS.has(column) ? decimalValue : countValue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) {
+      out = withPath(out, path, parsed.data === null ? undefined : parsed.data);
+    } else {
+      out = withPath(out, path, undefined);
+      problems.push({ field: path, reason: describeIssues(parsed.error, value, path) });
     }
   }
   return { analytics: out, problems };

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ConfigError } from './errors';
-import { PLATFORMS, isPlatform, type Platform } from './platforms';
+import type { XCredentials } from './ayrshare-client';
+import { KNOWN_PLATFORMS, PLATFORMS, isPlatform, type Platform } from './platforms';
 
 export const DEFAULT_BASE_URL = 'https://api.ayrshare.com';
 export const DEFAULT_TIME_ZONE = 'America/New_York';
@@ -25,6 +26,24 @@ export interface CollectorSettings {
   concurrency?: number;
   /** A follower count moving more than this share of the previous one is flagged. @default 0.5 */
   anomalyThreshold?: number;
+  /** The account owner's X app credentials; without them X/Twitter is not asked and fails as x_credentials. */
+  xCredentials?: XCredentials;
+}
+
+/** Every secret of a configuration (API key, Profile-Keys, X credentials), for redaction. */
+export function secretsOf(credentials: { apiKey: string; profiles: readonly Profile[]; xCredentials?: XCredentials }): string[] {
+  const x = credentials.xCredentials;
+  return [credentials.apiKey, ...credentials.profiles.flatMap((p) => (p.profileKey ? [p.profileKey] : [])), ...(x ? [x.apiKey, x.apiSecret] : [])];
+}
+
+/**
+ * Both X credentials or neither: one alone is a configuration error (Ayrshare would answer 400), named by `names`.
+ */
+export function xCredentialsFrom(apiKey: string | undefined, apiSecret: string | undefined, names: [string, string]): XCredentials | undefined {
+  if (apiKey && apiSecret) return { apiKey, apiSecret };
+  if (!apiKey && !apiSecret) return undefined;
+  const [set, missing] = apiKey ? names : [names[1], names[0]];
+  throw new ConfigError(`${set} is set but ${missing} is not; X/Twitter needs both.`, `Set ${missing} too (both come from your X app in the X developer portal), or unset ${set}.`);
 }
 
 /** Printable ASCII without spaces: anything else cannot travel in an HTTP header (and fetch would echo it). */
@@ -40,7 +59,7 @@ export const platformListSchema = z
   .superRefine((list, ctx) => {
     const unknown = list.filter((p) => !isPlatform(p));
     if (unknown.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `has unknown platform(s) ${unknown.join(', ')}; known: ${PLATFORMS.join(', ')}` });
+      ctx.addIssue({ code: 'custom', message: `has unknown platform(s) ${unknown.join(', ')}; known: ${KNOWN_PLATFORMS.join(', ')}` });
     }
     if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'lists no platform' });
   })
@@ -100,6 +119,8 @@ const localEnvSchema = z.object({
   AYRSHARE_API_KEY: headerSafeSecret.optional(),
   AYRSHARE_PROFILE_KEY: headerSafeSecret.optional(),
   AYRSHARE_PROFILE_NAME: profileNameSchema.optional(),
+  AYRSHARE_X_API_KEY: headerSafeSecret.optional(),
+  AYRSHARE_X_API_SECRET: headerSafeSecret.optional(),
   AYRSHARE_BASE_URL: z
     .string()
     .trim()
@@ -123,7 +144,7 @@ const localEnvSchema = z.object({
 export type LocalEnvironment = z.output<typeof localEnvSchema>;
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['AYRSHARE_API_KEY', 'AYRSHARE_PROFILE_KEY', 'AYRSHARE_PROFILES', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['AYRSHARE_API_KEY', 'AYRSHARE_PROFILE_KEY', 'AYRSHARE_PROFILES', 'AYRSHARE_X_API_KEY', 'AYRSHARE_X_API_SECRET', 'DATABASE_URL']);
 
 /** Reads the local configuration; unset and empty variables count as absent. */
 export function readLocalEnvironment(env: NodeJS.ProcessEnv): LocalEnvironment {
@@ -141,8 +162,10 @@ export function collectorSettingsFromEnvironment(env: LocalEnvironment): Collect
       'Set it to your Ayrshare API key (Ayrshare dashboard > API Key), or try `npm run demo` first, which needs no key.',
     );
   }
+  const xCredentials = xCredentialsFrom(env.AYRSHARE_X_API_KEY, env.AYRSHARE_X_API_SECRET, ['AYRSHARE_X_API_KEY', 'AYRSHARE_X_API_SECRET']);
   return {
     apiKey: env.AYRSHARE_API_KEY,
+    ...(xCredentials ? { xCredentials } : {}),
     baseUrl: env.AYRSHARE_BASE_URL,
     profiles: env.AYRSHARE_PROFILES ? profilesFromEnvironment(env) : namedProfiles([{ name: env.AYRSHARE_PROFILE_NAME, profileKey: env.AYRSHARE_PROFILE_KEY }], 'The environment'),
     concurrency: env.TRACKER_CONCURRENCY,

@@ -1,7 +1,8 @@
 // Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
 // two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
 import * as z from 'zod';
-import { anomalyThresholdSchema, concurrencySchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, headerSafeSecret, namedProfiles, profileListSchema, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, type Profile } from './config';
+import type { XCredentials } from './ayrshare-client';
+import { xCredentialsFrom, anomalyThresholdSchema, concurrencySchema, configErrorFrom, DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, headerSafeSecret, namedProfiles, profileListSchema, platformListSchema, profileNameSchema, timeZoneSchema, DEFAULT_BASE_URL, DEFAULT_TIME_ZONE, type Profile } from './config';
 import { WEEKDAYS, type Weekday } from './dates';
 import { ConfigError } from './errors';
 import { DEFAULT_FANOUT_ABOVE, DEFAULT_FANOUT_CHUNK } from './fanout';
@@ -83,12 +84,16 @@ const ayrshareSecretSchema = z
     profileKey: headerSafeSecret.optional(),
     name: profileNameSchema.optional(),
     profiles: profileListSchema.optional(),
+    xApiKey: headerSafeSecret.optional(),
+    xApiSecret: headerSafeSecret.optional(),
   })
   .refine((s) => !(s.profiles && s.profileKey), { message: 'has both profileKey and profiles; use one', path: ['profiles'] });
 
 export interface AyrshareCredentials {
   apiKey: string;
   profiles: Profile[];
+  /** The account owner's X app credentials, when the secret has them. */
+  xCredentials?: XCredentials;
 }
 
 export function parseAyrshareSecret(secretString: string | undefined): AyrshareCredentials {
@@ -96,7 +101,13 @@ export function parseAyrshareSecret(secretString: string | undefined): AyrshareC
   const parsed = ayrshareSecretSchema.safeParse(json);
   if (!parsed.success) throw prefixed(configErrorFrom(parsed.error, {}, new Set()), 'The Ayrshare secret');
   const entries = parsed.data.profiles ?? [{ name: parsed.data.name, profileKey: parsed.data.profileKey }];
-  return { apiKey: parsed.data.apiKey, profiles: namedProfiles(entries, 'The Ayrshare secret') };
+  let xCredentials;
+  try {
+    xCredentials = xCredentialsFrom(parsed.data.xApiKey, parsed.data.xApiSecret, ['xApiKey', 'xApiSecret']);
+  } catch (error) {
+    throw new ConfigError(`The Ayrshare secret is invalid: ${(error as ConfigError).message}`, (error as ConfigError).hint);
+  }
+  return { apiKey: parsed.data.apiKey, profiles: namedProfiles(entries, 'The Ayrshare secret'), ...(xCredentials ? { xCredentials } : {}) };
 }
 
 /** The secret RDS generates for the instance (fields as Secrets Manager's RDS template writes them). */

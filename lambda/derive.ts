@@ -1,24 +1,27 @@
 // Derived metrics (SPEC section 4): engagement rate, content efficiency and growth velocity.
+import { ENGAGEMENT_BASIS, type EngagementBasis } from './metric-registry';
 import type { Metrics } from './normalise';
+import type { Platform } from './platforms';
+
+export type { EngagementBasis };
 
 /**
- * Engagement as a percentage of the first basis present and above zero: reach, then impressions, then views.
- * Not capped: a post with more interactions than views gives more than 100 %.
+ * Engagement as a percentage of a basis. With a platform: its own basis from the registry, and no other (a rate that
+ * silently moved from impressions to views would join two measures in one line). Without one: the first basis
+ * present and above zero, reach, then impressions, then views. Not capped: more interactions than views give more
+ * than 100 %.
  */
-export function engagementRate(metrics: Metrics): number | null {
-  return engagementRateWithBasis(metrics).rate;
+export function engagementRate(metrics: Metrics, platform?: Platform): number | null {
+  return engagementRateWithBasis(metrics, platform).rate;
 }
 
-export type EngagementBasis = 'reach' | 'impressions' | 'views';
+const BASIS_COLUMN = { reach: 'reach', impressions: 'impressions', views: 'views_total' } as const satisfies Record<EngagementBasis, keyof Metrics>;
 
 /** The rate and what it is a percentage of (stored in engagement_rate_basis). */
-export function engagementRateWithBasis(metrics: Metrics): { rate: number | null; basis: EngagementBasis | null } {
+export function engagementRateWithBasis(metrics: Metrics, platform?: Platform): { rate: number | null; basis: EngagementBasis | null } {
   if (metrics.engagement_total === null) return { rate: null, basis: null };
-  const candidates: Array<[EngagementBasis, number | null]> = [
-    ['reach', metrics.reach],
-    ['impressions', metrics.impressions],
-    ['views', metrics.views_total],
-  ];
+  const order: EngagementBasis[] = platform ? (ENGAGEMENT_BASIS[platform] ? [ENGAGEMENT_BASIS[platform].basis] : []) : ['reach', 'impressions', 'views'];
+  const candidates = order.map((basis): [EngagementBasis, number | null] => [basis, metrics[BASIS_COLUMN[basis]]]);
   const found = candidates.find((c): c is [EngagementBasis, number] => c[1] !== null && c[1] > 0);
   if (!found) return { rate: null, basis: null };
   // One division on integers keeps the 2-decimal rounding exact (20 / 124 -> 16.13).

@@ -28,7 +28,9 @@ export class UsageError extends TrackerError {}
  * - platform_error: the platform's own block carries an error (token expired, network refused);
  * - invalid_data: the figures fail validation, or an empty block would replace a non-empty history;
  * - database: PostgreSQL was unreachable or the write failed (the whole run was rolled back);
- * - time_budget: the run's shared deadline passed before this profile could be asked (or asked again).
+ * - time_budget: the run's shared deadline passed before this profile could be asked (or asked again);
+ * - x_credentials: X/Twitter needs the account owner's own X app credentials, and they are missing or refused;
+ * - no_data: Ayrshare answered that no platform returned data (its code 187).
  */
 export type FailureClass =
   | 'auth'
@@ -40,7 +42,9 @@ export type FailureClass =
   | 'platform_error'
   | 'invalid_data'
   | 'database'
-  | 'time_budget';
+  | 'time_budget'
+  | 'x_credentials'
+  | 'no_data';
 
 /** The analytics request failed as a whole (HTTP error, timeout, network). */
 export class AyrshareRequestError extends TrackerError {

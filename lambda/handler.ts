@@ -15,12 +15,12 @@ import type pg from 'pg';
 import { alertForFailure, alertForSummary, type Alert } from './alert';
 import { DEFAULT_HTTP_POLICY, type HttpPolicy } from './ayrshare-client';
 import { dateInTimeZone, isIsoDate } from './dates';
-import { parseAyrshareSecret, parseDatabaseSecret, readDatabaseEnvironment, readFunctionEnvironment, type FunctionEnvironment } from './deployed-config';
+import { parseAyrshareSecret, type AyrshareCredentials, parseDatabaseSecret, readDatabaseEnvironment, readFunctionEnvironment, type FunctionEnvironment } from './deployed-config';
 import { createRedactor, errorMessage, TrackerError } from './errors';
 import { METRICS_NAMESPACE, PLATFORM_METRICS, SERVICE_NAME, SUCCESSFUL_RUN_METRIC } from './handler-names';
 import type { Log } from './log';
 import { migrateDatabase, DEFAULT_MIGRATIONS_DIR } from './migrate';
-import type { CollectorSettings, Profile } from './config';
+import { secretsOf, type CollectorSettings, type Profile } from './config';
 import { chunkMessageSchema, completeChunk, dispatchChunks } from './fanout';
 import { collectAndStore } from './pipeline';
 import { connectToRds } from './rds-connection';
@@ -162,8 +162,9 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
   };
 
   /** The settings of a run over `profiles` of the secret. */
-  const settingsFor = (env: FunctionEnvironment, apiKey: string, profiles: Profile[]): CollectorSettings => ({
-    apiKey,
+  const settingsFor = (env: FunctionEnvironment, ayrshare: AyrshareCredentials, profiles: Profile[]): CollectorSettings => ({
+    apiKey: ayrshare.apiKey,
+    ...(ayrshare.xCredentials ? { xCredentials: ayrshare.xCredentials } : {}),
     baseUrl: env.baseUrl,
     profiles,
     platforms: env.platforms,
@@ -181,7 +182,7 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
     const gone = message.profiles.filter((name) => !profiles.some((p) => p.name === name));
     if (gone.length > 0) logger.warn('Chunk names profiles the secret no longer lists; they are skipped', { runKey: message.runKey, profiles: gone });
     await withDatabase(env, full, async (db) => {
-      const result = await collectAndStore(settingsFor(env, ayrshare.apiKey, profiles), message.date, {
+      const result = await collectAndStore(settingsFor(env, ayrshare, profiles), message.date, {
         db,
         log: toLog(logger),
         httpPolicy: httpPolicyFor(context.getRemainingTimeInMillis(), deps.httpPolicy),
@@ -228,7 +229,7 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       const now = deps.now ? deps.now() : new Date();
       date = snapshotDate(event, env.timeZone, now);
       const ayrshare = parseAyrshareSecret(await readSecret(secretsManager, env.ayrshareSecretArn));
-      redact = createRedactor([ayrshare.apiKey, ...ayrshare.profiles.map((p) => p.profileKey)]);
+      redact = createRedactor(secretsOf(ayrshare));
       const runDate = date;
       // Lambda keeps the request id when it retries an event: the ledger turns a repeated id into "retry".
       const trigger = event?.scheduledTime ? 'schedule' : 'manual';
@@ -243,7 +244,7 @@ export function createCollectHandler(deps: HandlerDependencies = {}) {
       }
       const httpPolicy = httpPolicyFor(context.getRemainingTimeInMillis(), deps.httpPolicy);
       const summary = await withDatabase(env, full, async (db) => {
-        const result = await collectAndStore(settingsFor(env, ayrshare.apiKey, ayrshare.profiles), runDate, {
+        const result = await collectAndStore(settingsFor(env, ayrshare, ayrshare.profiles), runDate, {
           db,
           log: toLog(logger),
           httpPolicy,

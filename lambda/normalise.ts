@@ -1,4 +1,6 @@
-// Maps one platform's validated analytics onto the snapshot columns (SPEC section 3).
+// Maps one platform's validated analytics onto the snapshot columns, by the metric registry.
+import { getPath } from './field-paths';
+import type { FieldSource } from './metric-registry';
 import { METRIC_COLUMNS, PLATFORM_MAPPINGS, type MetricColumn, type Platform } from './platforms';
 
 export type Metrics = Record<MetricColumn, number | null>;
@@ -9,13 +11,27 @@ export function normaliseMetrics(platform: Platform, analytics: Record<string, u
   for (const column of METRIC_COLUMNS) {
     const source = mapping[column];
     if (!source) continue;
-    const field = source.fields.find((name) => typeof analytics[name] === 'number');
-    if (field === undefined) continue;
-    const value = analytics[field] as number;
-    metrics[column] = source.scale === undefined ? value : roundTo(value * source.scale, 2);
+    for (const field of source.fields) {
+      const value = readSource(analytics, field);
+      if (value === undefined) continue;
+      metrics[column] = source.scale === undefined ? value : roundTo(value * source.scale, 2);
+      break;
+    }
   }
   if (metrics.engagement_total === null) metrics.engagement_total = sumOfPresent(metrics);
   return metrics;
+}
+
+/** A field's number, or a sum's (when every required part is there and at least one part is), else undefined. */
+function readSource(analytics: Record<string, unknown>, source: FieldSource): number | undefined {
+  const numberAt = (path: string) => {
+    const value = getPath(analytics, path);
+    return typeof value === 'number' ? value : undefined;
+  };
+  if (typeof source === 'string') return numberAt(source);
+  if (source.requires.some((path) => numberAt(path) === undefined)) return undefined;
+  const parts = source.sum.map(numberAt).filter((n): n is number => n !== undefined);
+  return parts.length === 0 ? undefined : parts.reduce((a, b) => a + b, 0);
 }
 
 /** Where a platform has no single engagement figure: likes + comments + shares that are present, else NULL. */

@@ -1,4 +1,7 @@
-// Validates Ayrshare's analytics answer platform by platform: a bad or missing block fails that platform only.
+// Validates Ayrshare's analytics answer platform by platform: a bad or missing block fails that platform only, and a
+// top-level `status: "error"` (Ayrshare sets it when any network failed) keeps every block that carries analytics.
+import * as z from 'zod';
+import { classOfErrorCode } from './ayrshare-client';
 import { platformBlockSchema, platformErrorSchema, responseEnvelopeSchema, validateAnalytics, type FieldProblem } from './ayrshare-schema';
 import { AyrshareResponseError, type FailureClass } from './errors';
 import type { Platform } from './platforms';
@@ -7,22 +10,52 @@ export type PlatformResult =
   | { platform: Platform; ok: true; analytics: Record<string, unknown>; raw: Record<string, unknown>; problems: FieldProblem[] }
   | { platform: Platform; ok: false; reason: string; failureClass: FailureClass };
 
+/** One network's error in the answer's `errors` list: `{ action, status, code, message, platform }`. */
+const listedErrorSchema = z.looseObject({
+  platform: z.string().optional(),
+  code: z.union([z.number(), z.string()]).optional(),
+  message: z.string().optional(),
+  action: z.string().optional(),
+});
+type ListedError = z.infer<typeof listedErrorSchema>;
+
 /**
- * Splits a success answer into one result per requested platform.
- * Throws AyrshareResponseError only when the answer as a whole is unusable (not an object, or an error envelope).
+ * Splits an answer into one result per requested platform.
+ * Throws AyrshareResponseError only when the answer as a whole is unusable (not a JSON object).
  */
 export function parseSocialAnalytics(body: unknown, platforms: readonly Platform[]): PlatformResult[] {
   const envelope = responseEnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     throw new AyrshareResponseError('Ayrshare answered with something that is not a JSON object.');
   }
-  if (envelope.data.status === 'error') {
-    const message = typeof envelope.data.message === 'string' ? envelope.data.message : 'no message';
-    const code = typeof envelope.data.code === 'number' || typeof envelope.data.code === 'string' ? ` (code ${envelope.data.code})` : '';
-    throw new AyrshareResponseError(`Ayrshare answered with an error${code}: ${message}`);
-  }
   const record = envelope.data as Record<string, unknown>;
-  return platforms.map((platform) => parsePlatformBlock(platform, record[platform]));
+  if (envelope.data.status !== 'error') return platforms.map((platform) => parsePlatformBlock(platform, record[platform]));
+
+  // A top-level error: usable blocks are kept; every other platform fails with its own error, else the answer's.
+  const listed = (Array.isArray(record.errors) ? record.errors : []).flatMap((e) => {
+    const parsed = listedErrorSchema.safeParse(e);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const topLevel: ListedError = { code: envelope.data.code as ListedError['code'], message: envelope.data.message as string | undefined, action: envelope.data.action as string | undefined };
+  return platforms.map((platform): PlatformResult => {
+    const block = record[platform];
+    const own = listed.find((e) => e.platform?.toLowerCase() === platform) ?? (topLevel.platform === platform ? topLevel : undefined);
+    if (platformBlockSchema.safeParse(block).success || hasErrorDetail(block)) return parsePlatformBlock(platform, block);
+    if (own) return failure(platform, own, `error${own.code !== undefined ? ` ${own.code}` : ''}: ${own.message ?? 'no message'}`, 'platform_error');
+    const code = topLevel.code !== undefined ? ` (code ${topLevel.code})` : '';
+    return failure(platform, topLevel, `Ayrshare answered with an error${code}: ${typeof topLevel.message === 'string' ? topLevel.message : 'no message'}`, 'server');
+  });
+}
+
+/** A block that says why it failed (a status, code or message of its own). */
+function hasErrorDetail(block: unknown): boolean {
+  const parsed = platformErrorSchema.safeParse(block);
+  return parsed.success && Boolean(parsed.data.message || parsed.data.code !== undefined || parsed.data.status === 'error');
+}
+
+/** A failed platform; Ayrshare's own codes (419: X credentials, 187: no data) choose the class over the default. */
+function failure(platform: Platform, error: ListedError, reason: string, fallback: FailureClass): PlatformResult {
+  return { platform, ok: false, reason, failureClass: classOfErrorCode(error.code, error.action) ?? fallback };
 }
 
 export function parsePlatformBlock(platform: Platform, block: unknown): PlatformResult {
@@ -31,7 +64,8 @@ export function parsePlatformBlock(platform: Platform, block: unknown): Platform
   }
   const parsedBlock = platformBlockSchema.safeParse(block);
   if (!parsedBlock.success) {
-    return { platform, ok: false, reason: describePlatformError(block), failureClass: 'platform_error' };
+    const error = platformErrorSchema.safeParse(block);
+    return failure(platform, (error.success ? error.data : {}) as ListedError, describePlatformError(block), 'platform_error');
   }
   const { analytics, problems } = validateAnalytics(platform, parsedBlock.data.analytics);
   return { platform, ok: true, analytics, raw: parsedBlock.data, problems };
@@ -40,7 +74,7 @@ export function parsePlatformBlock(platform: Platform, block: unknown): Platform
 /** "error 161: Instagram token expired" from a per-platform error block, or a plain description of what came. */
 function describePlatformError(block: unknown): string {
   const parsed = platformErrorSchema.safeParse(block);
-  if (parsed.success && (parsed.data.message || parsed.data.code !== undefined || parsed.data.status === 'error')) {
+  if (parsed.success && hasErrorDetail(block)) {
     const code = parsed.data.code !== undefined ? `error ${parsed.data.code}` : 'error';
     return parsed.data.message ? `${code}: ${parsed.data.message}` : `${code} without a message`;
   }

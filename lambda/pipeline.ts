@@ -2,14 +2,15 @@
 // ledger of the attempt, summarise. Plain code over injected dependencies, shared by the CLI, the Lambda handler and
 // the tests.
 import type pg from 'pg';
-import { fetchSocialAnalytics, DEFAULT_HTTP_POLICY, type ClientDependencies, type HttpPolicy } from './ayrshare-client';
-import { DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, type CollectorSettings, type Profile } from './config';
+import { fetchSocialAnalytics, DEFAULT_HTTP_POLICY, X_CREDENTIALS_SETTINGS, type ClientDependencies, type HttpPolicy, type XCredentials } from './ayrshare-client';
+import { DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY, secretsOf, type CollectorSettings, type Profile } from './config';
 import { daysBetween } from './dates';
 import { contentEfficiency, engagementRateWithBasis } from './derive';
 import { AyrshareRequestError, AyrshareResponseError, DatabaseError, createRedactor, errorMessage } from './errors';
 import { silentLog, type Log } from './log';
 import { normaliseMetrics } from './normalise';
-import { parseSocialAnalytics } from './parse-response';
+import { parseSocialAnalytics, type PlatformResult } from './parse-response';
+import { X_PLATFORM, type Platform } from './platforms';
 import { keyOf, recordFailedRuns, writeRun, type RunRecord, type RunTrigger, type Snapshot, type StoredSnapshot } from './storage';
 import { summariseRun, type FailedPlatform, type RunSummary } from './summary';
 
@@ -46,7 +47,7 @@ export async function runCollection(settings: CollectorSettings, date: string, d
 /** runCollection, also returning the stored rows. */
 export async function collectAndStore(settings: CollectorSettings, date: string, deps: PipelineDependencies): Promise<RunResult> {
   const log = deps.log ?? silentLog;
-  const redact = createRedactor([settings.apiKey, ...settings.profiles.map((p) => p.profileKey)]);
+  const redact = createRedactor(secretsOf(settings));
   const snapshots: Snapshot[] = [];
   const failed: FailedPlatform[] = [];
   const runs: RunRecord[] = [];
@@ -95,15 +96,16 @@ export async function collectAndStore(settings: CollectorSettings, date: string,
 }
 
 /**
- * Fetches and parses one profile; a whole-request failure fails each of its platforms with the same reason. Every
- * reason it returns has already passed `redact`.
+ * Fetches and parses one profile. X/Twitter is asked in a request of its own (with the X credentials), so that an X
+ * refusal or X's own caps never fail the other platforms; a whole-request failure fails each platform of that request
+ * with the same reason. Every reason it returns has already passed `redact`.
  */
 export async function collectProfile(
   settings: CollectorSettings,
   profile: Profile,
   date: string,
   deps: Omit<PipelineDependencies, 'db'>,
-  redact: (text: string) => string = createRedactor([settings.apiKey, ...settings.profiles.map((p) => p.profileKey)]),
+  redact: (text: string) => string = createRedactor(secretsOf(settings)),
 ): Promise<ProfileCollection> {
   const log = deps.log ?? silentLog;
   const run: RunRecord = {
@@ -116,34 +118,37 @@ export async function collectProfile(
     rateLimited: 0,
     rateLimit: {},
   };
-  let results;
-  try {
-    const answer = await fetchSocialAnalytics(
-      { baseUrl: settings.baseUrl, apiKey: settings.apiKey, profileKey: profile.profileKey, platforms: settings.platforms },
-      deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
-      { ...deps, log },
-    );
-    Object.assign(run, { requests: answer.attempts, rateLimited: answer.rateLimited, rateLimit: answer.rateLimit, finishedAt: new Date() });
-    if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
-      log.info('Ayrshare rate limits', { profile: profile.name, attempts: answer.attempts, rateLimited: answer.rateLimited, headers: answer.rateLimit });
+  const failed: FailedPlatform[] = [];
+  const results: PlatformResult[] = [];
+  for (const group of requestGroups(settings.platforms, settings.xCredentials)) {
+    if (group.unaskable) {
+      // Ayrshare refuses every X request without the owner's credentials (code 419): not asked at all.
+      failed.push({ profile: profile.name, platform: X_PLATFORM, reason: `not asked: X/Twitter needs your own X app credentials (${X_CREDENTIALS_SETTINGS})`, error_class: 'x_credentials' });
+      continue;
     }
-    results = parseSocialAnalytics(answer.body, settings.platforms);
-  } catch (error) {
-    if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
-    run.finishedAt = new Date();
-    if (error instanceof AyrshareRequestError) Object.assign(run, { requests: error.details.attempts, rateLimited: error.details.rateLimited ?? 0, rateLimit: error.details.rateLimit ?? {} });
-    else run.requests = Math.max(run.requests, 1);
-    const errorClass = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
-    log.warn('Analytics request failed', { profile: profile.name, reason: error.message });
-    return {
-      snapshots: [],
-      failed: settings.platforms.map((platform) => ({ profile: profile.name, platform, reason: redact(error.message), error_class: errorClass })),
-      run,
-    };
+    try {
+      const answer = await fetchSocialAnalytics(
+        { baseUrl: settings.baseUrl, apiKey: settings.apiKey, profileKey: profile.profileKey, platforms: group.platforms, ...(group.xCredentials ? { xCredentials: group.xCredentials } : {}) },
+        deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
+        { ...deps, log },
+      );
+      recordRequests(run, answer.attempts, answer.rateLimited, answer.rateLimit);
+      if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
+        log.info('Ayrshare rate limits', { profile: profile.name, attempts: answer.attempts, rateLimited: answer.rateLimited, headers: answer.rateLimit });
+      }
+      results.push(...parseSocialAnalytics(answer.body, group.platforms));
+    } catch (error) {
+      if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
+      if (error instanceof AyrshareRequestError) recordRequests(run, error.details.attempts, error.details.rateLimited ?? 0, error.details.rateLimit ?? {});
+      else recordRequests(run, 1, 0, {});
+      const errorClass = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
+      log.warn('Analytics request failed', { profile: profile.name, platforms: group.platforms, reason: error.message });
+      failed.push(...group.platforms.map((platform) => ({ profile: profile.name, platform, reason: redact(error.message), error_class: errorClass })));
+    }
   }
+  run.finishedAt = new Date();
 
   const snapshots: Snapshot[] = [];
-  const failed: FailedPlatform[] = [];
   for (const result of results) {
     if (!result.ok) {
       log.warn('Platform failed', { profile: profile.name, platform: result.platform, reason: result.reason });
@@ -153,7 +158,7 @@ export async function collectProfile(
     const leftOut = result.problems.map((p) => ({ ...p, reason: redact(p.reason) }));
     for (const problem of leftOut) log.warn('Figure left out', { profile: profile.name, platform: result.platform, reason: problem.reason });
     const metrics = normaliseMetrics(result.platform, result.analytics);
-    const { rate, basis } = engagementRateWithBasis(metrics);
+    const { rate, basis } = engagementRateWithBasis(metrics, result.platform);
     snapshots.push({
       profile: profile.name,
       platform: result.platform,
@@ -166,7 +171,31 @@ export async function collectProfile(
       left_out: leftOut,
     });
   }
+  // Failures in the order of the configured platforms, whichever request they came from.
+  failed.sort((a, b) => settings.platforms.indexOf(a.platform as Platform) - settings.platforms.indexOf(b.platform as Platform));
   return { snapshots, failed, run };
+}
+
+interface RequestGroup {
+  platforms: Platform[];
+  xCredentials?: XCredentials;
+  /** X without credentials: Ayrshare would refuse it, so it is not asked. */
+  unaskable?: boolean;
+}
+
+/** Every platform but X in one request; X in one of its own, with its credentials. */
+export function requestGroups(platforms: readonly Platform[], xCredentials: XCredentials | undefined): RequestGroup[] {
+  const others = platforms.filter((p) => p !== X_PLATFORM);
+  const groups: RequestGroup[] = others.length > 0 ? [{ platforms: others }] : [];
+  if (platforms.includes(X_PLATFORM)) groups.push(xCredentials ? { platforms: [X_PLATFORM], xCredentials } : { platforms: [X_PLATFORM], unaskable: true });
+  return groups;
+}
+
+/** Adds one request's attempts to the profile's ledger entry; the latest rate-limit headers win. */
+function recordRequests(run: RunRecord, attempts: number, rateLimited: number, rateLimit: Record<string, string>): void {
+  run.requests += attempts;
+  run.rateLimited += rateLimited;
+  if (Object.keys(rateLimit).length > 0) run.rateLimit = rateLimit;
 }
 
 function describeDistance(today: string, date: string): string {

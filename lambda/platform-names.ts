@@ -1,10 +1,21 @@
-// The networks the tracker knows and the numeric columns of a snapshot row (SPEC sections 1 and 3).
+// The networks the tracker knows and the numeric columns of a snapshot row.
 
+/** Collected unless the platform setting says otherwise. */
 export const PLATFORMS = ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/**
+ * Other networks Ayrshare measures at account level. They are collected only when the platform setting names them;
+ * their raw answer is always stored, and a column is filled only where Ayrshare's field is known (metric registry).
+ */
+export const EXTRA_PLATFORMS = ['bluesky', 'pinterest', 'reddit', 'snapchat', 'gmb'] as const;
+/** Every network the platform setting accepts. */
+export const KNOWN_PLATFORMS = [...PLATFORMS, ...EXTRA_PLATFORMS] as const;
+export type Platform = (typeof KNOWN_PLATFORMS)[number];
+
+/** X/Twitter: asked in a request of its own, with the account owner's X app credentials. */
+export const X_PLATFORM = 'twitter' satisfies Platform;
 
 export function isPlatform(value: string): value is Platform {
-  return (PLATFORMS as readonly string[]).includes(value);
+  return (KNOWN_PLATFORMS as readonly string[]).includes(value);
 }
 
 /** The numeric columns of a snapshot row that come straight from the API. */
@@ -24,5 +35,9 @@ export const METRIC_COLUMNS = [
   'watch_time_minutes',
   'avg_view_duration',
   'posts_count',
+  'retention_rate',
 ] as const;
 export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+
+/** Columns that may carry decimals (NUMERIC); the others hold whole counts (BIGINT). */
+export const DECIMAL_COLUMNS: ReadonlySet<MetricColumn> = new Set(['watch_time_minutes', 'avg_view_duration', 'retention_rate']);

@@ -1,25 +1,22 @@
-// How each platform's account analytics map onto a snapshot row (SPEC section 3), built from the metric registry.
-import { METRIC_REGISTRY } from './metric-registry';
-import { METRIC_COLUMNS, PLATFORMS, isPlatform, type MetricColumn, type Platform } from './platform-names';
+// How each platform's account analytics map onto a snapshot row, built from the metric registry.
+import { ENGAGEMENT_BASIS, METRIC_REGISTRY, pathsOf, type FieldPath, type FieldSource } from './metric-registry';
+import { DECIMAL_COLUMNS, KNOWN_PLATFORMS, METRIC_COLUMNS, PLATFORMS, X_PLATFORM, isPlatform, type MetricColumn, type Platform } from './platform-names';
 
-export { METRIC_COLUMNS, PLATFORMS, isPlatform, type MetricColumn, type Platform };
-
-/** Columns that hold whole counts (BIGINT); the others may carry decimals. */
-export const DECIMAL_COLUMNS: ReadonlySet<MetricColumn> = new Set(['watch_time_minutes', 'avg_view_duration']);
+export { DECIMAL_COLUMNS, ENGAGEMENT_BASIS, KNOWN_PLATFORMS, METRIC_COLUMNS, PLATFORMS, X_PLATFORM, isPlatform, type MetricColumn, type Platform };
 
 /**
- * Where a column's value comes from: the first listed API field that is present wins,
- * and `scale` converts its unit (Facebook reports video view time in milliseconds).
+ * Where a column's value comes from: the first listed source that is present wins, and `scale` converts its unit
+ * (Facebook reported video view time in milliseconds).
  */
-export interface FieldSource {
-  fields: readonly string[];
+export interface ColumnSource {
+  fields: readonly FieldSource[];
   scale?: number;
 }
 
-type PlatformMapping = Partial<Record<MetricColumn, FieldSource>>;
+type PlatformMapping = Partial<Record<MetricColumn, ColumnSource>>;
 
 export const PLATFORM_MAPPINGS: Record<Platform, PlatformMapping> = Object.fromEntries(
-  PLATFORMS.map((platform) => [
+  KNOWN_PLATFORMS.map((platform) => [
     platform,
     Object.fromEntries(
       METRIC_REGISTRY.filter((d) => d.platform === platform).map((d) => [d.column, d.scale === undefined ? { fields: d.fields } : { fields: d.fields, scale: d.scale }]),
@@ -27,7 +24,14 @@ export const PLATFORM_MAPPINGS: Record<Platform, PlatformMapping> = Object.fromE
   ]),
 ) as Record<Platform, PlatformMapping>;
 
-/** The column an API field feeds, if any. */
+/** Every path the mapping of one platform reads, with the column it feeds. */
+export function mappedPaths(platform: Platform): Array<{ path: FieldPath; column: MetricColumn }> {
+  return Object.entries(PLATFORM_MAPPINGS[platform]).flatMap(([column, source]) =>
+    source!.fields.flatMap((f) => pathsOf(f).map((path) => ({ path, column: column as MetricColumn }))),
+  );
+}
+
+/** The column a top-level API field feeds (itself, or an object holding a mapped nested field), if any. */
 export function columnOf(platform: Platform, field: string): MetricColumn | undefined {
-  return METRIC_REGISTRY.find((d) => d.platform === platform && d.fields.includes(field))?.column;
+  return mappedPaths(platform).find((m) => m.path === field || m.path.startsWith(`${field}.`))?.column;
 }

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import * as z from 'zod';
 import { addDays, isIsoDate } from './dates';
-import { isPlatform, PLATFORMS } from './platforms';
+import { isPlatform, KNOWN_PLATFORMS } from './platforms';
 
 export const REPORT_VERSION = 1;
 export const MAX_REPORT_DAYS = 3660;
@@ -15,7 +15,7 @@ export const reportRequestSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .refine(isPlatform, { message: `must be one of ${PLATFORMS.join(', ')}` })
+    .refine(isPlatform, { message: `must be one of ${KNOWN_PLATFORMS.join(', ')}` })
     .optional(),
   /** The last day of the window; today in the tracker's time zone when absent. */
   asOf: z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD').optional(),
@@ -35,6 +35,8 @@ export interface DailyPoint {
   /** What engagement_rate is a percentage of: reach, impressions or views. */
   engagement_rate_basis: string | null;
   content_efficiency: number | null;
+  /** YouTube's average share of a video watched, in %. */
+  retention_rate: number | null;
   /** Set when the follower count fell to zero or moved more than the anomaly threshold. */
   anomaly: string | null;
   /** Mapped figures Ayrshare sent that could not be stored (their columns are empty that day), and why. */
@@ -100,7 +102,7 @@ export interface ReportData {
 
 const DAILY_SQL = `
 SELECT date::text AS date, profile, platform, followers_count, daily_growth, days_since_previous,
-       engagement_total, engagement_rate, engagement_rate_basis, content_efficiency, anomaly, left_out
+       engagement_total, engagement_rate, engagement_rate_basis, content_efficiency, retention_rate, anomaly, left_out
 FROM report_daily_growth
 WHERE date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
 ORDER BY profile, platform, date`;

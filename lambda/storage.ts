@@ -9,7 +9,7 @@ import { followerAnomaly, growthVelocity, type EngagementBasis } from './derive'
 import { detectDrift, DRIFT_WINDOW, type DriftEvent } from './drift';
 import type { FailureClass } from './errors';
 import type { Metrics } from './normalise';
-import { METRIC_COLUMNS } from './platforms';
+import { DECIMAL_COLUMNS, METRIC_COLUMNS } from './platforms';
 import type { FailedPlatform } from './summary';
 
 export interface Snapshot {
@@ -88,7 +88,7 @@ export const UPSERT_CHUNK = 2_000;
 const WRITE_LOCK_KEY = 0x41797273; // "Ayrs"
 
 const COLUMN_TYPES: Record<string, string> = {
-  ...Object.fromEntries(METRIC_COLUMNS.map((c) => [c, c === 'watch_time_minutes' || c === 'avg_view_duration' ? 'numeric' : 'bigint'])),
+  ...Object.fromEntries(METRIC_COLUMNS.map((c) => [c, DECIMAL_COLUMNS.has(c) ? 'numeric' : 'bigint'])),
   engagement_rate: 'numeric',
   engagement_rate_basis: 'text',
   content_efficiency: 'numeric',
@@ -126,9 +126,10 @@ SELECT profile, platform, analytics FROM (
   WHERE s.date < $3::date
 ) h WHERE n <= ${DRIFT_WINDOW} ORDER BY profile, platform, n`;
 
+/** Everything the next later snapshot derives from its previous one: growth, the days between, the anomaly flag. */
 const UPDATE_NEXT_SQL = `
-UPDATE social_media_analytics s SET growth_velocity = r.growth_velocity, days_since_previous = r.days_since_previous
-FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, growth_velocity bigint, days_since_previous integer)
+UPDATE social_media_analytics s SET growth_velocity = r.growth_velocity, days_since_previous = r.days_since_previous, anomaly = r.anomaly
+FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, growth_velocity bigint, days_since_previous integer, anomaly text)
 WHERE s.id = r.id`;
 
 const INSERT_DRIFT_SQL = `
@@ -247,10 +248,18 @@ export async function writeRun(client: pg.ClientBase, request: WriteRequest): Pr
       }
     }
 
-    // A back-filled day becomes the "most recent earlier snapshot" of the next later one: correct its velocity.
+    // A back-filled (or corrected) day becomes the "most recent earlier snapshot" of the next later one: recompute
+    // everything that one derives from its previous snapshot, in this transaction.
     const corrections = stored.flatMap((s) => {
       const later = next.get(keyOf(s.profile, s.platform));
-      return later ? [{ id: later.id, growth_velocity: growthVelocity(later.followers_count, s.metrics.followers_count), days_since_previous: daysBetween(date, later.date) }] : [];
+      return later
+        ? [{
+            id: later.id,
+            growth_velocity: growthVelocity(later.followers_count, s.metrics.followers_count),
+            days_since_previous: daysBetween(date, later.date),
+            anomaly: followerAnomaly(later.followers_count, s.metrics.followers_count, request.anomalyThreshold),
+          }]
+        : [];
     });
     if (corrections.length > 0) await client.query(UPDATE_NEXT_SQL, [JSON.stringify(corrections)]);
 

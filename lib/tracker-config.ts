@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { isValidTimeZone } from '../lambda/config';
 import { WEEKDAYS } from '../lambda/dates';
-import { PLATFORMS, isPlatform, type Platform } from '../lambda/platforms';
+import { KNOWN_PLATFORMS, PLATFORMS, isPlatform, type Platform } from '../lambda/platforms';
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const wholeNumber = (min: number, max: number) => z.coerce.number().int(`must be a whole number`).min(min, `must be ${min} to ${max}`).max(max, `must be ${min} to ${max}`);
@@ -18,7 +18,7 @@ const contextSchema = z.object({
     .union([z.string(), z.array(z.string())])
     .default([...PLATFORMS])
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((p) => p.trim().toLowerCase()).filter(Boolean))
-    .refine((list) => list.length > 0 && list.every(isPlatform), `must list platforms among ${PLATFORMS.join(', ')}`)
+    .refine((list) => list.length > 0 && list.every(isPlatform), `must list platforms among ${KNOWN_PLATFORMS.join(', ')}`)
     .transform((list) => [...new Set(list)] as Platform[]),
   databaseInstanceType: z.string().default('t4g.micro').refine((v) => /^[a-z][a-z0-9]*\.[a-z0-9]+$/.test(v), 'must be an instance type such as t4g.micro (without the "db." prefix)'),
   databaseStorageGiB: wholeNumber(20, 16384).default(20),

@@ -112,9 +112,9 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
     ...profile.daily.filter((d) => d.left_out.length > 0).map((d) => fit(`  ${d.date}  ${d.platform}: left out ${d.left_out.map((p) => p.reason).join('; ')}`)),
   ];
   const bases = profile.platforms
-    .map((p) => [p.platform, [...profile.daily].reverse().find((d) => d.platform === p.platform && d.engagement_rate_basis)?.engagement_rate_basis] as const)
-    .filter(([, basis]) => basis)
-    .map(([platform, basis]) => `${platform} of ${basis}`);
+    .map((p) => [p.platform, basesOf(profile, p.platform)] as const)
+    .filter(([, list]) => list.length > 0)
+    .map(([platform, list]) => `${platform} of ${list.join(', then ')}`);
   return [
     'Daily growth (followers gained since the previous snapshot)',
     formatTable(['date', ...platforms], rows) + notes.join('   '),
@@ -125,10 +125,19 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
   ].join('\n');
 }
 
+/** The bases of a platform's engagement rates in the window, oldest first, each once per run of days. */
+function basesOf(profile: ProfileReport, platform: string): string[] {
+  const bases: string[] = [];
+  for (const d of profile.daily) {
+    if (d.platform === platform && d.engagement_rate_basis && bases[bases.length - 1] !== d.engagement_rate_basis) bases.push(d.engagement_rate_basis);
+  }
+  return bases;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // CSV
 
-const CSV_COLUMNS = ['date', 'profile', 'platform', 'followers_count', 'daily_growth', 'days_since_previous', 'engagement_total', 'engagement_rate', 'content_efficiency'] as const;
+const CSV_COLUMNS = ['date', 'profile', 'platform', 'followers_count', 'daily_growth', 'days_since_previous', 'engagement_total', 'engagement_rate', 'content_efficiency', 'engagement_rate_basis', 'retention_rate'] as const;
 
 /** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading apostrophe. */
 function csvCell(value: string | number | null, text: boolean): string {
@@ -143,7 +152,7 @@ function renderCsv(report: ReportData): string {
   for (const profile of report.profiles) {
     for (const point of profile.daily) {
       const row: Record<(typeof CSV_COLUMNS)[number], string | number | null> = { ...point, profile: profile.profile };
-      lines.push(CSV_COLUMNS.map((c) => csvCell(row[c], c === 'profile' || c === 'platform' || c === 'date')).join(','));
+      lines.push(CSV_COLUMNS.map((c) => csvCell(row[c], c === 'profile' || c === 'platform' || c === 'date' || c === 'engagement_rate_basis')).join(','));
     }
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -248,7 +257,7 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
     color: colorOf(platform),
     points: profile.daily.filter((d) => d.platform === platform).map((d) => ({ x: d.date, y: pick(d), flag: d.anomaly })),
   });
-  const basisOf = (platform: string) => [...profile.daily].reverse().find((d) => d.platform === platform && d.engagement_rate_basis)?.engagement_rate_basis;
+  const basisOf = (platform: string) => basesOf(profile, platform).join(', then ') || '?';
   const caption = (platform: string, extra = '') => `<figcaption><span class="swatch" style="background:${colorOf(platform)}"></span>${escapeHtml(platform)}${extra}</figcaption>`;
   const totalFollowers = profile.platforms.reduce((sum, p) => sum + (p.followers_count ?? 0), 0);
   const totalGrowth = profile.platforms.reduce((sum, p) => sum + (p.follower_growth ?? 0), 0);
@@ -256,7 +265,11 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
   const ranked = profile.platforms
     .filter((p) => p.avg_engagement_rate !== null)
     .sort((a, b) => (best && a.platform === best.platform ? -1 : best && b.platform === best.platform ? 1 : b.avg_engagement_rate! - a.avg_engagement_rate!));
-  const rateSeries = platforms.map((p) => seriesOf(p, (d) => d.engagement_rate)).filter((s) => s.points.some((pt) => pt.y !== null));
+  // A rate line breaks where its basis changes: two measures are never joined.
+  const rateSeries = platforms
+    .map((p) => ({ ...seriesOf(p, (d) => d.engagement_rate), points: profile.daily.filter((d) => d.platform === p).map((d) => ({ x: d.date, y: d.engagement_rate, flag: d.anomaly, measure: d.engagement_rate_basis })) }))
+    .filter((s) => s.points.some((pt) => pt.y !== null));
+  const retentionSeries = platforms.map((p) => seriesOf(p, (d) => d.retention_rate)).filter((s) => s.points.some((pt) => pt.y !== null));
   const signedText = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toLocaleString('en-US')}`);
   const pct = (n: number | null) => (n === null ? '–' : `${n.toFixed(2)} %`);
 
@@ -285,7 +298,14 @@ ${platforms
 </div>
 <h3>Engagement rate per platform</h3>
 <figure>${lineChart(rateSeries, { dates, width: 1000, height: 240, label: 'Engagement rate per platform', format: (n) => `${n.toLocaleString('en-US')} %`, attributes: { 'data-chart': 'engagement-rate' } })}
-<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name) ?? '?'})`)}</span>`).join('')}</div></figure>
+<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name)})`)}</span>`).join('')}</div></figure>
+${
+  retentionSeries.length > 0
+    ? `<h3>Retention (average share of a video watched)</h3>
+<figure>${lineChart(retentionSeries, { dates, width: 1000, height: 200, label: 'Retention: average share of a video watched', format: (n) => `${n.toLocaleString('en-US')} %`, attributes: { 'data-chart': 'retention' } })}
+<div class="legend">${retentionSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join('')}</div></figure>`
+    : ''
+}
 <h3>Average engagement rate over ${report.days} days</h3>
 <figure>${rankingChart(
     ranked.map((p) => ({ label: p.platform, value: p.avg_engagement_rate!, color: colorOf(p.platform) })),

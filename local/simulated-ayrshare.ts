@@ -1,8 +1,18 @@
 // A built-in stand-in for Ayrshare's analytics endpoint on 127.0.0.1, for `demo`: deterministic, plausible
-// day-to-day growth per platform, and Threads failing now and then so the partial path shows. Simulated data only.
+// day-to-day growth per platform in the field names Ayrshare uses in 2026, X refused without X app credentials (code
+// 419) as Ayrshare does, and Threads failing now and then so the partial path shows. Simulated data only.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isPlatform, type Platform } from '../lambda/platforms';
+import { isPlatform, X_PLATFORM, type Platform } from '../lambda/platforms';
+
+/** Ayrshare's answer to an X request without the account owner's X app credentials. */
+export const X_CREDENTIALS_REQUIRED = {
+  action: 'x_credentials_required',
+  status: 'error',
+  code: 419,
+  message: 'X/Twitter operations require your own API credentials. Missing: X-Twitter-OAuth1-Api-Key, X-Twitter-OAuth1-Api-Secret.',
+  platform: 'twitter',
+};
 
 export interface SimulatedAyrshare {
   baseUrl: string;
@@ -48,6 +58,12 @@ export async function startSimulatedAyrshare(options: { date?: string } = {}): P
       if (!Array.isArray(platforms) || !platforms.every((p): p is Platform => typeof p === 'string' && isPlatform(p))) {
         return send(400, { action: 'request', status: 'error', code: 101, message: 'platforms must list known platforms.' });
       }
+      if (platforms.includes(X_PLATFORM)) {
+        const key = req.headers['x-twitter-oauth1-api-key'];
+        const secret = req.headers['x-twitter-oauth1-api-secret'];
+        if (!key && !secret) return send(400, X_CREDENTIALS_REQUIRED);
+        if (!key || !secret) return send(400, { action: 'request', status: 'error', code: 101, message: 'Both X-Twitter-OAuth1-Api-Key and X-Twitter-OAuth1-Api-Secret are required.' });
+      }
       send(200, simulatedAnswer(platforms, date));
     });
   });
@@ -83,41 +99,48 @@ function simulatedAnalytics(platform: Platform, isoDate: string): Record<string,
   switch (platform) {
     case 'facebook': {
       const followers = grow(587, 1.3, 6);
+      const likes = around('like', 30, 0.8);
+      const love = around('love', 6, 1);
       return {
-        fanCount: followers,
+        name: 'Simulated Page',
+        fanCount: followers - 20,
         followersCount: followers,
-        pagePostEngagements: around('engagements', 22, 0.9),
-        pagePostsImpressions: around('impressions', 130, 0.6),
-        pageMediaView: around('views', 930, 0.5),
-        pageVideoViewTime: around('viewTime', 1_800_000, 0.6),
+        pagePostEngagements: around('engagements', 48, 0.9),
+        pageMediaView: around('views', 1210, 0.5),
+        pageVideoViews: around('videoViews', 310, 0.6),
+        reactions: { like: likes, love, wow: 1, haha: 2, sorry: 0, anger: 0, total: likes + love + 3 },
       };
     }
     case 'instagram':
       return {
+        username: 'simulated',
         followersCount: grow(1500, 4.2, 14),
         followsCount: grow(200, 0.05, 2),
         mediaCount: 150 + Math.floor(d / 3),
-        reach: around('reach', 5000, 0.5),
-        impressions: around('impressions', 8000, 0.5),
-        profileViews: around('profileViews', 300, 0.6),
+        reachCount: around('reach', 5000, 0.5),
+        viewsCount: around('views', 8800, 0.5),
+        likeCount: around('likes', 400, 0.6),
+        commentsCount: around('comments', 37, 0.8),
       };
     case 'tiktok':
       return {
+        username: 'simulated',
         followerCount: grow(34, 0.6, 3),
         followingCount: grow(39, 0.02, 1),
         likeCountTotal: around('likes', 60, 1),
         commentCountTotal: around('comments', 14, 1),
         shareCountTotal: around('shares', 6, 1),
         viewCountTotal: around('views', 1500, 0.7),
-        profileViews: around('profileViews', 420, 0.7),
-        videoCount: 20 + Math.floor(d / 7),
-        bioLinkClicks: around('bioLinkClicks', 3, 1),
+        videoCountTotal: 20 + Math.floor(d / 7),
+        durationAverage: 31.5,
       };
     case 'youtube':
       return {
-        // YouTube sends these two as strings, as the real API does.
+        title: 'Simulated channel',
+        // YouTube sends these as strings, as the real API does.
         subscriberCount: String(grow(67, 0.35, 2)),
         viewCount: String(5 + d * 3),
+        videoCount: String(12 + Math.floor(d / 14)),
         subscribersGained: around('gained', 3, 1),
         subscribersLost: around('lost', 1, 1),
         views: around('views', 44, 0.8),
@@ -126,19 +149,41 @@ function simulatedAnalytics(platform: Platform, isoDate: string): Record<string,
         shares: around('shares', 1, 1),
         estimatedMinutesWatched: around('minutes', 72, 0.6),
         averageViewDuration: around('duration', 99, 0.3),
-        videoCount: 12 + Math.floor(d / 14),
+        averageViewPercentage: Math.round(around('retention', 4400, 0.3)) / 100,
       };
     case 'twitter':
       return {
+        username: 'simulated',
         followersCount: grow(11253, 6.5, 24),
         friendsCount: grow(4242, 0.2, 4),
+        listedCount: 31,
         likeCount: 561 + Math.floor(d / 2),
         tweetCount: 2930 + 2 * d,
       };
     case 'linkedin':
-      return { followersCount: grow(500, 1.1, 4) };
+      return {
+        followers: { organicFollowerCount: grow(493, 1.1, 4), paidFollowerCount: 7 },
+        impressionCount: around('impressions', 2300, 0.5),
+        clickCount: around('clicks', 41, 0.8),
+        likeCount: around('likes', 55, 0.8),
+        commentCount: around('comments', 9, 1),
+        shareCount: around('shares', 4, 1),
+        views: { allPageViews: around('pageViews', 120, 0.6) },
+      };
     case 'threads':
-      return { followersCount: grow(1000, 2.8, 10) };
+      return {
+        followersCount: grow(1000, 2.8, 10),
+        likes: around('likes', 88, 0.7),
+        replies: around('replies', 14, 1),
+        reposts: around('reposts', 6, 1),
+        quotes: around('quotes', 2, 1),
+        views: around('views', 3400, 0.5),
+      };
+    case 'bluesky':
+      return { handle: 'simulated.bsky.social', followersCount: grow(220, 0.9, 4), followsCount: grow(80, 0.05, 1) };
+    default:
+      // Networks whose account fields Ayrshare does not document: an object the tracker keeps as raw data.
+      return { id: `simulated-${platform}`, note: 'simulated account analytics' };
   }
 }
 

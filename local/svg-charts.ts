@@ -6,6 +6,8 @@ export interface Point {
   y: number | null;
   /** A note that marks the point (an anomaly): drawn as a ring, shown on hover. */
   flag?: string | null;
+  /** What the value measures (an engagement rate's basis): the line breaks where it changes. */
+  measure?: string | null;
 }
 
 export interface Series {
@@ -104,7 +106,10 @@ function emptyChart(options: ChartOptions): string {
   return svg(options, { width, height, x: () => 0, y: () => 0, body: [`<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">No data in this window</text>`] }, [], 0);
 }
 
-/** Lines, one per series; a missing day breaks the line (an isolated point is drawn as a dot). */
+/**
+ * Lines, one per series; a missing day breaks the line, and so does a change of what the values measure (two measures
+ * are never joined). An isolated point is drawn as a dot.
+ */
 export function lineChart(series: Series[], options: ChartOptions): string {
   const index = new Map(options.dates.map((d, i) => [d, i]));
   const values = series.flatMap((s) => s.points.flatMap((p) => (p.y === null || !index.has(p.x) ? [] : [p.y])));
@@ -113,6 +118,8 @@ export function lineChart(series: Series[], options: ChartOptions): string {
   const marks: string[] = [];
   for (const s of series) {
     const byDate = new Map(s.points.map((p) => [p.x, p.y]));
+    const measures = new Map(s.points.map((p) => [p.x, p.measure ?? null]));
+    let measure: string | null | undefined;
     const flags = new Map(s.points.filter((p) => p.flag).map((p) => [p.x, p.flag!]));
     let segment: string[] = [];
     const flush = () => {
@@ -122,9 +129,17 @@ export function lineChart(series: Series[], options: ChartOptions): string {
     options.dates.forEach((date, i) => {
       const value = byDate.get(date);
       if (value === null || value === undefined) return flush();
+      if (measure !== undefined && measures.get(date) !== measure) {
+        flush();
+        // A dashed rule down the plot where the measure changes, titled with what it changed to.
+        marks.push(
+          `<line class="measure-change" stroke="${s.color}" stroke-dasharray="3 3" x1="${f.x(i).toFixed(1)}" x2="${f.x(i).toFixed(1)}" y1="${MARGIN.top}" y2="${f.height - MARGIN.bottom}" data-measure="${escapeHtml(measures.get(date) ?? '')}"><title>${escapeHtml(`${s.name} from ${date}: of ${measures.get(date) ?? 'unknown'} (was of ${measure ?? 'unknown'})`)}</title></line>`,
+        );
+      }
+      measure = measures.get(date);
       const point = `${f.x(i).toFixed(1)},${f.y(value).toFixed(1)}`;
       segment.push(point);
-      marks.push(`<circle class="dot" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeHtml(`${s.name} ${date}: ${value.toLocaleString('en-US')}`)}</title></circle>`);
+      marks.push(`<circle class="dot" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeHtml(`${s.name} ${date}: ${value.toLocaleString('en-US')}${measure ? ` (of ${measure})` : ''}`)}</title></circle>`);
       const flag = flags.get(date);
       if (flag) marks.push(`<circle class="flag" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="6" fill="none"><title>${escapeHtml(`${date}: ${flag}`)}</title></circle>`);
     });

@@ -69,7 +69,8 @@ describe('collect', () => {
     const by = Object.fromEntries(stored.map((r) => [r.platform, r]));
     expect(stored.every((r) => r.date === '2026-01-05' && r.profile === 'primary' && r.growth_velocity === null)).toBe(true);
     expect(by.tiktok).toMatchObject({ engagement_rate: 121.43, engagement_total: 1813, followers_count: 34, views_total: 1493, profile_views: 79346, content_efficiency: null });
-    expect(by.facebook).toMatchObject({ engagement_rate: 16.13, engagement_total: 20, impressions: 124, views_total: 929 });
+    // Facebook's rate is over media views (20 / 929), the basis that outlived the retirement of impressions.
+    expect(by.facebook).toMatchObject({ engagement_rate: 2.15, engagement_rate_basis: 'views', engagement_total: 20, impressions: 124, views_total: 929 });
     expect(by.youtube).toMatchObject({ followers_count: 67, engagement_rate: 102.27, subscribers_gained: 34, subscribers_lost: 2, watch_time_minutes: 72, avg_view_duration: 99 });
     expect(by.twitter).toMatchObject({ followers_count: 11253, following_count: 4242, posts_count: 2930, engagement_total: null, likes_total: null });
     expect(by.instagram).toMatchObject({ reach: 5000, impressions: 8000, posts_count: 150, engagement_rate: null });
@@ -150,7 +151,8 @@ describe('collect', () => {
     expect(summary.failed).toHaveLength(7);
     expect(summary.failed[0].reason).toBe('Ayrshare answered HTTP 401 (code 102): API Key [redacted] not valid. Likely cause: Ayrshare refused the API key.');
     expect(summary.failed[0].error_class).toBe('auth');
-    expect(standIn.requests).toHaveLength(1);
+    // Not retried: one request for the six other platforms, one for X.
+    expect(standIn.requests).toHaveLength(2);
     expect(await rows()).toHaveLength(0);
   });
 
@@ -158,7 +160,8 @@ describe('collect', () => {
     standIn.script({ status: 503, body: { status: 'error', message: 'maintenance' } }, { body: loadFixture() });
     const run = await collect(['--date', '2026-01-08', '--json']);
     expect(run.code).toBe(0);
-    expect(standIn.requests).toHaveLength(2);
+    // The 503, its retry, then X's own request.
+    expect(standIn.requests).toHaveLength(3);
     expect(await rows()).toHaveLength(7);
   });
 

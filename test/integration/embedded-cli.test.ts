@@ -4,6 +4,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../support/ayrshare-stand-in';
+import { TEST_X_CREDENTIALS } from '../support/cli';
 
 const BIN = path.resolve(__dirname, '../../bin/ayrshare-tracker.js');
 const API_KEY = 'TEST-API-KEY-EMBEDDED';
@@ -46,7 +47,7 @@ function run(args: string[], env: NodeJS.ProcessEnv, options: { user?: string; o
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-const collectEnv = (dir: string) => ({ AYRSHARE_API_KEY: API_KEY, AYRSHARE_BASE_URL: standIn.baseUrl, TRACKER_DATA_DIR: dir });
+const collectEnv = (dir: string) => ({ AYRSHARE_API_KEY: API_KEY, ...TEST_X_CREDENTIALS, AYRSHARE_BASE_URL: standIn.baseUrl, TRACKER_DATA_DIR: dir });
 
 describe('the ayrshare-tracker command on the embedded database', () => {
   it('collects into .data-style storage, keeps stdout clean for --json, and accumulates history across runs', async () => {

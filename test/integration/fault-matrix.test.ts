@@ -20,6 +20,8 @@ const API_KEY = 'FAULT-API-KEY-7f3a9c';
 const PROFILE_KEY = 'FAULT-PROFILE-KEY-b21e44';
 const PLATFORM_NAMES = ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'];
 const DATE = '2026-04-15';
+/** Requests one run makes without retries: the six other platforms together, and X/Twitter on its own. */
+const REQUESTS_PER_RUN = 2;
 
 /** Three tries, short waits, a 300 ms request timeout: the real policy's shape at test speed. */
 const POLICY: HttpPolicy = { requestTimeoutMs: 300, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 5_000 };
@@ -207,14 +209,14 @@ describe('Ayrshare failing the whole request', () => {
     expect(summary.failed.map((f) => f.platform)).toEqual(PLATFORM_NAMES);
     expect(new Set(summary.failed.map((f) => f.error_class))).toEqual(new Set([c.errorClass]));
     expect(summary.failed[0].reason).toMatch(c.reason);
-    expect(standIn.requests).toHaveLength(c.requests);
+    expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
     expect(await storedPlatforms()).toEqual([]);
 
     standIn.script(...c.script);
     const outcome = await lambda();
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.error.message).toMatch(new RegExp(`^Nothing was stored for ${DATE}: facebook: `));
-    expect(standIn.requests).toHaveLength(c.requests);
+    expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
     expect(await storedPlatforms()).toEqual([]);
     const [alert, ...more] = alerts();
     expect(more).toEqual([]);
@@ -231,7 +233,8 @@ describe('Ayrshare failing, then recovering', () => {
     standIn.script({ status: 429, headers: { 'Retry-After': '1' }, body: { status: 'error', message: 'Too many requests' } }, { body: loadFixture() });
     const run = await cli();
     expect(run.code).toBe(0);
-    expect(standIn.requests).toHaveLength(2);
+    // The 429, its retry, then X's own request.
+    expect(standIn.requests).toHaveLength(1 + REQUESTS_PER_RUN);
     expect(standIn.requests[1].at - standIn.requests[0].at).toBeGreaterThanOrEqual(950);
     expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
   });
@@ -245,7 +248,7 @@ describe('Ayrshare failing, then recovering', () => {
     standIn.script(first, { body: loadFixture() });
     const outcome = await lambda();
     expect(outcome.ok && outcome.summary.status).toBe('success');
-    expect(standIn.requests).toHaveLength(2);
+    expect(standIn.requests).toHaveLength(1 + REQUESTS_PER_RUN);
     expect(alerts()).toEqual([]);
     expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
   });
@@ -275,7 +278,7 @@ describe('Ayrshare failing some platforms', () => {
     standIn.script({ body: answer });
     const outcome = await lambda();
     expect(outcome.ok && outcome.summary).toEqual(summary);
-    expect(standIn.requests).toHaveLength(1);
+    expect(standIn.requests).toHaveLength(REQUESTS_PER_RUN);
     expect(await storedPlatforms()).toEqual(['facebook', 'threads', 'tiktok', 'twitter', 'youtube']);
     const [alert, ...more] = alerts();
     expect(more).toEqual([]);

@@ -81,13 +81,14 @@ describe('a platform failing three days in a row, then recovering', () => {
 
     // The ledger: one run a day, and threads' outcome each day.
     const runs = await db.client.query(`SELECT snapshot_date::text AS d, trigger, outcome, requests FROM collection_runs ORDER BY snapshot_date`);
+    // Two requests a day: the six other platforms, and X on its own.
     expect(runs.rows.map((r) => [r.d, r.trigger, r.outcome, r.requests])).toEqual([
-      [D(1), 'manual', 'success', 1],
-      [D(2), 'manual', 'success', 1],
-      [D(3), 'manual', 'partial', 1],
-      [D(4), 'manual', 'partial', 1],
-      [D(5), 'manual', 'partial', 1],
-      [D(6), 'manual', 'success', 1],
+      [D(1), 'manual', 'success', 2],
+      [D(2), 'manual', 'success', 2],
+      [D(3), 'manual', 'partial', 2],
+      [D(4), 'manual', 'partial', 2],
+      [D(5), 'manual', 'partial', 2],
+      [D(6), 'manual', 'success', 2],
     ]);
     const ledger = await db.client.query(
       `SELECT date::text AS d, status, error_class, reason FROM collection_ledger WHERE platform = 'threads' AND date <= $1 ORDER BY date`,
@@ -157,7 +158,8 @@ describe('a platform failing three days in a row, then recovering', () => {
     const handler = buildHandlers({ databaseCa: process.env.TEST_PG_CA, httpPolicy: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } }).collect;
     await expect(handler({ scheduledTime: `${D(2)}T10:00:00Z` }, lambdaContext())).rejects.toThrow(/Nothing was stored/);
     const run = await db.client.query(`SELECT trigger, outcome, requests, rate_limited, rate_limit FROM collection_runs`);
-    expect(run.rows).toEqual([{ trigger: 'schedule', outcome: 'error', requests: 3, rate_limited: 3, rate_limit: { 'x-ratelimit-max': '300', 'x-ratelimit-count': '300' } }]);
+    // Three tries for the six other platforms and three for X, all answered 429.
+    expect(run.rows).toEqual([{ trigger: 'schedule', outcome: 'error', requests: 6, rate_limited: 6, rate_limit: { 'x-ratelimit-max': '300', 'x-ratelimit-count': '300' } }]);
     const outcomes = await db.client.query(`SELECT DISTINCT outcome, error_class FROM platform_outcomes`);
     expect(outcomes.rows).toEqual([{ outcome: 'failed', error_class: 'rate_limited' }]);
   });
@@ -244,19 +246,20 @@ describe('anomaly flags', () => {
 });
 
 describe('engagement rate basis', () => {
-  it('is stored with every rate: impressions, views, or reach when the platform reports it', async () => {
-    await day(D(1), (a) => (a.facebook.analytics.pagePostsImpressions = 0)); // no impressions: Facebook falls back to views
+  it("is stored with every rate, and stays each platform's own from day to day", async () => {
+    // Facebook's rate is over media views whether impressions come (as before their retirement) or not.
+    await day(D(1), (a) => (a.facebook.analytics.pagePostsImpressions = 0));
     await day(D(2));
     const rows = await db.client.query(`SELECT date::text AS d, platform, engagement_rate, engagement_rate_basis FROM social_media_analytics WHERE engagement_rate IS NOT NULL ORDER BY date, platform`);
     expect(rows.rows).toEqual([
       { d: D(1), platform: 'facebook', engagement_rate: 2.15, engagement_rate_basis: 'views' },
       { d: D(1), platform: 'tiktok', engagement_rate: 121.43, engagement_rate_basis: 'views' },
       { d: D(1), platform: 'youtube', engagement_rate: 102.27, engagement_rate_basis: 'views' },
-      { d: D(2), platform: 'facebook', engagement_rate: 16.13, engagement_rate_basis: 'impressions' },
+      { d: D(2), platform: 'facebook', engagement_rate: 2.15, engagement_rate_basis: 'views' },
       { d: D(2), platform: 'tiktok', engagement_rate: 121.43, engagement_rate_basis: 'views' },
       { d: D(2), platform: 'youtube', engagement_rate: 102.27, engagement_rate_basis: 'views' },
     ]);
-    // No platform maps account-level engagement together with reach today; the rule still prefers reach.
+    // Without a platform (figures of unknown origin) the rule prefers reach, then impressions, then views.
     const withReach = normaliseMetrics('youtube', { likes: 10, views: 1000 });
     expect(engagementRateWithBasis({ ...withReach, reach: 200 })).toEqual({ rate: 5, basis: 'reach' });
     expect(engagementRateWithBasis({ ...withReach, impressions: 500 })).toEqual({ rate: 2, basis: 'impressions' });

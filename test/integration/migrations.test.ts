@@ -31,7 +31,8 @@ describe('migrations', () => {
     }
     expect(types).toMatchObject({ engagement_rate: 'numeric', content_efficiency: 'numeric', raw_data: 'jsonb', date: 'date', profile: 'text', platform: 'text', recorded_at: 'timestamp with time zone', created_at: 'timestamp with time zone' });
     expect(types).toMatchObject({ days_since_previous: 'integer', engagement_rate_basis: 'text', anomaly: 'text', left_out: 'jsonb' });
-    expect(Object.keys(types)).toHaveLength(29);
+    expect(types).toMatchObject({ retention_rate: 'numeric' });
+    expect(Object.keys(types)).toHaveLength(30);
     await db.client.query(
       `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_rate, raw_data) VALUES ('2026-01-01', 'p', 'tiktok', 3000000000, 123456.78, '{}')`,
     );

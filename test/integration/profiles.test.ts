@@ -61,13 +61,16 @@ async function collect(extra: NodeJS.ProcessEnv = {}) {
 }
 
 describe('several profiles', () => {
-  it('fetches each once, at most the configured number at a time, and stores every profile but the refused one', async () => {
+  it('fetches each once (X on its own), at most the configured number at a time, and stores every profile but the refused one', async () => {
     standIn.script(byProfile);
     const run = await collect();
     expect(run.code).toBe(3);
-    expect(standIn.requests).toHaveLength(6);
+    // Two requests per profile, one after the other: the six other platforms, then X.
+    expect(standIn.requests).toHaveLength(12);
     expect(standIn.maxInFlight).toBe(2);
-    expect(standIn.requests.map((r) => r.headers['profile-key'] ?? 'none').sort()).toEqual([...PROFILES.map((p) => p.profileKey ?? 'none')].sort());
+    const keysOf = (x: boolean) => standIn.requests.filter((r) => (r.body as { platforms: string[] }).platforms.includes('twitter') === x).map((r) => r.headers['profile-key'] ?? 'none').sort();
+    expect(keysOf(false)).toEqual([...PROFILES.map((p) => p.profileKey ?? 'none')].sort());
+    expect(keysOf(true)).toEqual([...PROFILES.map((p) => p.profileKey ?? 'none')].sort());
 
     const summary = run.json<RunSummary>();
     expect(summary).toMatchObject({ status: 'partial', platforms_tracked: 35 });
@@ -132,7 +135,9 @@ describe('several profiles', () => {
     const failed = run.json<RunSummary>().failed;
     // The first profile used the whole budget on retries (its last try cut short by the deadline).
     expect(standIn.requests.length).toBeGreaterThanOrEqual(2);
-    expect(failed.filter((f) => f.profile === 'acme').every((f) => f.error_class === 'server' || f.error_class === 'network')).toBe(true);
+    expect(failed.filter((f) => f.profile === 'acme' && f.platform !== 'twitter').every((f) => f.error_class === 'server' || f.error_class === 'network')).toBe(true);
+    // acme's own X request came after the budget was spent.
+    expect(failed.find((f) => f.profile === 'acme' && f.platform === 'twitter')?.error_class).toBe('time_budget');
     for (const name of ['bistro', 'refused', 'dental']) {
       expect(failed.filter((f) => f.profile === name).map((f) => [f.error_class, f.reason])).toEqual(
         Array(7).fill(['time_budget', "Ayrshare request failed after 0 attempts: the run's time budget was used up before this profile's turn"]),

@@ -122,15 +122,18 @@ describe('ayrshare-tracker report', () => {
 
     const csv = (await report(['--days', '10', '--format', 'csv'])).stdout;
     const [header, ...lines] = csv.trimEnd().split('\r\n');
-    expect(header).toBe('date,profile,platform,followers_count,daily_growth,days_since_previous,engagement_total,engagement_rate,content_efficiency');
+    expect(header).toBe('date,profile,platform,followers_count,daily_growth,days_since_previous,engagement_total,engagement_rate,content_efficiency,engagement_rate_basis,retention_rate');
     const fromCsv = lines.map((line) => {
       const cells = line.split(',');
       const value = (i: number) => (cells[i] === '' ? null : Number(cells[i]));
-      return { date: cells[0], profile: cells[1], platform: cells[2], followers_count: value(3), daily_growth: value(4), days_since_previous: value(5), engagement_total: value(6), engagement_rate: value(7), content_efficiency: value(8) };
+      return {
+        date: cells[0], profile: cells[1], platform: cells[2], followers_count: value(3), daily_growth: value(4), days_since_previous: value(5), engagement_total: value(6),
+        engagement_rate: value(7), content_efficiency: value(8), engagement_rate_basis: cells[9] === '' ? null : cells[9], retention_rate: value(10),
+      };
     });
     const fromJson = json.profiles.flatMap((p) => p.daily.map((d) => ({ ...d, profile: p.profile })));
     expect(fromCsv).toHaveLength(70 + 16);
-    expect(fromCsv).toEqual(fromJson.map((d) => ({ date: d.date, profile: d.profile, platform: d.platform, followers_count: d.followers_count, daily_growth: d.daily_growth, days_since_previous: d.days_since_previous, engagement_total: d.engagement_total, engagement_rate: d.engagement_rate, content_efficiency: d.content_efficiency })));
+    expect(fromCsv).toEqual(fromJson.map((d) => ({ date: d.date, profile: d.profile, platform: d.platform, followers_count: d.followers_count, daily_growth: d.daily_growth, days_since_previous: d.days_since_previous, engagement_total: d.engagement_total, engagement_rate: d.engagement_rate, content_efficiency: d.content_efficiency, engagement_rate_basis: d.engagement_rate_basis, retention_rate: d.retention_rate })));
   });
 
   it('filters by profile and platform', async () => {

@@ -12,11 +12,18 @@ export interface CliRun {
 
 export const FAST_RETRIES: HttpPolicy = { requestTimeoutMs: 2_000, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 10_000 };
 
+/** A fully configured account's X app credentials (test values), used unless a test names its own or unsets them. */
+export const TEST_X_CREDENTIALS = { AYRSHARE_X_API_KEY: 'TEST-X-API-KEY', AYRSHARE_X_API_SECRET: 'TEST-X-API-SECRET' };
+
+/**
+ * Runs the CLI as a fully configured account: with X credentials unless `env` has either X variable as a key (set to
+ * undefined to run without them).
+ */
 export async function runCliCaptured(argv: string[], env: NodeJS.ProcessEnv, options: { now?: Date; httpPolicy?: HttpPolicy } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
-    env,
+    env: 'AYRSHARE_X_API_KEY' in env || 'AYRSHARE_X_API_SECRET' in env ? env : { ...TEST_X_CREDENTIALS, ...env },
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     now: options.now ? () => options.now! : undefined,

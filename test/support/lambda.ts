@@ -56,10 +56,17 @@ export function setFunctionEnvironment(baseUrl: string, extra: Record<string, st
   }
 }
 
-/** Answers GetSecretValue for the two secrets the collector reads (objects are sent as JSON, strings as they are). */
+/** A fully configured account's X app credentials in the Ayrshare secret (test values). */
+export const TEST_X_SECRET_FIELDS = { xApiKey: 'TEST-X-API-KEY', xApiSecret: 'TEST-X-API-SECRET' };
+
+/**
+ * Answers GetSecretValue for the two secrets the collector reads (objects are sent as JSON, strings as they are). An
+ * Ayrshare secret object without either X field gets the test X credentials, as a fully configured account has.
+ */
 export function putSecrets(secretsManager: AwsClientStub<SecretsManagerClient>, ayrshare: unknown, database: unknown): void {
   const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.ayrshareSecret }).resolves({ SecretString: text(ayrshare) });
+  const configured = ayrshare && typeof ayrshare === 'object' && !('xApiKey' in ayrshare) && !('xApiSecret' in ayrshare) ? { ...TEST_X_SECRET_FIELDS, ...ayrshare } : ayrshare;
+  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.ayrshareSecret }).resolves({ SecretString: text(configured) });
   secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.databaseSecret }).resolves({ SecretString: text(database) });
 }
 

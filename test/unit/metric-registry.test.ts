@@ -1,22 +1,36 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { METRIC_REGISTRY, renderRegistryMarkdown } from '../../lambda/metric-registry';
+import { withPath } from '../../lambda/field-paths';
+import { describeSource, METRIC_REGISTRY, pathsOf, renderRegistryMarkdown } from '../../lambda/metric-registry';
 import { normaliseMetrics } from '../../lambda/normalise';
-import { METRIC_COLUMNS, PLATFORM_MAPPINGS, PLATFORMS } from '../../lambda/platforms';
+import { KNOWN_PLATFORMS, METRIC_COLUMNS, PLATFORM_MAPPINGS } from '../../lambda/platforms';
+
+/** Creates the objects a dotted path needs, so withPath can set its last step. */
+function ensureParents(object: Record<string, unknown>, path: string): Record<string, unknown> {
+  const keys = path.split('.');
+  if (keys.length === 1) return object;
+  const [head, ...rest] = keys;
+  const child = (object[head] as Record<string, unknown> | undefined) ?? {};
+  return { ...object, [head]: ensureParents(child, rest.join('.')) };
+}
 
 describe('the metric registry', () => {
-  it('is what the mapping code reads: each entry fills its column from its field, scaled as it says', () => {
+  it('is what the mapping code reads: each entry fills its column from each of its fields, scaled as it says', () => {
     for (const d of METRIC_REGISTRY) {
       for (const field of d.fields) {
-        const metrics = normaliseMetrics(d.platform, { [field]: 120_000 });
-        expect([d.platform, field, metrics[d.column]]).toEqual([d.platform, field, d.scale === undefined ? 120_000 : Math.round(120_000 * d.scale * 100) / 100]);
+        // Every path of the source (nested ones as nested objects) gets a value; a sum adds them up.
+        const paths = pathsOf(field);
+        const analytics = paths.reduce<Record<string, unknown>>((object, p, i) => withPath(ensureParents(object, p), p, 120_000 + i), {});
+        const expected = paths.reduce((sum, _p, i) => sum + 120_000 + i, 0);
+        const metrics = normaliseMetrics(d.platform, analytics);
+        expect([d.platform, describeSource(field), metrics[d.column]]).toEqual([d.platform, describeSource(field), d.scale === undefined ? expected : Math.round(expected * d.scale * 100) / 100]);
       }
     }
   });
 
   it('covers every mapping and nothing else, one entry per platform and column', () => {
-    const fromMappings = PLATFORMS.flatMap((p) => Object.entries(PLATFORM_MAPPINGS[p]).map(([column, source]) => `${p}.${column}=${source!.fields.join('|')}`)).sort();
-    const fromRegistry = METRIC_REGISTRY.map((d) => `${d.platform}.${d.column}=${d.fields.join('|')}`).sort();
+    const fromMappings = KNOWN_PLATFORMS.flatMap((p) => Object.entries(PLATFORM_MAPPINGS[p]).map(([column, source]) => `${p}.${column}=${source!.fields.map(describeSource).join('|')}`)).sort();
+    const fromRegistry = METRIC_REGISTRY.map((d) => `${d.platform}.${d.column}=${d.fields.map(describeSource).join('|')}`).sort();
     expect(fromRegistry).toEqual(fromMappings);
     expect(new Set(METRIC_REGISTRY.map((d) => `${d.platform}.${d.column}`)).size).toBe(METRIC_REGISTRY.length);
     for (const d of METRIC_REGISTRY) {

@@ -46,6 +46,14 @@ describe('parsing the shared fixture', () => {
     expect(engagementRate(metrics('instagram'))).toBeNull();
   });
 
+  it("computes each platform's rate over its own basis: Facebook's over media views, no longer over impressions", () => {
+    // The only figure of the seed's sample that changes with per-platform bases: 20 engagements / 929 media views.
+    expect(engagementRate(metrics('facebook'), 'facebook')).toBe(2.15);
+    for (const platform of ['tiktok', 'youtube', 'twitter', 'instagram'] as const) {
+      expect([platform, engagementRate(metrics(platform), platform)]).toEqual([platform, engagementRate(metrics(platform))]);
+    }
+  });
+
   it('keeps the raw block, unknown fields and original string values included', () => {
     const tiktok = byPlatform.tiktok;
     const youtube = byPlatform.youtube;
@@ -132,9 +140,15 @@ describe('per-platform failures inside a successful answer', () => {
     expect(!result.ok && result.reason).toMatch(reason);
   });
 
-  it('rejects an answer that is not an object, or an error envelope, as a whole', () => {
+  it('rejects an answer that is not an object as a whole', () => {
     expect(() => parseSocialAnalytics([1, 2], ['facebook'])).toThrow(AyrshareResponseError);
-    expect(() => parseSocialAnalytics({ status: 'error', message: 'Not allowed' }, ['facebook'])).toThrow('Not allowed');
+  });
+
+  it('fails every platform of a top-level error without blocks with its message, as an Ayrshare-side failure', () => {
+    expect(parseSocialAnalytics({ status: 'error', message: 'Not allowed' }, ['facebook', 'instagram'])).toEqual([
+      { platform: 'facebook', ok: false, reason: 'Ayrshare answered with an error: Not allowed', failureClass: 'server' },
+      { platform: 'instagram', ok: false, reason: 'Ayrshare answered with an error: Not allowed', failureClass: 'server' },
+    ]);
   });
 });
 

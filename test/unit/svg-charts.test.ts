@@ -18,6 +18,18 @@ describe('SVG charts', () => {
     expect(svg).not.toMatch(/x 2026-01-03/);
   });
 
+  it('breaks a line where what it measures changes, with a marked rule, and never joins the two measures', () => {
+    const points = dates.map((x, i) => ({ x, y: 10 + i, measure: i < 3 ? 'impressions' : 'views' }));
+    const svg = lineChart([{ name: 'facebook', color: '#000', points }], { dates, label: 'rate' });
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg.match(/<line class="measure-change"/g)).toHaveLength(1);
+    expect(svg).toContain('facebook from 2026-01-04: of views (was of impressions)');
+    expect(svg).toContain('facebook 2026-01-03: 12 (of impressions)');
+    const same = lineChart([{ name: 'tiktok', color: '#000', points: dates.map((x, i) => ({ x, y: i, measure: 'views' })) }], { dates, label: 'rate' });
+    expect(same.match(/<polyline/g)).toHaveLength(1);
+    expect(same).not.toContain('measure-change');
+  });
+
   it('draws one bar per present day, red when negative', () => {
     const svg = barChart([{ x: dates[0], y: 3 }, { x: dates[1], y: null }, { x: dates[2], y: -2 }], { dates, label: 'b' });
     expect(svg.match(/<rect class="bar up"/g)).toHaveLength(1);
