@@ -34,7 +34,7 @@ describe('the demo’s simulated Ayrshare', () => {
       expect([refused.status, await refused.json()]).toEqual([400, expect.objectContaining({ code: 419, action: 'x_credentials_required' })]);
       expect((await ask({ 'X-Twitter-OAuth1-Api-Key': 'k' })).status).toBe(400);
       const answered = await ask({ 'X-Twitter-OAuth1-Api-Key': 'k', 'X-Twitter-OAuth1-Api-Secret': 's' });
-      expect((await answered.json()).twitter.analytics.followersCount).toEqual(expect.any(Number));
+      expect(((await answered.json()) as { twitter: { analytics: { followersCount: unknown } } }).twitter.analytics.followersCount).toEqual(expect.any(Number));
       expect((await ask({}, ['facebook'])).status).toBe(200);
     } finally {
       await server.close();
