@@ -1,4 +1,4 @@
-// `npm run bench [-- --rows N] [-- --skip-baseline]`: the measurements of issue 6, on this machine, with an embedded
+// `npm run bench [-- --rows N] [-- --skip-baseline]`: the agency-scale measurements (docs/BENCHMARKS.md), on this machine, with an embedded
 // PostgreSQL and a loopback Ayrshare stand-in that answers after a set latency. Prints a markdown report and writes it
 // to docs/BENCHMARKS.md. Nothing here is asserted: speed is measured, never tested.
 import { spawnSync } from 'node:child_process';
@@ -8,15 +8,15 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
-import type { CollectorSettings } from '../lambda/config';
-import { connectDatabase } from '../lambda/database';
-import { addDays } from '../lambda/dates';
-import { migrateDatabase } from '../lambda/migrate';
-import { parseSocialAnalytics } from '../lambda/parse-response';
-import { normaliseMetrics } from '../lambda/normalise';
-import { collectAndStore } from '../lambda/pipeline';
-import { loadReport } from '../lambda/report';
-import { PLATFORMS } from '../lambda/platforms';
+import type { CollectorSettings } from '../lambda/core/model';
+import { connectDatabase } from '../lambda/storage/connection';
+import { addDays } from '../lambda/core/dates';
+import { migrateDatabase } from '../lambda/storage/migrations';
+import { parseSocialAnalytics } from '../lambda/pipeline/validate';
+import { normaliseMetrics } from '../lambda/pipeline/normalise';
+import { collectAndStore } from '../lambda/pipeline/run';
+import { loadReport } from '../lambda/storage/reports';
+import { PLATFORMS } from '../lambda/metrics/platforms';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local/embedded-database';
 import { simulatedAnswer } from '../local/simulated-ayrshare';
 import { synthesize } from '../test/support/synth';
@@ -41,11 +41,14 @@ const ms = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 /** Ayrshare on 127.0.0.1, answering every request after `latency` ms, any number at a time. */
-async function latencyServer(latency: number): Promise<{ baseUrl: string; close(): Promise<void>; requests: () => number }> {
+async function latencyServer(
+  latency: number,
+): Promise<{ baseUrl: string; close(): Promise<void>; requests: () => number }> {
   let count = 0;
   // A simulated day on which every platform answers (the simulator fails Threads on some days).
   let day = '2026-01-15';
-  while (!(simulatedAnswer(PLATFORMS, day) as Record<string, { analytics?: unknown }>).threads?.analytics) day = addDays(day, 1);
+  while (!(simulatedAnswer(PLATFORMS, day) as Record<string, { analytics?: unknown }>).threads?.analytics)
+    day = addDays(day, 1);
   const body = JSON.stringify(simulatedAnswer(PLATFORMS, day));
   const server = http.createServer((req, res) => {
     req.resume();
@@ -62,7 +65,11 @@ async function latencyServer(latency: number): Promise<{ baseUrl: string; close(
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests: () => count,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -71,7 +78,11 @@ async function freshDatabase(embedded: EmbeddedDatabase, name: string): Promise<
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const db = await connectDatabase({ connection: await embedded.databaseUrl(name), timeZone: 'America/New_York', statementTimeoutMs: 600_000 });
+  const db = await connectDatabase({
+    connection: await embedded.databaseUrl(name),
+    timeZone: 'America/New_York',
+    statementTimeoutMs: 600_000,
+  });
   await migrateDatabase(db);
   return db;
 }
@@ -92,15 +103,26 @@ async function baseline(db: pg.ClientBase, baseUrl: string, profiles: number, da
   for (let p = 0; p < profiles; p += 1) {
     const response = await fetch(`${baseUrl}/api/analytics/social`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer BENCH-KEY', 'Profile-Key': `BENCH-PROFILE-${p}`, 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: 'Bearer BENCH-KEY',
+        'Profile-Key': `BENCH-PROFILE-${p}`,
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify({ platforms: PLATFORMS }),
     });
     const body = (await response.json()) as Record<string, { analytics?: Record<string, unknown> }>;
     for (const platform of PLATFORMS) {
       const analytics = body[platform]?.analytics ?? {};
       await db.query(
-        `INSERT INTO social_media_analytics (date, profile, platform, followers_count, raw_data) VALUES ($1, $2, $3, $4, $5)`,
-        [date, `client-${p}`, platform, Number(analytics.followersCount ?? analytics.followerCount ?? analytics.subscriberCount ?? 0), JSON.stringify(body[platform] ?? {})],
+        `INSERT INTO social_media_analytics (date, profile, platform, followers_count, raw_data) VALUES ($1, $2, ` +
+          `$3, $4, $5)`,
+        [
+          date,
+          `client-${p}`,
+          platform,
+          Number(analytics.followersCount ?? analytics.followerCount ?? analytics.subscriberCount ?? 0),
+          JSON.stringify(body[platform] ?? {}),
+        ],
       );
     }
   }
@@ -124,10 +146,20 @@ async function main(): Promise<void> {
 
     say('# Benchmarks');
     say();
-    say(`Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node.js ${process.version}, PostgreSQL ${version} (embedded, local socket over TCP).`);
-    say(`Ayrshare is a loopback HTTP server that answers after ${LATENCY_MS} ms (L). The tracker runs with its default concurrency of ${CONCURRENCY}.`);
-    say('Figures are from one run of this script; timings move a few percent between runs. Nothing here is asserted in `npm test`.');
+    say(
+      `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${os.cpus().length} × ` +
+        `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
+        `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node.js ${process.version}, ` +
+        `PostgreSQL ${version} (embedded, local socket over TCP).`,
+    );
+    say(
+      `Ayrshare is a loopback HTTP server that answers after ${LATENCY_MS} ms (L). The tracker runs with its ` +
+        `default concurrency of ${CONCURRENCY}.`,
+    );
+    say(
+      'Figures are from one run of this script; timings move a few percent between runs. Nothing here is asserted ' +
+        'in `npm test`.',
+    );
     say();
 
     // 1. One profile against its floor.
@@ -144,15 +176,24 @@ async function main(): Promise<void> {
     say();
     say('| measure | ms |');
     say('|---|---|');
-    say(`| run: fetch 7 platforms, validate, derive, write rows and ledger in one transaction (median of 7) | ${fmt(median(oneRuns))} |`);
+    say(
+      `| run: fetch 7 platforms, validate, derive, write rows and ledger in one transaction (median of 7) | ` +
+        `${fmt(median(oneRuns))} |`,
+    );
     say(`| floor: one API round trip at L + one database round trip (${dbRtt.toFixed(2)} ms) | ${fmt(floor)} |`);
-    say(`| overhead above the floor | ${fmt(median(oneRuns) - floor)} (${((median(oneRuns) / floor - 1) * 100).toFixed(1)} %) |`);
+    say(
+      `| overhead above the floor | ${fmt(median(oneRuns) - floor)} ` +
+        `(${((median(oneRuns) / floor - 1) * 100).toFixed(1)} %) |`,
+    );
     say();
 
     // 2. Many profiles: this project against the seed's way.
     say(`## 2. Profiles per run at L = ${LATENCY_MS} ms`);
     say();
-    say(`Ideal = ceil(profiles / ${CONCURRENCY}) × L. Baseline = the seed's way, written in the bench: one request after another, one INSERT per row.`);
+    say(
+      `Ideal = ceil(profiles / ${CONCURRENCY}) × L. Baseline = the seed's way, written in the bench: one request ` +
+        `after another, one INSERT per row.`,
+    );
     say();
     say('| profiles | rows | tracker (ms) | ideal (ms) | tracker ÷ ideal | baseline (ms) | baseline ÷ tracker |');
     say('|---|---|---|---|---|---|---|');
@@ -172,7 +213,11 @@ async function main(): Promise<void> {
         await baseDb.end();
       }
       const ideal = Math.ceil(profiles / CONCURRENCY) * LATENCY_MS;
-      say(`| ${profiles} | ${profiles * 7} | ${fmt(tracker)} | ${ideal} | ${(tracker / ideal).toFixed(2)} | ${Number.isNaN(base) ? 'skipped' : fmt(base)} | ${Number.isNaN(base) ? '-' : `${(base / tracker).toFixed(1)}×`} |`);
+      say(
+        `| ${profiles} | ${profiles * 7} | ${fmt(tracker)} | ${ideal} | ${(tracker / ideal).toFixed(2)} | ` +
+          `${Number.isNaN(base) ? 'skipped' : fmt(base)} | ` +
+          `${Number.isNaN(base) ? '-' : `${(base / tracker).toFixed(1)}×`} |`,
+      );
     }
     say();
 
@@ -181,7 +226,8 @@ async function main(): Promise<void> {
     const history = await freshDatabase(embedded, 'bench_history');
     const tg = process.hrtime.bigint();
     await history.query(
-      `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_total, engagement_rate, engagement_rate_basis, growth_velocity, days_since_previous, raw_data)
+      `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_total,
+              engagement_rate, engagement_rate_basis, growth_velocity, days_since_previous, raw_data)
        SELECT CURRENT_DATE - d, 'client-' || p, pl, 1000 + p + d, (p * d) % 500, ((p * d) % 500) / 10.0, 'views', 1, CASE WHEN d < $1::int - 1 THEN 1 END,
               jsonb_build_object('analytics', jsonb_build_object('followersCount', 1000 + p + d))
        FROM generate_series(0, $1::int - 1) d, generate_series(1, 1000) p, unnest($2::text[]) pl`,
@@ -189,7 +235,9 @@ async function main(): Promise<void> {
     );
     await history.query('ANALYZE social_media_analytics');
     const generated = ms(tg);
-    const count = Number((await history.query<{ n: string }>('SELECT count(*) AS n FROM social_media_analytics')).rows[0].n);
+    const count = Number(
+      (await history.query<{ n: string }>('SELECT count(*) AS n FROM social_media_analytics')).rows[0].n,
+    );
     const seed = readFileSync(path.join(ROOT, 'test/support/dashboard-queries.sql'), 'utf8')
       .split(';')
       .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
@@ -199,11 +247,19 @@ async function main(): Promise<void> {
       ['seed: best performing platform (7 days)', seed[1]],
       ['seed: weekly summary (7 days)', seed[2]],
       ['report_best_platform(30), rank 1', 'SELECT * FROM report_best_platform(30) WHERE rank = 1'],
-      ['report_daily_growth, one profile, 30 days', `SELECT * FROM report_daily_growth WHERE profile = 'client-7' AND date > CURRENT_DATE - 30`],
+      [
+        'report_daily_growth, one profile, 30 days',
+        `SELECT * FROM report_daily_growth WHERE profile = 'client-7' AND date > CURRENT_DATE - 30`,
+      ],
     ];
     say(`## 3. Dashboard queries over ${count.toLocaleString('en-US')} rows`);
     say();
-    say(`${days} days × 1,000 profiles × 7 platforms, generated in ${(generated / 1000).toFixed(1)} s. Client: median of 7 runs after one warm-up, rows transferred to node-postgres and parsed included. Server: the database's execution time alone (EXPLAIN ANALYZE). Run \`npm run bench -- --rows 12800000\` for 5 years × 7 platforms × 1,000 profiles.`);
+    say(
+      `${days} days × 1,000 profiles × 7 platforms, generated in ${(generated / 1000).toFixed(1)} s. Client: median ` +
+        `of 7 runs after one warm-up, rows transferred to node-postgres and parsed included. Server: the database's ` +
+        `execution time alone (EXPLAIN ANALYZE). Run \`npm run bench -- --rows 12800000\` for 5 years × 7 platforms × ` +
+        `1,000 profiles.`,
+    );
     say();
     say('| query | rows returned | median, client (ms) | server execution (ms) |');
     say('|---|---|---|---|');
@@ -217,7 +273,11 @@ async function main(): Promise<void> {
         timings.push(ms(t));
       }
       // EXPLAIN ANALYZE runs the query without sending its rows: the database's own share of the time.
-      const plan = (await history.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN'][0];
+      const plan = (
+        await history.query<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(
+          `EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${sql}`,
+        )
+      ).rows[0]['QUERY PLAN'][0];
       say(`| ${name} | ${rows.toLocaleString('en-US')} | ${fmt(median(timings))} | ${fmt(plan['Execution Time'])} |`);
     }
     for (const [name, request] of [
@@ -245,23 +305,37 @@ async function main(): Promise<void> {
     if (!bundle) throw new Error('no collector bundle in the synthesized assembly');
     const imports: number[] = [];
     for (let i = 0; i < 7; i += 1) {
-      const child = spawnSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], {
-        env: { PATH: process.env.PATH, NODE_PATH: path.join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1' },
-        encoding: 'utf8',
-      });
+      const child = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `const ` +
+            `t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`,
+        ],
+        {
+          env: { PATH: process.env.PATH, NODE_PATH: path.join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1' },
+          encoding: 'utf8',
+        },
+      );
       imports.push(Number(child.stdout.trim()));
     }
     const parseRounds = 2_000;
     const answer = simulatedAnswer(PLATFORMS, '2026-01-15');
     const tp = process.hrtime.bigint();
-    for (let i = 0; i < parseRounds; i += 1) for (const r of parseSocialAnalytics(answer, PLATFORMS)) if (r.ok) normaliseMetrics(r.platform, r.analytics);
+    for (let i = 0; i < parseRounds; i += 1)
+      for (const r of parseSocialAnalytics(answer, PLATFORMS)) if (r.ok) normaliseMetrics(r.platform, r.analytics);
     const parseUs = (ms(tp) * 1000) / parseRounds;
     say('## 4. The Lambda bundle');
     say();
     say('| measure | value |');
     say('|---|---|');
-    say(`| size of index.js as \`cdk deploy\` uploads it (minified; the AWS SDK comes from the runtime) | ${(statSync(bundle).size / 1024).toFixed(0)} KB |`);
-    say(`| cold import in a new Node.js process (median of 7; AWS SDK from node_modules) | ${fmt(median(imports))} ms |`);
+    say(
+      `| size of index.js as \`cdk deploy\` uploads it (minified; the AWS SDK comes from the runtime) | ` +
+        `${(statSync(bundle).size / 1024).toFixed(0)} KB |`,
+    );
+    say(
+      `| cold import in a new Node.js process (median of 7; AWS SDK from node_modules) | ${fmt(median(imports))} ms |`,
+    );
     say(`| parse, validate and map one 7-platform answer | ${parseUs.toFixed(0)} µs |`);
     say(`| peak RSS of this benchmark | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`);
     say();

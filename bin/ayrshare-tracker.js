@@ -5,7 +5,10 @@
 require('tsx/cjs/api').register();
 const { runCli, shutdown } = require('./cli.ts');
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.once(signal, () => {
     process.stderr.write(`\nInterrupted (${signal}): stopping cleanly...\n`);
     shutdown().finally(() => process.exit(code));

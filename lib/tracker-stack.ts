@@ -1,14 +1,16 @@
-// The deployed tracker: wires network, database, collector, schedule and alerts together.
+// The deployed tracker: wires network, database, collector (with its fan-out and migration), schedule, alerts and
+// dashboard together, and lists what a user needs after deploying.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { TrackerAlerts } from './alerts';
-import { Collector } from './collector';
-import { TrackerDashboard } from './dashboard';
-import { TrackerDatabase } from './database';
-import { TrackerNetwork } from './network';
-import { suppressAcceptedFindings } from './nag-suppressions';
-import { DailySchedule } from './schedule';
+import { TrackerAlerts } from './constructs/alerts';
+import { Collector } from './constructs/collector';
+import { TrackerDashboard } from './constructs/dashboard';
+import { TrackerDatabase } from './constructs/database';
+import { TrackerNetwork } from './constructs/network';
+import { DailySchedule } from './constructs/schedule';
+import { suppressStackSingletonFindings } from './nag-suppressions';
 import type { TrackerConfig } from './tracker-config';
 
 export interface TrackerStackProps extends StackProps {
@@ -36,14 +38,9 @@ export class TrackerStack extends Stack {
       multiAz: config.multiAz,
       deletionProtection: config.deletionProtection,
     });
-    // The Ayrshare keys: the template creates the secret but never holds its value (see README, "Deploy to AWS").
     this.ayrshareSecret = config.ayrshareSecretName
       ? secretsmanager.Secret.fromSecretNameV2(this, 'AyrshareSecret', config.ayrshareSecretName)
-      : new secretsmanager.Secret(this, 'AyrshareSecret', {
-          description: 'ayrshare-tracker: Ayrshare keys as JSON {"apiKey": "...", "profileKey": "..."} - put the value after deploying',
-          // Until you put the keys, the value is a placeholder with an empty apiKey, which runs report by name.
-          generateSecretString: { secretStringTemplate: JSON.stringify({ apiKey: '' }), generateStringKey: 'placeholder', passwordLength: 8 },
-        });
+      : this.createAyrshareSecret();
     this.alerts = new TrackerAlerts(this, 'Alerts', { alertEmail: config.alertEmail });
     this.collector = new Collector(this, 'Collector', {
       vpc: this.network.vpc,
@@ -59,7 +56,7 @@ export class TrackerStack extends Stack {
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.
-    this.collector.migration.executeAfter(this.database);
+    this.collector.migration.runAfter(this.database);
     this.schedule = new DailySchedule(this, 'Schedule', {
       target: this.collector.collectFunction,
       hour: config.scheduleHour,
@@ -69,18 +66,53 @@ export class TrackerStack extends Stack {
     this.alerts.monitor({
       collectFunction: this.collector.collectFunction,
       scheduleGroup: this.schedule.group,
-      queues: { SchedulerDeadLetter: this.schedule.deadLetterQueue, FailedRun: this.collector.failureQueue, FailedChunk: this.collector.chunkDeadLetterQueue },
+      queues: {
+        SchedulerDeadLetter: this.schedule.deadLetterQueue,
+        FailedRun: this.collector.failureQueue,
+        FailedChunk: this.collector.fanOut.failedChunks,
+      },
     });
-    this.dashboard = new TrackerDashboard(this, 'Dashboard', { collectFunction: this.collector.collectFunction, alarms: this.alerts.alarms });
+    this.dashboard = new TrackerDashboard(this, 'Dashboard', {
+      collectFunction: this.collector.collectFunction,
+      alarms: this.alerts.alarms,
+    });
 
-    new CfnOutput(this, 'CollectorFunctionName', { value: this.collector.collectFunction.functionName, description: 'Invoke it to collect now' });
-    new CfnOutput(this, 'AyrshareSecretName', { value: this.ayrshareSecret.secretName, description: 'Put your Ayrshare keys here' });
-    new CfnOutput(this, 'DatabaseSecretName', { value: this.database.secret.secretName, description: 'PostgreSQL credentials' });
-    new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.instance.dbInstanceEndpointAddress });
-    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
-    new CfnOutput(this, 'ScheduleName', { value: this.schedule.schedule.scheduleName });
-    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard: growth per platform, run health, alarms' });
+    const output = (id: string, value: string, description?: string) => new CfnOutput(this, id, { value, description });
+    output('CollectorFunctionName', this.collector.collectFunction.functionName, 'Invoke it to collect now');
+    output('AyrshareSecretName', this.ayrshareSecret.secretName, 'Put your Ayrshare keys here');
+    output('DatabaseSecretName', this.database.secret.secretName, 'PostgreSQL credentials');
+    output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress);
+    output('AlertTopicArn', this.alerts.topic.topicArn);
+    output('ScheduleName', this.schedule.schedule.scheduleName);
+    const dashboardDescription = 'CloudWatch dashboard: growth per platform, run health, alarms';
+    output('DashboardName', this.dashboard.dashboard.dashboardName, dashboardDescription);
 
-    suppressAcceptedFindings(this);
+    suppressStackSingletonFindings(this);
+  }
+
+  /**
+   * The Ayrshare keys: the template creates the secret but never holds its value (see README, "Deploy to AWS").
+   * Until you put the keys, the value is a placeholder with an empty apiKey, which runs report by name.
+   */
+  private createAyrshareSecret(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'AyrshareSecret', {
+      description:
+        'ayrshare-tracker: Ayrshare keys as JSON {"apiKey": "...", "profileKey": "..."} - ' +
+        'put the value after deploying',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ apiKey: '' }),
+        generateStringKey: 'placeholder',
+        passwordLength: 8,
+      },
+    });
+    NagSuppressions.addResourceSuppressions(secret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Holds the Ayrshare API key, which only Ayrshare can issue: rotate it in the Ayrshare dashboard, ' +
+          'then put the new value.',
+      },
+    ]);
+    return secret;
   }
 }

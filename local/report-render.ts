@@ -1,6 +1,6 @@
-// Renders the report's data (lambda/report.ts) as an 80-column terminal table, JSON, CSV or one self-contained HTML
+// Renders the report's data (lambda/storage/reports.ts) as an 80-column terminal table, JSON, CSV or one self-contained HTML
 // page with SVG charts. The same data comes from the local database or from the deployed function.
-import { windowDates, type DailyPoint, type ProfileReport, type ReportData } from '../lambda/report';
+import { windowDates, type DailyPoint, type ProfileReport, type ReportData } from '../lambda/storage/reports';
 import { barChart, escapeHtml, lineChart, rankingChart, type Series } from './svg-charts';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
@@ -39,22 +39,33 @@ export function renderReport(report: ReportData, format: ReportFormat, options: 
 const isEmpty = (report: ReportData) => report.profiles.every((p) => p.daily.length === 0 && p.gaps.length === 0);
 
 function emptyMessage(report: ReportData): string {
-  const filter = [report.filters.profile && `profile "${report.filters.profile}"`, report.filters.platform].filter(Boolean).join(', ');
-  return `No snapshots between ${report.from} and ${report.as_of}${filter ? ` for ${filter}` : ''} yet. Run \`ayrshare-tracker collect\` once a day (or \`npm run demo\` to see a simulated month).`;
+  const filter = [report.filters.profile && `profile "${report.filters.profile}"`, report.filters.platform]
+    .filter(Boolean)
+    .join(', ');
+  const window = `${report.from} and ${report.as_of}${filter ? ` for ${filter}` : ''}`;
+  return (
+    `No snapshots between ${window} yet. ` +
+    'Run `ayrshare-tracker collect` once a day (or `npm run demo` to see a simulated month).'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Terminal
 
 const num = (value: number | null) => (value === null ? '-' : value.toLocaleString('en-US'));
-const signed = (value: number | null) => (value === null ? '-' : `${value > 0 ? '+' : ''}${value.toLocaleString('en-US')}`);
+const signed = (value: number | null) =>
+  value === null ? '-' : `${value > 0 ? '+' : ''}${value.toLocaleString('en-US')}`;
 const percent = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}%`);
 
 /** A plain aligned table: text columns left, numeric columns right. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,.]+[%*]?$|^-$/.test(r[i])));
-  const line = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -65,12 +76,24 @@ function renderTable(report: ReportData, options: RenderOptions): string {
   if (isEmpty(report)) return [...out, emptyMessage(report), ''].join('\n');
   for (const profile of report.profiles) {
     const best = profile.best_performer;
-    out.push(`Profile "${profile.profile}": best performer ${best ? `${best.platform} (${percent(best.avg_engagement_rate)} average engagement)` : 'none (no engagement rate yet)'}`, '');
+    out.push(
+      `Profile "${profile.profile}": best performer ` +
+        `${best ? `${best.platform} (${percent(best.avg_engagement_rate)} average engagement)` : 'none (no engagement rate yet)'}`,
+      '',
+    );
     out.push(
       `Platforms (last ${report.days} days)`,
       formatTable(
         ['platform', 'followers', 'growth', 'eng. rate', 'avg rate', 'eng./post', 'days'],
-        profile.platforms.map((p) => [p.platform, num(p.followers_count), signed(p.follower_growth), percent(p.last_engagement_rate), percent(p.avg_engagement_rate), num(p.avg_content_efficiency), `${p.days_collected}/${report.days}`]),
+        profile.platforms.map((p) => [
+          p.platform,
+          num(p.followers_count),
+          signed(p.follower_growth),
+          percent(p.last_engagement_rate),
+          percent(p.avg_engagement_rate),
+          num(p.avg_content_efficiency),
+          `${p.days_collected}/${report.days}`,
+        ]),
       ),
     );
     out.push(dailyGrowthTable(report, profile));
@@ -78,7 +101,13 @@ function renderTable(report: ReportData, options: RenderOptions): string {
       'Weekly summary (last 7 days)',
       formatTable(
         ['platform', 'follower growth', 'total engagement', 'avg engagement', 'days'],
-        profile.weekly.map((w) => [w.platform, signed(w.follower_growth), num(w.total_engagement), percent(w.avg_engagement_rate), `${w.days_collected}/7`]),
+        profile.weekly.map((w) => [
+          w.platform,
+          signed(w.follower_growth),
+          num(w.total_engagement),
+          percent(w.avg_engagement_rate),
+          `${w.days_collected}/7`,
+        ]),
       ),
     );
   }
@@ -104,12 +133,21 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
         return `${signed(point.daily_growth)}${over && point.daily_growth !== null ? '*' : ''}${point.anomaly ? '!' : ''}`;
       }),
     ]);
-  const notes = ['"." no snapshot', '"-" nothing to compare', ...(gapSeen ? ['"*" across missing days'] : []), ...(flagSeen ? ['"!" flagged'] : [])];
+  const notes = [
+    '"." no snapshot',
+    '"-" nothing to compare',
+    ...(gapSeen ? ['"*" across missing days'] : []),
+    ...(flagSeen ? ['"!" flagged'] : []),
+  ];
   const fit = (line: string) => (line.length > 80 ? `${line.slice(0, 77)}...` : line);
-  const gaps = profile.gaps.map((g) => fit(`  ${g.date}  ${g.platform}: ${g.status}${g.reason ? `: ${g.reason}` : ''}`));
+  const gaps = profile.gaps.map((g) =>
+    fit(`  ${g.date}  ${g.platform}: ${g.status}${g.reason ? `: ${g.reason}` : ''}`),
+  );
   const flagged = [
     ...profile.daily.filter((d) => d.anomaly).map((d) => fit(`  ${d.date}  ${d.platform}: ${d.anomaly}`)),
-    ...profile.daily.filter((d) => d.left_out.length > 0).map((d) => fit(`  ${d.date}  ${d.platform}: left out ${d.left_out.map((p) => p.reason).join('; ')}`)),
+    ...profile.daily
+      .filter((d) => d.left_out.length > 0)
+      .map((d) => fit(`  ${d.date}  ${d.platform}: left out ${d.left_out.map((p) => p.reason).join('; ')}`)),
   ];
   const bases = profile.platforms
     .map((p) => [p.platform, basesOf(profile, p.platform)] as const)
@@ -129,7 +167,8 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
 function basesOf(profile: ProfileReport, platform: string): string[] {
   const bases: string[] = [];
   for (const d of profile.daily) {
-    if (d.platform === platform && d.engagement_rate_basis && bases[bases.length - 1] !== d.engagement_rate_basis) bases.push(d.engagement_rate_basis);
+    if (d.platform === platform && d.engagement_rate_basis && bases[bases.length - 1] !== d.engagement_rate_basis)
+      bases.push(d.engagement_rate_basis);
   }
   return bases;
 }
@@ -137,7 +176,19 @@ function basesOf(profile: ProfileReport, platform: string): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // CSV
 
-const CSV_COLUMNS = ['date', 'profile', 'platform', 'followers_count', 'daily_growth', 'days_since_previous', 'engagement_total', 'engagement_rate', 'content_efficiency', 'engagement_rate_basis', 'retention_rate'] as const;
+const CSV_COLUMNS = [
+  'date',
+  'profile',
+  'platform',
+  'followers_count',
+  'daily_growth',
+  'days_since_previous',
+  'engagement_total',
+  'engagement_rate',
+  'content_efficiency',
+  'engagement_rate_basis',
+  'retention_rate',
+] as const;
 
 /** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading apostrophe. */
 function csvCell(value: string | number | null, text: boolean): string {
@@ -152,7 +203,11 @@ function renderCsv(report: ReportData): string {
   for (const profile of report.profiles) {
     for (const point of profile.daily) {
       const row: Record<(typeof CSV_COLUMNS)[number], string | number | null> = { ...point, profile: profile.profile };
-      lines.push(CSV_COLUMNS.map((c) => csvCell(row[c], c === 'profile' || c === 'platform' || c === 'date' || c === 'engagement_rate_basis')).join(','));
+      lines.push(
+        CSV_COLUMNS.map((c) =>
+          csvCell(row[c], c === 'profile' || c === 'platform' || c === 'date' || c === 'engagement_rate_basis'),
+        ).join(','),
+      );
     }
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -207,7 +262,12 @@ footer { padding: 30px 20px 40px; }
 
 function renderHtml(report: ReportData, options: RenderOptions): string {
   const title = `Growth report ${report.from} to ${report.as_of}`;
-  const filter = [report.filters.profile && `profile ${report.filters.profile}`, report.filters.platform && `platform ${report.filters.platform}`].filter(Boolean).join(', ');
+  const filter = [
+    report.filters.profile && `profile ${report.filters.profile}`,
+    report.filters.platform && `platform ${report.filters.platform}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const body = isEmpty(report)
     ? `<div class="empty-state" data-empty="true"><strong>No data yet</strong>${escapeHtml(emptyMessage(report))}</div>`
     : report.profiles.map((p) => profileSection(report, p)).join('\n');
@@ -223,13 +283,19 @@ function renderHtml(report: ReportData, options: RenderOptions): string {
 <body>
 <header>
 <h1>Social growth report</h1>
-<div class="meta">${escapeHtml(`${report.days} days, ${report.from} to ${report.as_of}${filter ? `, ${filter}` : ''}. Generated ${report.generated_at.replace('T', ' ').slice(0, 16)} UTC by ayrshare-analytics-tracker.`)}</div>
+<div class="meta">${escapeHtml(
+    `${report.days} days, ${report.from} to ${report.as_of}${filter ? `, ${filter}` : ''}. ` +
+      `Generated ${report.generated_at.replace('T', ' ').slice(0, 16)} UTC by ayrshare-analytics-tracker.`,
+  )}</div>
 ${options.banner ? `<div class="banner">${escapeHtml(options.banner)}</div>` : ''}
 </header>
 <main>
 ${body}
 </main>
-<footer>Days without a snapshot are gaps in the lines and have no bar: they are never drawn as zero. Growth is measured against the most recent earlier snapshot; after missing days it covers all of them. Engagement rate is engagement as a percentage of reach, impressions or views (the first one the platform reports).</footer>
+<footer>Days without a snapshot are gaps in the lines and have no bar: they are never drawn as zero.
+Growth is measured against the most recent earlier snapshot; after missing days it covers all of them.
+Engagement rate is engagement as a percentage of one basis per platform (its legend says which); a rate line breaks
+where the basis of the stored rows changes.</footer>
 </body>
 </html>
 `;
@@ -238,13 +304,38 @@ ${body}
 /** Every day without a snapshot (and why, from the ledger) and every flagged count: "can I trust this number?" */
 function historyTable(profile: ProfileReport): string {
   const rows = [
-    ...profile.gaps.map((g) => ({ date: g.date, platform: g.platform, what: g.status === 'never ran' ? 'no snapshot: no collection ran that day' : `no snapshot: ${g.status}${g.reason ? ` (${g.reason})` : ''}`, kind: 'gap' })),
-    ...profile.daily.filter((d) => d.anomaly).map((d) => ({ date: d.date, platform: d.platform, what: `flagged: ${d.anomaly} (stored as received)`, kind: 'flag' })),
-    ...profile.daily.filter((d) => d.left_out.length > 0).map((d) => ({ date: d.date, platform: d.platform, what: `stored without ${d.left_out.map((p) => p.reason).join('; ')}`, kind: 'flag' })),
+    ...profile.gaps.map((g) => ({
+      date: g.date,
+      platform: g.platform,
+      what:
+        g.status === 'never ran'
+          ? 'no snapshot: no collection ran that day'
+          : `no snapshot: ${g.status}${g.reason ? ` (${g.reason})` : ''}`,
+      kind: 'gap',
+    })),
+    ...profile.daily
+      .filter((d) => d.anomaly)
+      .map((d) => ({
+        date: d.date,
+        platform: d.platform,
+        what: `flagged: ${d.anomaly} (stored as received)`,
+        kind: 'flag',
+      })),
+    ...profile.daily
+      .filter((d) => d.left_out.length > 0)
+      .map((d) => ({
+        date: d.date,
+        platform: d.platform,
+        what: `stored without ${d.left_out.map((p) => p.reason).join('; ')}`,
+        kind: 'flag',
+      })),
   ].sort((a, b) => b.date.localeCompare(a.date) || a.platform.localeCompare(b.platform));
-  if (rows.length === 0) return '<h3>Missing days and flags</h3><p class="meta" data-table="history">Every platform was collected every day of this window, and no count was flagged.</p>';
+  if (rows.length === 0)
+    return '<h3>Missing days and flags</h3><p class="meta" data-table="history">Every platform was collected every day of this window, and no count was flagged.</p>';
   return `<h3>Missing days and flags</h3>
-<table data-table="history"><thead><tr><th>date</th><th>platform</th><th class="left">what happened</th></tr></thead><tbody>
+<table data-table="history"><thead><tr><th>date</th>
+<th>platform</th><th class="left">what happened</th>
+</tr></thead><tbody>
 ${rows.map((r) => `<tr class="${r.kind}"><td>${r.date}</td><td class="left">${escapeHtml(r.platform)}</td><td class="left">${escapeHtml(r.what)}</td></tr>`).join('\n')}
 </tbody></table>`;
 }
@@ -255,30 +346,54 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
   const seriesOf = (platform: string, pick: (d: DailyPoint) => number | null): Series => ({
     name: platform,
     color: colorOf(platform),
-    points: profile.daily.filter((d) => d.platform === platform).map((d) => ({ x: d.date, y: pick(d), flag: d.anomaly })),
+    points: profile.daily
+      .filter((d) => d.platform === platform)
+      .map((d) => ({ x: d.date, y: pick(d), flag: d.anomaly })),
   });
   const basisOf = (platform: string) => basesOf(profile, platform).join(', then ') || '?';
-  const caption = (platform: string, extra = '') => `<figcaption><span class="swatch" style="background:${colorOf(platform)}"></span>${escapeHtml(platform)}${extra}</figcaption>`;
+  const caption = (platform: string, extra = '') =>
+    `<figcaption><span class="swatch" ` +
+    `style="background:${colorOf(platform)}"></span>${escapeHtml(platform)}${extra}</figcaption>`;
   const totalFollowers = profile.platforms.reduce((sum, p) => sum + (p.followers_count ?? 0), 0);
   const totalGrowth = profile.platforms.reduce((sum, p) => sum + (p.follower_growth ?? 0), 0);
   const best = profile.best_performer;
   const ranked = profile.platforms
     .filter((p) => p.avg_engagement_rate !== null)
-    .sort((a, b) => (best && a.platform === best.platform ? -1 : best && b.platform === best.platform ? 1 : b.avg_engagement_rate! - a.avg_engagement_rate!));
+    .sort((a, b) =>
+      best && a.platform === best.platform
+        ? -1
+        : best && b.platform === best.platform
+          ? 1
+          : b.avg_engagement_rate! - a.avg_engagement_rate!,
+    );
   // A rate line breaks where its basis changes: two measures are never joined.
   const rateSeries = platforms
-    .map((p) => ({ ...seriesOf(p, (d) => d.engagement_rate), points: profile.daily.filter((d) => d.platform === p).map((d) => ({ x: d.date, y: d.engagement_rate, flag: d.anomaly, measure: d.engagement_rate_basis })) }))
+    .map((p) => ({
+      ...seriesOf(p, (d) => d.engagement_rate),
+      points: profile.daily
+        .filter((d) => d.platform === p)
+        .map((d) => ({ x: d.date, y: d.engagement_rate, flag: d.anomaly, measure: d.engagement_rate_basis })),
+    }))
     .filter((s) => s.points.some((pt) => pt.y !== null));
-  const retentionSeries = platforms.map((p) => seriesOf(p, (d) => d.retention_rate)).filter((s) => s.points.some((pt) => pt.y !== null));
+  const retentionSeries = platforms
+    .map((p) => seriesOf(p, (d) => d.retention_rate))
+    .filter((s) => s.points.some((pt) => pt.y !== null));
   const signedText = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toLocaleString('en-US')}`);
   const pct = (n: number | null) => (n === null ? '–' : `${n.toFixed(2)} %`);
 
   return `<section class="profile" data-profile="${escapeHtml(profile.profile)}">
 <h2>Profile ${escapeHtml(profile.profile)}</h2>
 <div class="cards">
-<div class="card best" data-best-performer="${escapeHtml(best?.platform ?? '')}"><div class="k">Best performer</div><div class="v">${escapeHtml(best ? best.platform : 'none yet')}</div><div class="k">${escapeHtml(best ? `${pct(best.avg_engagement_rate)} average engagement rate` : 'no platform reported an engagement rate')}</div></div>
-<div class="card"><div class="k">Followers, all platforms (latest)</div><div class="v">${totalFollowers.toLocaleString('en-US')}</div></div>
-<div class="card"><div class="k">Growth over ${report.days} days</div><div class="v">${escapeHtml(signedText(totalGrowth))}</div></div>
+<div class="card best" data-best-performer="${escapeHtml(best?.platform ?? '')}">
+<div class="k">Best performer</div><div class="v">${escapeHtml(best ? best.platform : 'none yet')}</div>
+<div class="k">${escapeHtml(best ? `${pct(best.avg_engagement_rate)} average engagement rate` : 'no platform reported an engagement rate')}</div>
+</div>
+<div class="card"><div class="k">Followers, all platforms (latest)</div>
+<div class="v">${totalFollowers.toLocaleString('en-US')}</div>
+</div>
+<div class="card"><div class="k">Growth over ${report.days} days</div>
+<div class="v">${escapeHtml(signedText(totalGrowth))}</div>
+</div>
 <div class="card"><div class="k">Platforms collected</div><div class="v">${platforms.length}</div></div>
 </div>
 <h3>Followers over time</h3>
@@ -286,35 +401,86 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
 ${platforms
   .map((p) => {
     const summary = profile.platforms.find((s) => s.platform === p)!;
-    return `<figure>${caption(p, ` · ${summary.followers_count === null ? '–' : summary.followers_count.toLocaleString('en-US')}`)}${lineChart([seriesOf(p, (d) => d.followers_count)], { dates, label: `Followers of ${p} over time`, integer: true, attributes: { 'data-chart': 'followers', 'data-platform': p } })}</figure>`;
+    const followers = summary.followers_count === null ? '–' : summary.followers_count.toLocaleString('en-US');
+    const chart = lineChart([seriesOf(p, (d) => d.followers_count)], {
+      dates,
+      label: `Followers of ${p} over time`,
+      integer: true,
+      attributes: { 'data-chart': 'followers', 'data-platform': p },
+    });
+    return `<figure>${caption(p, ` · ${followers}`)}${chart}</figure>`;
   })
   .join('\n')}
 </div>
 <h3>Daily growth (followers gained since the previous snapshot)</h3>
 <div class="grid">
 ${platforms
-  .map((p) => `<figure>${caption(p)}${barChart(seriesOf(p, (d) => d.daily_growth).points, { dates, label: `Daily follower growth of ${p}`, integer: true, format: (n) => (n > 0 ? `+${n.toLocaleString('en-US')}` : n.toLocaleString('en-US')), attributes: { 'data-chart': 'growth', 'data-platform': p } })}</figure>`)
+  .map(
+    (p) =>
+      `<figure>${caption(p)}${barChart(seriesOf(p, (d) => d.daily_growth).points, {
+        dates,
+        label: `Daily follower growth of ${p}`,
+        integer: true,
+        format: (n) => (n > 0 ? `+${n.toLocaleString('en-US')}` : n.toLocaleString('en-US')),
+        attributes: { 'data-chart': 'growth', 'data-platform': p },
+      })}</figure>`,
+  )
   .join('\n')}
 </div>
 <h3>Engagement rate per platform</h3>
-<figure>${lineChart(rateSeries, { dates, width: 1000, height: 240, label: 'Engagement rate per platform', format: (n) => `${n.toLocaleString('en-US')} %`, attributes: { 'data-chart': 'engagement-rate' } })}
-<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name)})`)}</span>`).join('')}</div></figure>
+<figure>${lineChart(rateSeries, {
+    dates,
+    width: 1000,
+    height: 240,
+    label: 'Engagement rate per platform',
+    format: (n) => `${n.toLocaleString('en-US')} %`,
+    attributes: { 'data-chart': 'engagement-rate' },
+  })}
+<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name)})`)}</span>`).join('')}</div>
+</figure>
 ${
   retentionSeries.length > 0
     ? `<h3>Retention (average share of a video watched)</h3>
-<figure>${lineChart(retentionSeries, { dates, width: 1000, height: 200, label: 'Retention: average share of a video watched', format: (n) => `${n.toLocaleString('en-US')} %`, attributes: { 'data-chart': 'retention' } })}
-<div class="legend">${retentionSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join('')}</div></figure>`
+<figure>${lineChart(retentionSeries, {
+        dates,
+        width: 1000,
+        height: 200,
+        label: 'Retention: average share of a video watched',
+        format: (n) => `${n.toLocaleString('en-US')} %`,
+        attributes: { 'data-chart': 'retention' },
+      })}
+<div class="legend">${retentionSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(s.name)}</span>`).join('')}</div>
+</figure>`
     : ''
 }
 <h3>Average engagement rate over ${report.days} days</h3>
 <figure>${rankingChart(
     ranked.map((p) => ({ label: p.platform, value: p.avg_engagement_rate!, color: colorOf(p.platform) })),
-    { label: 'Average engagement rate by platform, best first', format: (n) => `${n.toFixed(2)} %`, attributes: { 'data-chart': 'best-performer' } },
+    {
+      label: 'Average engagement rate by platform, best first',
+      format: (n) => `${n.toFixed(2)} %`,
+      attributes: { 'data-chart': 'best-performer' },
+    },
   )}</figure>
 ${historyTable(profile)}
 <h3>Last 7 days</h3>
-<table data-table="weekly"><thead><tr><th>platform</th><th>follower growth</th><th>total engagement</th><th>avg engagement rate</th><th>days collected</th></tr></thead><tbody>
-${profile.weekly.map((w) => `<tr><td>${escapeHtml(w.platform)}</td><td>${escapeHtml(signedText(w.follower_growth))}</td><td>${w.total_engagement === null ? '–' : w.total_engagement.toLocaleString('en-US')}</td><td>${pct(w.avg_engagement_rate)}</td><td>${w.days_collected} of 7</td></tr>`).join('\n')}
+<table data-table="weekly"><thead><tr><th>platform</th>
+<th>follower growth</th><th>total engagement</th>
+<th>avg engagement rate</th><th>days collected</th>
+</tr></thead><tbody>
+${profile.weekly
+  .map((w) => {
+    const total = w.total_engagement === null ? '–' : w.total_engagement.toLocaleString('en-US');
+    const cells = [
+      escapeHtml(w.platform),
+      escapeHtml(signedText(w.follower_growth)),
+      total,
+      pct(w.avg_engagement_rate),
+      `${w.days_collected} of 7`,
+    ];
+    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  })
+  .join('\n')}
 </tbody></table>
 </section>`;
 }

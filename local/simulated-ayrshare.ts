@@ -3,14 +3,15 @@
 // 419) as Ayrshare does, and Threads failing now and then so the partial path shows. Simulated data only.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isPlatform, X_PLATFORM, type Platform } from '../lambda/platforms';
+import { isPlatform, X_PLATFORM, type Platform } from '../lambda/metrics/platforms';
 
 /** Ayrshare's answer to an X request without the account owner's X app credentials. */
 export const X_CREDENTIALS_REQUIRED = {
   action: 'x_credentials_required',
   status: 'error',
   code: 419,
-  message: 'X/Twitter operations require your own API credentials. Missing: X-Twitter-OAuth1-Api-Key, X-Twitter-OAuth1-Api-Secret.',
+  message:
+    'X/Twitter operations require your own API credentials. Missing: X-Twitter-OAuth1-Api-Key, X-Twitter-OAuth1-Api-Secret.',
   platform: 'twitter',
 };
 
@@ -26,7 +27,10 @@ export interface SimulatedAyrshare {
 /** Threads answers with an expired-token error on every 11th day (by day number), so any 30 days hold a few. */
 export function simulatedFailure(platform: Platform, isoDate: string): { code: number; message: string } | undefined {
   if (platform === 'threads' && dayNumber(isoDate) % 11 === 5) {
-    return { code: 272, message: 'Threads access token expired. Re-link the account in the Ayrshare dashboard. (simulated)' };
+    return {
+      code: 272,
+      message: 'Threads access token expired. Re-link the account in the Ayrshare dashboard. (simulated)',
+    };
   }
   return undefined;
 }
@@ -56,13 +60,24 @@ export async function startSimulatedAyrshare(options: { date?: string } = {}): P
         return send(400, { action: 'request', status: 'error', code: 101, message: 'Body is not JSON.' });
       }
       if (!Array.isArray(platforms) || !platforms.every((p): p is Platform => typeof p === 'string' && isPlatform(p))) {
-        return send(400, { action: 'request', status: 'error', code: 101, message: 'platforms must list known platforms.' });
+        return send(400, {
+          action: 'request',
+          status: 'error',
+          code: 101,
+          message: 'platforms must list known platforms.',
+        });
       }
       if (platforms.includes(X_PLATFORM)) {
         const key = req.headers['x-twitter-oauth1-api-key'];
         const secret = req.headers['x-twitter-oauth1-api-secret'];
         if (!key && !secret) return send(400, X_CREDENTIALS_REQUIRED);
-        if (!key || !secret) return send(400, { action: 'request', status: 'error', code: 101, message: 'Both X-Twitter-OAuth1-Api-Key and X-Twitter-OAuth1-Api-Secret are required.' });
+        if (!key || !secret)
+          return send(400, {
+            action: 'request',
+            status: 'error',
+            code: 101,
+            message: 'Both X-Twitter-OAuth1-Api-Key and X-Twitter-OAuth1-Api-Secret are required.',
+          });
       }
       send(200, simulatedAnswer(platforms, date));
     });
@@ -86,7 +101,9 @@ export function simulatedAnswer(platforms: readonly Platform[], isoDate: string)
   const answer: Record<string, unknown> = { status: 'success' };
   for (const platform of platforms) {
     const failure = simulatedFailure(platform, isoDate);
-    answer[platform] = failure ? { status: 'error', ...failure } : { analytics: simulatedAnalytics(platform, isoDate), lastUpdated: `${isoDate}T10:00:00.000Z` };
+    answer[platform] = failure
+      ? { status: 'error', ...failure }
+      : { analytics: simulatedAnalytics(platform, isoDate), lastUpdated: `${isoDate}T10:00:00.000Z` };
   }
   return answer;
 }
@@ -94,8 +111,10 @@ export function simulatedAnswer(platforms: readonly Platform[], isoDate: string)
 function simulatedAnalytics(platform: Platform, isoDate: string): Record<string, unknown> {
   const d = dayNumber(isoDate);
   // followers: a steady trend plus a small wobble, so daily growth varies and is now and then negative.
-  const grow = (base: number, perDay: number, wobble: number) => Math.max(0, Math.round(base + perDay * d + wobble * (noise(platform, 'f', d) - 0.5)));
-  const around = (metric: string, centre: number, spread: number) => Math.max(0, Math.round(centre * (1 + spread * (noise(platform, metric, d) - 0.5))));
+  const grow = (base: number, perDay: number, wobble: number) =>
+    Math.max(0, Math.round(base + perDay * d + wobble * (noise(platform, 'f', d) - 0.5)));
+  const around = (metric: string, centre: number, spread: number) =>
+    Math.max(0, Math.round(centre * (1 + spread * (noise(platform, metric, d) - 0.5))));
   switch (platform) {
     case 'facebook': {
       const followers = grow(587, 1.3, 6);

@@ -54,7 +54,9 @@ export function niceTicks(min: number, max: number, count = 4, integer = false):
 }
 
 export const compactNumber = (value: number): string =>
-  Math.abs(value) >= 10_000 ? new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(value) : value.toLocaleString('en-US');
+  Math.abs(value) >= 10_000
+    ? new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(value)
+    : value.toLocaleString('en-US');
 
 interface Frame {
   width: number;
@@ -81,14 +83,24 @@ function frame(options: ChartOptions, values: number[], includeZero: boolean): F
   const body: string[] = [];
   for (const tick of ticks) {
     body.push(
-      `<line class="grid" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}"/>`,
-      `<text class="tick" x="${MARGIN.left - 6}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(format(tick))}</text>`,
+      `<line class="grid" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y(tick).toFixed(1)}" ` +
+        `y2="${y(tick).toFixed(1)}"/>`,
+      `<text class="tick" x="${MARGIN.left - 6}" y="${(y(tick) + 4).toFixed(1)}" ` +
+        `text-anchor="end">${escapeHtml(format(tick))}</text>`,
     );
   }
   const labelled = [...new Set([0, Math.floor((options.dates.length - 1) / 2), options.dates.length - 1])];
   for (const index of labelled) {
-    const anchor = labelled.length > 1 && index === 0 ? 'start' : index === options.dates.length - 1 && labelled.length > 1 ? 'end' : 'middle';
-    body.push(`<text class="tick" x="${x(index).toFixed(1)}" y="${height - 6}" text-anchor="${anchor}">${escapeHtml(options.dates[index]?.slice(5) ?? '')}</text>`);
+    const anchor =
+      labelled.length > 1 && index === 0
+        ? 'start'
+        : index === options.dates.length - 1 && labelled.length > 1
+          ? 'end'
+          : 'middle';
+    body.push(
+      `<text class="tick" x="${x(index).toFixed(1)}" y="${height - 6}" ` +
+        `text-anchor="${anchor}">${escapeHtml(options.dates[index]?.slice(5) ?? '')}</text>`,
+    );
   }
   return { width, height, x, y, body };
 }
@@ -97,13 +109,28 @@ function svg(options: ChartOptions, f: Frame, marks: string[], plotted: number):
   const attributes = Object.entries({ ...options.attributes, 'data-points': String(plotted) })
     .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
     .join('');
-  return `<svg class="chart" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-label="${escapeHtml(options.label)}"${attributes}><title>${escapeHtml(options.label)}</title>${[...f.body, ...marks].join('')}</svg>`;
+  const size = `viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}"`;
+  const label = escapeHtml(options.label);
+  return `<svg class="chart" ${size} role="img" aria-label="${label}"${attributes}><title>${label}</title>${[...f.body, ...marks].join('')}</svg>`;
 }
 
 function emptyChart(options: ChartOptions): string {
   const width = options.width ?? 320;
   const height = options.height ?? 160;
-  return svg(options, { width, height, x: () => 0, y: () => 0, body: [`<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">No data in this window</text>`] }, [], 0);
+  return svg(
+    options,
+    {
+      width,
+      height,
+      x: () => 0,
+      y: () => 0,
+      body: [
+        `<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">No data in this window</text>`,
+      ],
+    },
+    [],
+    0,
+  );
 }
 
 /**
@@ -123,7 +150,8 @@ export function lineChart(series: Series[], options: ChartOptions): string {
     const flags = new Map(s.points.filter((p) => p.flag).map((p) => [p.x, p.flag!]));
     let segment: string[] = [];
     const flush = () => {
-      if (segment.length > 1) marks.push(`<polyline class="line" fill="none" stroke="${s.color}" points="${segment.join(' ')}"/>`);
+      if (segment.length > 1)
+        marks.push(`<polyline class="line" fill="none" stroke="${s.color}" points="${segment.join(' ')}"/>`);
       segment = [];
     };
     options.dates.forEach((date, i) => {
@@ -133,15 +161,25 @@ export function lineChart(series: Series[], options: ChartOptions): string {
         flush();
         // A dashed rule down the plot where the measure changes, titled with what it changed to.
         marks.push(
-          `<line class="measure-change" stroke="${s.color}" stroke-dasharray="3 3" x1="${f.x(i).toFixed(1)}" x2="${f.x(i).toFixed(1)}" y1="${MARGIN.top}" y2="${f.height - MARGIN.bottom}" data-measure="${escapeHtml(measures.get(date) ?? '')}"><title>${escapeHtml(`${s.name} from ${date}: of ${measures.get(date) ?? 'unknown'} (was of ${measure ?? 'unknown'})`)}</title></line>`,
+          `<line class="measure-change" stroke="${s.color}" stroke-dasharray="3 3" x1="${f.x(i).toFixed(1)}" ` +
+            `x2="${f.x(i).toFixed(1)}" y1="${MARGIN.top}" y2="${f.height - MARGIN.bottom}" ` +
+            `data-measure="${escapeHtml(measures.get(date) ?? '')}">` +
+            `<title>${escapeHtml(`${s.name} from ${date}: of ${measures.get(date) ?? 'unknown'} (was of ${measure ?? 'unknown'})`)}</title></line>`,
         );
       }
       measure = measures.get(date);
       const point = `${f.x(i).toFixed(1)},${f.y(value).toFixed(1)}`;
       segment.push(point);
-      marks.push(`<circle class="dot" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="2" fill="${s.color}"><title>${escapeHtml(`${s.name} ${date}: ${value.toLocaleString('en-US')}${measure ? ` (of ${measure})` : ''}`)}</title></circle>`);
+      marks.push(
+        `<circle class="dot" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="2" ` +
+          `fill="${s.color}"><title>${escapeHtml(`${s.name} ${date}: ${value.toLocaleString('en-US')}${measure ? ` (of ${measure})` : ''}`)}</title></circle>`,
+      );
       const flag = flags.get(date);
-      if (flag) marks.push(`<circle class="flag" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="6" fill="none"><title>${escapeHtml(`${date}: ${flag}`)}</title></circle>`);
+      if (flag)
+        marks.push(
+          `<circle class="flag" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="6" ` +
+            `fill="none"><title>${escapeHtml(`${date}: ${flag}`)}</title></circle>`,
+        );
     });
     flush();
   }
@@ -153,20 +191,29 @@ export function barChart(points: Point[], options: ChartOptions): string {
   const index = new Map(options.dates.map((d, i) => [d, i]));
   const present = points.filter((p): p is { x: string; y: number } => p.y !== null && index.has(p.x));
   if (present.length === 0) return emptyChart(options);
-  const f = frame(options, present.map((p) => p.y), true);
+  const f = frame(
+    options,
+    present.map((p) => p.y),
+    true,
+  );
   const slot = (f.width - MARGIN.left - MARGIN.right) / Math.max(1, options.dates.length);
   const barWidth = Math.max(1, Math.min(24, slot * 0.7));
   const marks = present.map((p) => {
     const top = f.y(Math.max(0, p.y));
     const bottom = f.y(Math.min(0, p.y));
     const cls = p.y >= 0 ? 'bar up' : 'bar down';
-    return `<rect class="${cls}" x="${(f.x(index.get(p.x)!) - barWidth / 2).toFixed(1)}" y="${top.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${Math.max(0.5, bottom - top).toFixed(1)}"><title>${escapeHtml(`${p.x}: ${p.y > 0 ? '+' : ''}${p.y.toLocaleString('en-US')}`)}</title></rect>`;
+    const x = (f.x(index.get(p.x)!) - barWidth / 2).toFixed(1);
+    const box = `x="${x}" y="${top.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${Math.max(0.5, bottom - top).toFixed(1)}"`;
+    return `<rect class="${cls}" ${box}><title>${escapeHtml(`${p.x}: ${p.y > 0 ? '+' : ''}${p.y.toLocaleString('en-US')}`)}</title></rect>`;
   });
   return svg(options, f, marks, present.length);
 }
 
 /** Horizontal bars for a ranking, the first highlighted. */
-export function rankingChart(items: Array<{ label: string; value: number; color: string }>, options: Omit<ChartOptions, 'dates'>): string {
+export function rankingChart(
+  items: Array<{ label: string; value: number; color: string }>,
+  options: Omit<ChartOptions, 'dates'>,
+): string {
   const width = options.width ?? 480;
   const rowHeight = 26;
   const height = Math.max(1, items.length) * rowHeight + 8;
@@ -178,13 +225,18 @@ export function rankingChart(items: Array<{ label: string; value: number; color:
     const y = 4 + row * rowHeight;
     const barLength = ((width - labelWidth - valueWidth) * Math.max(0, item.value)) / max;
     return [
-      `<text class="label${row === 0 ? ' best' : ''}" x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${escapeHtml(item.label)}</text>`,
-      `<rect class="rank${row === 0 ? ' best' : ''}" x="${labelWidth}" y="${y + 3}" width="${barLength.toFixed(1)}" height="${rowHeight - 8}" fill="${item.color}"/>`,
-      `<text class="value" x="${(labelWidth + barLength + 6).toFixed(1)}" y="${y + 16}">${escapeHtml(format(item.value))}</text>`,
+      `<text class="label${row === 0 ? ' best' : ''}" x="${labelWidth - 8}" y="${y + 16}" ` +
+        `text-anchor="end">${escapeHtml(item.label)}</text>`,
+      `<rect class="rank${row === 0 ? ' best' : ''}" x="${labelWidth}" y="${y + 3}" width="${barLength.toFixed(1)}" ` +
+        `height="${rowHeight - 8}" fill="${item.color}"/>`,
+      `<text class="value" x="${(labelWidth + barLength + 6).toFixed(1)}" ` +
+        `y="${y + 16}">${escapeHtml(format(item.value))}</text>`,
     ].join('');
   });
   const attributes = Object.entries({ ...options.attributes, 'data-points': String(items.length) })
     .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
     .join('');
-  return `<svg class="chart ranking" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.label)}"${attributes}><title>${escapeHtml(options.label)}</title>${marks.join('')}</svg>`;
+  const size = `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"`;
+  const label = escapeHtml(options.label);
+  return `<svg class="chart ranking" ${size} role="img" aria-label="${label}"${attributes}><title>${label}</title>${marks.join('')}</svg>`;
 }

@@ -1,5 +1,5 @@
 -- One snapshot row per (profile, platform, date). Column names are the ones users' dashboard SQL uses
--- (SPEC section 5); counts are BIGINT because large accounts pass 2^31.
+-- (docs/metrics.md); counts are BIGINT because large accounts pass 2^31.
 -- Up Migration
 CREATE TABLE social_media_analytics (
     id                  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

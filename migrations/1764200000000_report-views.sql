@@ -1,4 +1,4 @@
--- Reusable report queries (issue 5): the seed's dashboard queries as views and functions, per profile. The seed's
+-- Reusable report queries: the seed's dashboard queries as views and functions, per profile. The seed's
 -- raw queries keep working unchanged; these add the profile, true growth (last minus first, which can be negative,
 -- where the seed's weekly MAX - MIN is a range) and the distance to the snapshot each growth figure is measured from.
 -- Windows of N days end on `as_of` and include it: N = 7 means as_of and the 6 days before.

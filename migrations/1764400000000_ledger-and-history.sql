@@ -1,4 +1,4 @@
--- Trustworthy history (issue 7): a ledger of every collection attempt and every platform's outcome, the distance
+-- Trustworthy history: a ledger of every collection attempt and every platform's outcome, the distance
 -- each growth figure spans, the basis of each engagement rate, anomaly flags, left-out figures, and metric drift.
 -- Up Migration
 

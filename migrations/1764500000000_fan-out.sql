@@ -1,4 +1,4 @@
--- Fan-out (issue 6): a scheduled run with more profiles than one invocation should fetch is split into chunks sent
+-- Fan-out: a scheduled run with more profiles than one invocation should fetch is split into chunks sent
 -- through SQS. These tables let the chunk that finishes last assemble the run's summary and alert, exactly once.
 -- Up Migration
 CREATE TABLE fanout_runs (

@@ -1,20 +1,51 @@
 // The function bundle exactly as `cdk deploy` uploads it, run in a child Node.js process: it reads its secret from
-// a Secrets Manager stand-in on 127.0.0.1 and must refuse the test database, whose certificate no RDS CA signed.
+// a Secrets Manager stand-in on 127.0.0.1 and must refuse a database whose certificate no RDS CA signed. The database
+// is a stand-in too: it accepts PostgreSQL's SSLRequest and presents a certificate of a throwaway CA, as the test
+// PostgreSQL of the integration tests does; whether the client trusts it is decided before anything else is said.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import { synthesize } from '../support/synth';
+import { makeTestCertificates } from '../support/tls';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** The first message of a PostgreSQL client that wants TLS: length 8, then this code. */
+const SSL_REQUEST_CODE = 80877103;
 let secretsManager: http.Server;
+let database: net.Server;
 let endpoint: string;
 const requestedSecrets: string[] = [];
+let sslRequests = 0;
 
 beforeAll(async () => {
-  const admin = new URL(process.env.TEST_PG_ADMIN_URL!);
-  const secret = { engine: 'postgres', host: '127.0.0.1', port: Number(admin.port), username: admin.username, password: decodeURIComponent(admin.password), dbname: 'postgres' };
+  const certificates = makeTestCertificates();
+  database = net.createServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (request: Buffer) => {
+      if (request.length !== 8 || request.readInt32BE(4) !== SSL_REQUEST_CODE) return void socket.destroy();
+      sslRequests += 1;
+      socket.write('S');
+      const secure = new tls.TLSSocket(socket, {
+        isServer: true,
+        key: certificates.serverKey,
+        cert: certificates.serverCertificate,
+      });
+      secure.on('error', () => secure.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
+  const port = (database.address() as AddressInfo).port;
+  const secret = {
+    engine: 'postgres',
+    host: '127.0.0.1',
+    port,
+    username: 'tracker',
+    password: 'not-used',
+    dbname: 'tracker',
+  };
   // Secrets Manager speaks JSON 1.1 over POST: X-Amz-Target names the operation.
   secretsManager = http.createServer((req, res) => {
     let body = '';
@@ -29,7 +60,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => secretsManager.close(() => resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => secretsManager.close(() => resolve()));
+  await new Promise<void>((resolve) => database.close(() => resolve()));
+});
 
 it('runs from the deployed bundle and refuses a database certificate that no RDS CA signed', async () => {
   const { app } = synthesize();
@@ -58,7 +92,10 @@ it('runs from the deployed bundle and refuses a database certificate that no RDS
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  expect(requestedSecrets).toEqual(['secretsmanager.GetSecretValue arn:aws:secretsmanager:us-east-1:111111111111:secret:database-AbCdEf']);
+  expect(requestedSecrets).toEqual([
+    'secretsmanager.GetSecretValue arn:aws:secretsmanager:us-east-1:111111111111:secret:database-AbCdEf',
+  ]);
+  expect(sslRequests).toBeGreaterThan(0);
   expect(stderr).toMatch(/FAILED .*(self[- ]signed certificate|unable to verify)/i);
   expect(status).toBe(1);
   expect(stdout).not.toMatch(/RESULT/);

@@ -4,7 +4,10 @@ import { synthesize } from '../support/synth';
 
 describe.each([
   ['the defaults (NAT instance)', {}],
-  ['a managed NAT Gateway, Multi-AZ, an imported Ayrshare secret', { nat: 'gateway', multiAz: 'true', ayrshareSecretName: 'tracker/ayrshare', alertEmail: 'ops@example.com' }],
+  [
+    'a managed NAT Gateway, Multi-AZ, an imported Ayrshare secret',
+    { nat: 'gateway', multiAz: 'true', ayrshareSecretName: 'tracker/ayrshare', alertEmail: 'ops@example.com' },
+  ],
 ])('AwsSolutions checks on %s', (_label, context) => {
   const { stack } = synthesize(context, { nag: true });
   const annotations = Annotations.fromStack(stack);
@@ -15,13 +18,18 @@ describe.each([
   });
 
   it('leave no unsuppressed warning', () => {
-    expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*|CdkNagValidationFailure.*')).map((w) => w.id)).toEqual([]);
+    expect(
+      annotations
+        .findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*|CdkNagValidationFailure.*'))
+        .map((w) => w.id),
+    ).toEqual([]);
   });
 
   it('record every suppression with its rule and a reason in the template', () => {
     const template = JSON.parse(JSON.stringify(synthesize(context).template.toJSON()));
-    const rules = Object.values<{ Metadata?: { cdk_nag?: { rules_to_suppress: Array<{ id: string; reason: string }> } } }>(template.Resources)
-      .flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    const rules = Object.values<{
+      Metadata?: { cdk_nag?: { rules_to_suppress: Array<{ id: string; reason: string }> } };
+    }>(template.Resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
     expect(rules.length).toBeGreaterThan(5);
     for (const rule of rules) {
       expect(rule.id).toMatch(/^(AwsSolutions-[A-Z]+\d+|CdkNagValidationFailure)$/);

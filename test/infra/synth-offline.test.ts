@@ -10,17 +10,28 @@ it('synthesizes the stack offline with the cdk CLI', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'tracker-synth-'));
   try {
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AWS_|CDK_DEFAULT_)/.test(key)));
-    const result = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--output', out, '-c', 'alertEmail=ops@example.com'], {
-      cwd: ROOT,
-      env: { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const result = spawnSync(
+      path.join(ROOT, 'node_modules/.bin/cdk'),
+      ['synth', '--quiet', '--no-notices', '--output', out, '-c', 'alertEmail=ops@example.com'],
+      {
+        cwd: ROOT,
+        env: { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(result.stderr).not.toMatch(/\[Error|ERROR/);
     expect(result.status).toBe(0);
     const template = JSON.parse(readFileSync(path.join(out, 'AyrshareAnalyticsTracker.template.json'), 'utf8'));
     const types = new Set(Object.values<{ Type: string }>(template.Resources).map((r) => r.Type));
-    for (const type of ['AWS::RDS::DBInstance', 'AWS::Scheduler::Schedule', 'AWS::Lambda::Function', 'AWS::SNS::Subscription', 'Custom::Trigger']) expect(types).toContain(type);
+    for (const type of [
+      'AWS::RDS::DBInstance',
+      'AWS::Scheduler::Schedule',
+      'AWS::Lambda::Function',
+      'AWS::SNS::Subscription',
+      'Custom::Trigger',
+    ])
+      expect(types).toContain(type);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

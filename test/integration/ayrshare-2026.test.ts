@@ -1,19 +1,18 @@
 // Ayrshare as it answers in 2026, through the CLI and the Lambda handler against real PostgreSQL and the loopback
 // stand-in: X asked on its own with the owner's X credentials, the renamed and nested fields stored, partial answers
 // that keep what is good, back-fills that leave no stale flag, and figures out of range said as such.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ADVICE } from '../../lambda/alert';
-import { buildHandlers } from '../../lambda/handler';
-import type { RunSummary } from '../../lambda/summary';
+import { ADVICE } from '../../lambda/notify/alert';
+import { buildHandlers } from '../../lambda/handlers/index';
+import type { RunSummary } from '../../lambda/pipeline/summarise';
 import type { AyrshareStandIn, RecordedRequest, ScriptedAnswer } from '../support/ayrshare-stand-in';
 import { runCliCaptured } from '../support/cli';
 import { resetSchema, type TestDatabase } from '../support/database';
 import { useDatabaseAndStandIn } from '../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
+import { readFixture } from '../support/paths';
 
 const API_KEY = 'TEST-API-KEY-2026-aa41';
 const PROFILE_KEY = 'TEST-PROFILE-KEY-2026-c7d2';
@@ -32,8 +31,8 @@ useDatabaseAndStandIn('ayrshare2026', (database, ayrshare) => {
   standIn = ayrshare;
 });
 
-const fixture2026 = () => JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ayrshare-social-2026.json'), 'utf8')) as Record<string, any>;
-const xRefusal = () => JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ayrshare-x-credentials-required.json'), 'utf8')) as Record<string, unknown>;
+const fixture2026 = () => readFixture('ayrshare-social-2026.json');
+const xRefusal = () => readFixture<Record<string, unknown>>('ayrshare-x-credentials-required.json');
 const asksForX = (r: RecordedRequest) => (r.body as { platforms: string[] }).platforms.includes('twitter');
 
 /** Everything a run printed, returned, logged or published, to check that no key leaks. */
@@ -50,7 +49,10 @@ interface Credentials {
 }
 
 /** One collection through the CLI (`collect --json`) with the given X settings. */
-async function viaCli(date: string, { x }: Credentials = { x: { key: X_KEY, secret: X_SECRET } }): Promise<Outcome & { stderr: string }> {
+async function viaCli(
+  date: string,
+  { x }: Credentials = { x: { key: X_KEY, secret: X_SECRET } },
+): Promise<Outcome & { stderr: string }> {
   const run = await runCliCaptured(['collect', '--date', date, '--json'], {
     AYRSHARE_API_KEY: API_KEY,
     AYRSHARE_PROFILE_KEY: PROFILE_KEY,
@@ -62,24 +64,47 @@ async function viaCli(date: string, { x }: Credentials = { x: { key: X_KEY, secr
     DATABASE_URL: db.url,
   });
   everything.push(run.stdout, run.stderr);
-  return { exit: run.code, summary: run.code === 2 ? (undefined as never) : run.json<RunSummary>(), alerts: [], stderr: run.stderr };
+  return {
+    exit: run.code,
+    summary: run.code === 2 ? (undefined as never) : run.json<RunSummary>(),
+    alerts: [],
+    stderr: run.stderr,
+  };
 }
 
 /** The same collection through the deployed handler, with the X settings in the Ayrshare secret. */
-async function viaLambda(date: string, { x }: Credentials = { x: { key: X_KEY, secret: X_SECRET } }): Promise<Outcome & { error?: Error }> {
-  resetAwsMocks(secretsManager, sns, { apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand', xApiKey: x?.key, xApiSecret: x?.secret }, databaseSecretFor(db));
-  const { collect } = buildHandlers({ databaseCa: process.env.TEST_PG_CA, httpPolicy: { baseDelayMs: 1, maxDelayMs: 2 } });
+async function viaLambda(
+  date: string,
+  { x }: Credentials = { x: { key: X_KEY, secret: X_SECRET } },
+): Promise<Outcome & { error?: Error }> {
+  resetAwsMocks(
+    secretsManager,
+    sns,
+    { apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand', xApiKey: x?.key, xApiSecret: x?.secret },
+    databaseSecretFor(db),
+  );
+  const { collect } = buildHandlers({
+    databaseCa: process.env.TEST_PG_CA,
+    httpPolicy: { baseDelayMs: 1, maxDelayMs: 2 },
+  });
   let summary: RunSummary | undefined;
   let error: Error | undefined;
   try {
-    summary = (await collect({ date }, { ...lambdaContext(), awsRequestId: `request-${date}-${Math.random()}` })) as RunSummary;
+    summary = (await collect(
+      { date },
+      { ...lambdaContext(), awsRequestId: `request-${date}-${Math.random()}` },
+    )) as RunSummary;
   } catch (caught) {
     error = caught as Error;
     // A run that stored nothing throws with its summary attached (CollectionFailedError).
     summary = (caught as { summary?: RunSummary }).summary;
   }
   const alerts = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
-  everything.push(JSON.stringify(summary ?? null), error?.message ?? '', ...alerts.flatMap((a) => [a.Subject ?? '', a.Message ?? '']));
+  everything.push(
+    JSON.stringify(summary ?? null),
+    error?.message ?? '',
+    ...alerts.flatMap((a) => [a.Subject ?? '', a.Message ?? '']),
+  );
   return { summary: summary as RunSummary, alerts, error };
 }
 
@@ -89,12 +114,18 @@ const EDGES = [
 ] as const;
 
 async function row(platform: string, date = DATE): Promise<Record<string, any>> {
-  const { rows } = await db.client.query(`SELECT * FROM social_media_analytics WHERE platform = $1 AND date = $2`, [platform, date]);
+  const { rows } = await db.client.query(`SELECT * FROM social_media_analytics WHERE platform = $1 AND date = $2`, [
+    platform,
+    date,
+  ]);
   return rows[0];
 }
 
 async function stored(date = DATE): Promise<string[]> {
-  const { rows } = await db.client.query(`SELECT platform FROM social_media_analytics WHERE date = $1 ORDER BY platform`, [date]);
+  const { rows } = await db.client.query(
+    `SELECT platform FROM social_media_analytics WHERE date = $1 ORDER BY platform`,
+    [date],
+  );
   return rows.map((r) => r.platform);
 }
 
@@ -116,20 +147,50 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
     expect(outcome.summary).toMatchObject({ status: 'success', platforms_tracked: 7, failed: [] });
     expect(outcome.exit ?? 0).toBe(0);
 
-    expect(standIn.requests.map((r) => (r.body as { platforms: string[] }).platforms)).toEqual([SEVEN.filter((p) => p !== 'twitter'), ['twitter']]);
+    expect(standIn.requests.map((r) => (r.body as { platforms: string[] }).platforms)).toEqual([
+      SEVEN.filter((p) => p !== 'twitter'),
+      ['twitter'],
+    ]);
     const [others, x] = standIn.requests;
-    expect([others.headers['x-twitter-oauth1-api-key'], others.headers['x-twitter-oauth1-api-secret']]).toEqual([undefined, undefined]);
-    expect([x.headers['x-twitter-oauth1-api-key'], x.headers['x-twitter-oauth1-api-secret']]).toEqual([X_KEY, X_SECRET]);
+    expect([others.headers['x-twitter-oauth1-api-key'], others.headers['x-twitter-oauth1-api-secret']]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect([x.headers['x-twitter-oauth1-api-key'], x.headers['x-twitter-oauth1-api-secret']]).toEqual([
+      X_KEY,
+      X_SECRET,
+    ]);
     expect([others.headers['profile-key'], x.headers['profile-key']]).toEqual([PROFILE_KEY, PROFILE_KEY]);
 
-    expect(await row('linkedin')).toMatchObject({ followers_count: 505, engagement_total: 68, engagement_rate: 2.96, engagement_rate_basis: 'impressions' });
-    expect(await row('instagram')).toMatchObject({ reach: 5120, engagement_total: 439, engagement_rate: 8.57, engagement_rate_basis: 'reach' });
-    expect(await row('threads')).toMatchObject({ engagement_total: 110, engagement_rate: 3.24, engagement_rate_basis: 'views' });
+    expect(await row('linkedin')).toMatchObject({
+      followers_count: 505,
+      engagement_total: 68,
+      engagement_rate: 2.96,
+      engagement_rate_basis: 'impressions',
+    });
+    expect(await row('instagram')).toMatchObject({
+      reach: 5120,
+      engagement_total: 439,
+      engagement_rate: 8.57,
+      engagement_rate_basis: 'reach',
+    });
+    expect(await row('threads')).toMatchObject({
+      engagement_total: 110,
+      engagement_rate: 3.24,
+      engagement_rate_basis: 'views',
+    });
     expect(await row('tiktok')).toMatchObject({ posts_count: 12 });
     expect(await row('youtube')).toMatchObject({ retention_rate: 43.7 });
-    expect(await row('facebook')).toMatchObject({ engagement_rate: 3.97, engagement_rate_basis: 'views', impressions: null });
+    expect(await row('facebook')).toMatchObject({
+      engagement_rate: 3.97,
+      engagement_rate_basis: 'views',
+      impressions: null,
+    });
     // The raw block is kept as sent, nested objects included.
-    expect((await row('linkedin')).raw_data.analytics.followers).toEqual({ organicFollowerCount: 498, paidFollowerCount: 7 });
+    expect((await row('linkedin')).raw_data.analytics.followers).toEqual({
+      organicFollowerCount: 498,
+      paidFollowerCount: 7,
+    });
   });
 
   it('keeps the other six platforms when X refuses with code 419, and says which two settings to set', async () => {
@@ -137,7 +198,13 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
     const outcome = await collect(DATE);
     expect(outcome.exit ?? 3).toBe(3);
     expect(outcome.summary).toMatchObject({ status: 'partial', platforms_tracked: 6 });
-    expect(outcome.summary.failed).toEqual([expect.objectContaining({ platform: 'twitter', error_class: 'x_credentials', reason: expect.stringContaining('(code 419)') })]);
+    expect(outcome.summary.failed).toEqual([
+      expect.objectContaining({
+        platform: 'twitter',
+        error_class: 'x_credentials',
+        reason: expect.stringContaining('(code 419)'),
+      }),
+    ]);
     expect(await stored()).toEqual(SEVEN.filter((p) => p !== 'twitter'));
     expect(standIn.requests).toHaveLength(2);
     expectAdviceNamesBothSettings(outcome);
@@ -148,7 +215,13 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
     const outcome = await collect(DATE, {});
     expect(outcome.exit ?? 3).toBe(3);
     expect(outcome.summary).toMatchObject({ status: 'partial', platforms_tracked: 6 });
-    expect(outcome.summary.failed).toEqual([expect.objectContaining({ platform: 'twitter', error_class: 'x_credentials', reason: expect.stringMatching(/^not asked: X\/Twitter needs your own X app credentials/) })]);
+    expect(outcome.summary.failed).toEqual([
+      expect.objectContaining({
+        platform: 'twitter',
+        error_class: 'x_credentials',
+        reason: expect.stringMatching(/^not asked: X\/Twitter needs your own X app credentials/),
+      }),
+    ]);
     expect(standIn.requests).toHaveLength(1);
     expect(standIn.requests.some(asksForX)).toBe(false);
     expectAdviceNamesBothSettings(outcome);
@@ -162,7 +235,13 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
       message: 'Some networks returned an error.',
       errors: [
         { action: 'analytics', status: 'error', code: 161, message: 'Instagram token expired', platform: 'instagram' },
-        { action: 'analytics', status: 'error', code: 326, message: 'X/Twitter daily cap reached', platform: 'twitter' },
+        {
+          action: 'analytics',
+          status: 'error',
+          code: 326,
+          message: 'X/Twitter daily cap reached',
+          platform: 'twitter',
+        },
       ],
       facebook: good.facebook,
       linkedin: good.linkedin,
@@ -182,7 +261,10 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
   });
 
   it('gives code 187 (no platform returned data) its own class and advice', async () => {
-    standIn.script({ status: 400, body: { action: 'analytics', status: 'error', code: 187, message: 'No analytics data was returned.' } });
+    standIn.script({
+      status: 400,
+      body: { action: 'analytics', status: 'error', code: 187, message: 'No analytics data was returned.' },
+    });
     const outcome = await collect(DATE);
     expect(new Set(outcome.summary.failed.map((f) => f.error_class))).toEqual(new Set(['no_data']));
     expect(outcome.summary.status).toBe('error');
@@ -200,12 +282,23 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
     await collect('2026-11-01');
     standIn.script({ body: withTikTok(134) });
     await collect('2026-11-03');
-    expect(await row('tiktok', '2026-11-03')).toMatchObject({ growth_velocity: 100, days_since_previous: 2, anomaly: 'followers rose from 34 to 134 (+294.1 %)' });
+    expect(await row('tiktok', '2026-11-03')).toMatchObject({
+      growth_velocity: 100,
+      days_since_previous: 2,
+      anomaly: 'followers rose from 34 to 134 (+294.1 %)',
+    });
 
     standIn.script({ body: withTikTok(124) });
     await collect('2026-11-02');
-    expect(await row('tiktok', '2026-11-02')).toMatchObject({ growth_velocity: 90, anomaly: 'followers rose from 34 to 124 (+264.7 %)' });
-    expect(await row('tiktok', '2026-11-03')).toMatchObject({ growth_velocity: 10, days_since_previous: 1, anomaly: null });
+    expect(await row('tiktok', '2026-11-02')).toMatchObject({
+      growth_velocity: 90,
+      anomaly: 'followers rose from 34 to 124 (+264.7 %)',
+    });
+    expect(await row('tiktok', '2026-11-03')).toMatchObject({
+      growth_velocity: 10,
+      days_since_previous: 1,
+      anomaly: null,
+    });
   });
 
   it('says a figure such as 1e400 is out of range, and stores the rest of the platform', async () => {
@@ -213,14 +306,22 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
     standIn.script({ text });
     const outcome = await collect(DATE);
     expect(outcome.summary.status).toBe('success');
-    expect(outcome.summary.left_out).toEqual([{ profile: 'brand', platform: 'tiktok', field: 'viewCountTotal', reason: 'viewCountTotal is out of range (a number too large to hold)' }]);
+    expect(outcome.summary.left_out).toEqual([
+      {
+        profile: 'brand',
+        platform: 'tiktok',
+        field: 'viewCountTotal',
+        reason: 'viewCountTotal is out of range (a number too large to hold)',
+      },
+    ]);
     expect(await row('tiktok')).toMatchObject({ views_total: null, followers_count: 36 });
   });
 });
 
 function expectAdviceNamesBothSettings(outcome: Outcome & { stderr?: string }): void {
   const text = outcome.stderr ?? outcome.alerts.map((a) => a.Message).join('\n');
-  for (const setting of ['AYRSHARE_X_API_KEY', 'AYRSHARE_X_API_SECRET', 'xApiKey', 'xApiSecret']) expect(text).toContain(setting);
+  for (const setting of ['AYRSHARE_X_API_KEY', 'AYRSHARE_X_API_SECRET', 'xApiKey', 'xApiSecret'])
+    expect(text).toContain(setting);
 }
 
 describe('only one of the two X settings', () => {
@@ -244,21 +345,36 @@ describe('reports across a change of basis', () => {
   it("break Facebook's rate line where its basis moved from impressions to views, and chart YouTube's retention", async () => {
     // Yesterday's row as the tracker stored it before Meta retired impressions: a rate over impressions.
     await viaCli('2026-11-23');
-    await db.client.query(`UPDATE social_media_analytics SET engagement_rate = 38.71, engagement_rate_basis = 'impressions' WHERE platform = 'facebook' AND date = '2026-11-23'`);
+    await db.client.query(
+      `UPDATE social_media_analytics SET engagement_rate = 38.71, engagement_rate_basis = 'impressions' WHERE platform = 'facebook' AND date = '2026-11-23'`,
+    );
     await viaCli(DATE);
     // The window ends today (the report's clock is the real one): wide enough to hold both days.
     const env = { DATABASE_URL: db.url };
     const days = String(Math.ceil((Date.now() - Date.parse('2026-11-23T00:00:00Z')) / 86_400_000) + 1);
     const html = (await runCliCaptured(['report', '--days', days, '--format', 'html'], env)).stdout;
-    const rateChart = html.slice(html.indexOf('data-chart="engagement-rate"'), html.indexOf('</svg>', html.indexOf('data-chart="engagement-rate"')));
+    const rateChart = html.slice(
+      html.indexOf('data-chart="engagement-rate"'),
+      html.indexOf('</svg>', html.indexOf('data-chart="engagement-rate"')),
+    );
     expect(rateChart.match(/<line class="measure-change"/g)).toHaveLength(1);
     expect(rateChart).toContain('facebook from 2026-11-24: of views (was of impressions)');
     expect(html).toContain('facebook (of impressions, then views)');
     expect(html).toContain('data-chart="retention"');
     const table = (await runCliCaptured(['report', '--days', days], env)).stdout;
     expect(table).toMatch(/facebook of impressions, then views/);
-    const csv = (await runCliCaptured(['report', '--days', days, '--format', 'csv', '--platform', 'youtube'], env)).stdout;
-    expect(csv.trimEnd().split('\r\n').slice(1).map((line) => line.split(',').slice(-2))).toEqual([['views', '43.7'], ['views', '43.7']]);
+    const csv = (await runCliCaptured(['report', '--days', days, '--format', 'csv', '--platform', 'youtube'], env))
+      .stdout;
+    expect(
+      csv
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',').slice(-2)),
+    ).toEqual([
+      ['views', '43.7'],
+      ['views', '43.7'],
+    ]);
   });
 });
 
@@ -271,17 +387,32 @@ describe('other networks Ayrshare measures', () => {
         pinterest: { analytics: { id: 'p-1', someCount: 5 } },
       },
     });
-    const run = await runCliCaptured(['collect', '--date', DATE, '--json'], { AYRSHARE_API_KEY: API_KEY, AYRSHARE_BASE_URL: standIn.baseUrl, DATABASE_URL: db.url, TRACKER_PLATFORMS: 'bluesky,pinterest' });
+    const run = await runCliCaptured(['collect', '--date', DATE, '--json'], {
+      AYRSHARE_API_KEY: API_KEY,
+      AYRSHARE_BASE_URL: standIn.baseUrl,
+      DATABASE_URL: db.url,
+      TRACKER_PLATFORMS: 'bluesky,pinterest',
+    });
     everything.push(run.stdout, run.stderr);
     expect(run.code).toBe(0);
     expect((standIn.requests[0].body as { platforms: string[] }).platforms).toEqual(['bluesky', 'pinterest']);
     expect(await row('bluesky')).toMatchObject({ followers_count: 220, following_count: 80 });
-    expect(await row('pinterest')).toMatchObject({ followers_count: null, raw_data: { analytics: { id: 'p-1', someCount: 5 } } });
+    expect(await row('pinterest')).toMatchObject({
+      followers_count: null,
+      raw_data: { analytics: { id: 'p-1', someCount: 5 } },
+    });
   });
 
   it('refuses a network it does not know, naming the ones it does', async () => {
-    const run = await runCliCaptured(['collect', '--date', DATE], { AYRSHARE_API_KEY: API_KEY, AYRSHARE_BASE_URL: standIn.baseUrl, DATABASE_URL: db.url, TRACKER_PLATFORMS: 'facebook,myspace' });
+    const run = await runCliCaptured(['collect', '--date', DATE], {
+      AYRSHARE_API_KEY: API_KEY,
+      AYRSHARE_BASE_URL: standIn.baseUrl,
+      DATABASE_URL: db.url,
+      TRACKER_PLATFORMS: 'facebook,myspace',
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('TRACKER_PLATFORMS has unknown platform(s) myspace; known: facebook, instagram, linkedin, threads, tiktok, twitter, youtube, bluesky, pinterest, reddit, snapchat, gmb');
+    expect(run.stderr).toContain(
+      'TRACKER_PLATFORMS has unknown platform(s) myspace; known: facebook, instagram, linkedin, threads, tiktok, twitter, youtube, bluesky, pinterest, reddit, snapchat, gmb',
+    );
   });
 });

@@ -1,18 +1,30 @@
-// The fault matrix (issue 4): every way Ayrshare, the values, the database or the configuration can go wrong, run
+// The fault matrix: every way Ayrshare, the values, the database or the configuration can go wrong, run
 // through the CLI and the Lambda handler against real PostgreSQL and the loopback stand-in. Each case checks the exit
 // code or invocation outcome, the rows stored, the summary, the alert text, how many requests were made, and that no
 // key appears anywhere.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ADVICE } from '../../lambda/alert';
-import type { HttpPolicy } from '../../lambda/ayrshare-client';
-import type { FailureClass } from '../../lambda/errors';
-import { buildHandlers, httpPolicyFor } from '../../lambda/handler';
-import type { RunSummary } from '../../lambda/summary';
-import { loadFixture, startAyrshareStandIn, type AyrshareStandIn, type Responder, type ScriptedAnswer } from '../support/ayrshare-stand-in';
+import { ADVICE } from '../../lambda/notify/alert';
+import type { HttpPolicy } from '../../lambda/ayrshare/client';
+import type { FailureClass } from '../../lambda/core/errors';
+import { buildHandlers, httpPolicyFor } from '../../lambda/handlers/index';
+import type { RunSummary } from '../../lambda/pipeline/summarise';
+import {
+  loadFixture,
+  startAyrshareStandIn,
+  type AyrshareStandIn,
+  type Responder,
+  type ScriptedAnswer,
+} from '../support/ayrshare-stand-in';
 import { runCliCaptured, type CliRun } from '../support/cli';
-import { databaseSecretFor, lambdaContext, putSecrets as putSecretsFor, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
+import {
+  databaseSecretFor,
+  lambdaContext,
+  putSecrets as putSecretsFor,
+  resetAwsMocks,
+  setFunctionEnvironment,
+} from '../support/lambda';
 import { MIGRATION_NAMES } from '../support/migrations';
 import { createTestDatabase, resetSchema, type TestDatabase } from '../support/database';
 
@@ -64,7 +76,8 @@ afterEach(() => {
   everything.push(...alerts().flatMap((a) => [a.Subject ?? '', a.Message ?? '']));
 });
 
-const setEnvironment = (extra: Record<string, string | undefined> = {}) => setFunctionEnvironment(standIn.baseUrl, extra);
+const setEnvironment = (extra: Record<string, string | undefined> = {}) =>
+  setFunctionEnvironment(standIn.baseUrl, extra);
 
 const putSecrets = (ayrshare: unknown, database: unknown) => putSecretsFor(secretsManager, ayrshare, database);
 
@@ -73,7 +86,14 @@ const alerts = () => sns.commandCalls(PublishCommand).map((call) => call.args[0]
 async function cli(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const run = await runCliCaptured(
     ['collect', '--date', DATE, '--json', ...args],
-    { AYRSHARE_API_KEY: API_KEY, AYRSHARE_PROFILE_KEY: PROFILE_KEY, AYRSHARE_PROFILE_NAME: 'brand', AYRSHARE_BASE_URL: standIn.baseUrl, DATABASE_URL: db.url, ...env },
+    {
+      AYRSHARE_API_KEY: API_KEY,
+      AYRSHARE_PROFILE_KEY: PROFILE_KEY,
+      AYRSHARE_PROFILE_NAME: 'brand',
+      AYRSHARE_BASE_URL: standIn.baseUrl,
+      DATABASE_URL: db.url,
+      ...env,
+    },
     { httpPolicy: POLICY },
   );
   everything.push(run.stdout, run.stderr);
@@ -93,7 +113,10 @@ async function lambda(event: Record<string, unknown> = { date: DATE }): Promise<
 }
 
 async function storedPlatforms(date = DATE): Promise<string[]> {
-  const { rows } = await db.client.query(`SELECT platform FROM social_media_analytics WHERE date = $1 ORDER BY platform`, [date]);
+  const { rows } = await db.client.query(
+    `SELECT platform FROM social_media_analytics WHERE date = $1 ORDER BY platform`,
+    [date],
+  );
   return rows.map((r) => r.platform);
 }
 
@@ -115,24 +138,37 @@ interface WholeRequestCase {
 const WHOLE_REQUEST_FAILURES: WholeRequestCase[] = [
   {
     label: 'HTTP 400',
-    script: [{ status: 400, body: { action: 'analytics', status: 'error', code: 101, message: 'Missing or incorrect parameters' } }],
+    script: [
+      {
+        status: 400,
+        body: { action: 'analytics', status: 'error', code: 101, message: 'Missing or incorrect parameters' },
+      },
+    ],
     requests: 1,
     errorClass: 'request',
-    reason: /^Ayrshare answered HTTP 400 \(code 101\): Missing or incorrect parameters\. Likely cause: Ayrshare could not read the request\.$/,
+    reason:
+      /^Ayrshare answered HTTP 400 \(code 101\): Missing or incorrect parameters\. Likely cause: Ayrshare could not read the request\.$/,
   },
   {
     label: 'HTTP 401 (a refused key, echoed by the server)',
-    script: [{ status: 401, body: { action: 'authorization', status: 'error', code: 102, message: `API Key ${API_KEY} not valid.` } }],
+    script: [
+      {
+        status: 401,
+        body: { action: 'authorization', status: 'error', code: 102, message: `API Key ${API_KEY} not valid.` },
+      },
+    ],
     requests: 1,
     errorClass: 'auth',
-    reason: /^Ayrshare answered HTTP 401 \(code 102\): API Key \[redacted\] not valid\. Likely cause: Ayrshare refused the API key\.$/,
+    reason:
+      /^Ayrshare answered HTTP 401 \(code 102\): API Key \[redacted\] not valid\. Likely cause: Ayrshare refused the API key\.$/,
   },
   {
     label: 'HTTP 403',
     script: [{ status: 403, body: { status: 'error', code: 146, message: 'Profile suspended' } }],
     requests: 1,
     errorClass: 'auth',
-    reason: /HTTP 403 \(code 146\): Profile suspended\. Likely cause: the key may not read analytics for this profile, or the profile is suspended\./,
+    reason:
+      /HTTP 403 \(code 146\): Profile suspended\. Likely cause: the key may not read analytics for this profile, or the profile is suspended\./,
   },
   {
     label: 'HTTP 404',
@@ -150,7 +186,9 @@ const WHOLE_REQUEST_FAILURES: WholeRequestCase[] = [
   },
   {
     label: 'HTTP 429 with a Retry-After beyond the time budget',
-    script: [{ status: 429, headers: { 'Retry-After': '3600' }, body: { status: 'error', message: 'Too many requests' } }],
+    script: [
+      { status: 429, headers: { 'Retry-After': '3600' }, body: { status: 'error', message: 'Too many requests' } },
+    ],
     requests: 1,
     errorClass: 'rate_limited',
     reason: /after 1 attempt: .*HTTP 429: Too many requests \(Ayrshare asked to wait 3600 s, beyond the time budget\)/,
@@ -178,21 +216,30 @@ const WHOLE_REQUEST_FAILURES: WholeRequestCase[] = [
   },
   {
     label: 'HTTP 200 with an HTML page',
-    script: [{ text: '<!DOCTYPE html><html><body>Service Unavailable</body></html>', headers: { 'Content-Type': 'text/html' } }],
+    script: [
+      {
+        text: '<!DOCTYPE html><html><body>Service Unavailable</body></html>',
+        headers: { 'Content-Type': 'text/html' },
+      },
+    ],
     requests: 3,
     errorClass: 'server',
-    reason: /HTTP 200 with a body that is not JSON \(starts "<!DOCTYPE html><html><body>Service Unava\.\.\.", 60 characters\)$/,
+    reason:
+      /HTTP 200 with a body that is not JSON \(starts "<!DOCTYPE html><html><body>Service Unava\.\.\.", 60 characters\)$/,
   },
   {
     label: 'HTTP 200 with a truncated body',
     script: [{ text: JSON.stringify(loadFixture()).slice(0, 200) }],
     requests: 3,
     errorClass: 'server',
-    reason: /HTTP 200 with a body that is not JSON \(starts "\{"status":"success","facebook":\{"analyti\.\.\.", 200 characters\)$/,
+    reason:
+      /HTTP 200 with a body that is not JSON \(starts "\{"status":"success","facebook":\{"analyti\.\.\.", 200 characters\)$/,
   },
   {
     label: 'HTTP 200 with status "error"',
-    script: [{ body: { action: 'analytics', status: 'error', code: 168, message: 'Analytics are temporarily unavailable' } }],
+    script: [
+      { body: { action: 'analytics', status: 'error', code: 168, message: 'Analytics are temporarily unavailable' } },
+    ],
     requests: 1,
     errorClass: 'server',
     reason: /^Ayrshare answered with an error \(code 168\): Analytics are temporarily unavailable$/,
@@ -200,37 +247,43 @@ const WHOLE_REQUEST_FAILURES: WholeRequestCase[] = [
 ];
 
 describe('Ayrshare failing the whole request', () => {
-  it.each(WHOLE_REQUEST_FAILURES.map((c) => [c.label, c] as const))('%s: CLI exits 1, Lambda alerts and throws, nothing stored', async (_label, c) => {
-    standIn.script(...c.script);
-    const run = await cli();
-    expect(run.code).toBe(1);
-    const summary = run.json<RunSummary>();
-    expect(summary).toMatchObject({ status: 'error', date: DATE, platforms_tracked: 0 });
-    expect(summary.failed.map((f) => f.platform)).toEqual(PLATFORM_NAMES);
-    expect(new Set(summary.failed.map((f) => f.error_class))).toEqual(new Set([c.errorClass]));
-    expect(summary.failed[0].reason).toMatch(c.reason);
-    expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
-    expect(await storedPlatforms()).toEqual([]);
+  it.each(WHOLE_REQUEST_FAILURES.map((c) => [c.label, c] as const))(
+    '%s: CLI exits 1, Lambda alerts and throws, nothing stored',
+    async (_label, c) => {
+      standIn.script(...c.script);
+      const run = await cli();
+      expect(run.code).toBe(1);
+      const summary = run.json<RunSummary>();
+      expect(summary).toMatchObject({ status: 'error', date: DATE, platforms_tracked: 0 });
+      expect(summary.failed.map((f) => f.platform)).toEqual(PLATFORM_NAMES);
+      expect(new Set(summary.failed.map((f) => f.error_class))).toEqual(new Set([c.errorClass]));
+      expect(summary.failed[0].reason).toMatch(c.reason);
+      expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
+      expect(await storedPlatforms()).toEqual([]);
 
-    standIn.script(...c.script);
-    const outcome = await lambda();
-    expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error.message).toMatch(new RegExp(`^Nothing was stored for ${DATE}: facebook: `));
-    expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
-    expect(await storedPlatforms()).toEqual([]);
-    const [alert, ...more] = alerts();
-    expect(more).toEqual([]);
-    expect(alert.Subject).toBe(`Ayrshare tracker: nothing stored for ${DATE}`);
-    const lines = alert.Message!.split('\n');
-    expect(lines[2]).toBe(`Profile "brand": all 7 platforms (${PLATFORM_NAMES.join(', ')}) failed (first failure):`);
-    expect(lines[3].trim()).toMatch(c.reason);
-    expect(lines).toContain(`  * ${ADVICE[c.errorClass]}`);
-  });
+      standIn.script(...c.script);
+      const outcome = await lambda();
+      expect(outcome.ok).toBe(false);
+      expect(!outcome.ok && outcome.error.message).toMatch(new RegExp(`^Nothing was stored for ${DATE}: facebook: `));
+      expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
+      expect(await storedPlatforms()).toEqual([]);
+      const [alert, ...more] = alerts();
+      expect(more).toEqual([]);
+      expect(alert.Subject).toBe(`Ayrshare tracker: nothing stored for ${DATE}`);
+      const lines = alert.Message!.split('\n');
+      expect(lines[2]).toBe(`Profile "brand": all 7 platforms (${PLATFORM_NAMES.join(', ')}) failed (first failure):`);
+      expect(lines[3].trim()).toMatch(c.reason);
+      expect(lines).toContain(`  * ${ADVICE[c.errorClass]}`);
+    },
+  );
 });
 
 describe('Ayrshare failing, then recovering', () => {
   it('waits what Retry-After asks on a 429, then stores the day', async () => {
-    standIn.script({ status: 429, headers: { 'Retry-After': '1' }, body: { status: 'error', message: 'Too many requests' } }, { body: loadFixture() });
+    standIn.script(
+      { status: 429, headers: { 'Retry-After': '1' }, body: { status: 'error', message: 'Too many requests' } },
+      { body: loadFixture() },
+    );
     const run = await cli();
     expect(run.code).toBe(0);
     // The 429, its retry, then X's own request.
@@ -244,14 +297,17 @@ describe('Ayrshare failing, then recovering', () => {
     ['a 502', { status: 502, text: 'Bad Gateway' }],
     ['a slow answer', { delayMs: 1_000, body: loadFixture() }],
     ['a truncated body', { text: '{"status":"succ' }],
-  ] as Array<[string, ScriptedAnswer]>)('retries after %s and stores everything, without an alert', async (_label, first) => {
-    standIn.script(first, { body: loadFixture() });
-    const outcome = await lambda();
-    expect(outcome.ok && outcome.summary.status).toBe('success');
-    expect(standIn.requests).toHaveLength(1 + REQUESTS_PER_RUN);
-    expect(alerts()).toEqual([]);
-    expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
-  });
+  ] as Array<[string, ScriptedAnswer]>)(
+    'retries after %s and stores everything, without an alert',
+    async (_label, first) => {
+      standIn.script(first, { body: loadFixture() });
+      const outcome = await lambda();
+      expect(outcome.ok && outcome.summary.status).toBe('success');
+      expect(standIn.requests).toHaveLength(1 + REQUESTS_PER_RUN);
+      expect(alerts()).toEqual([]);
+      expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
+    },
+  );
 });
 
 describe('Ayrshare failing some platforms', () => {
@@ -268,11 +324,30 @@ describe('Ayrshare failing some platforms', () => {
     expect(summary).toMatchObject({ status: 'partial', platforms_tracked: 5 });
     const since = { failing_since: DATE, failed_days: 1 };
     expect(summary.failed).toEqual([
-      { profile: 'brand', platform: 'instagram', reason: 'error 161: Instagram token expired', error_class: 'platform_error', ...since },
-      { profile: 'brand', platform: 'linkedin', reason: 'not in the response (is the account linked in Ayrshare?)', error_class: 'not_linked', ...since },
+      {
+        profile: 'brand',
+        platform: 'instagram',
+        reason: 'error 161: Instagram token expired',
+        error_class: 'platform_error',
+        ...since,
+      },
+      {
+        profile: 'brand',
+        platform: 'linkedin',
+        reason: 'not in the response (is the account linked in Ayrshare?)',
+        error_class: 'not_linked',
+        ...since,
+      },
     ]);
     // A bad figure is left out, not the platform: threads is stored without its follower count.
-    expect(summary.left_out).toEqual([{ profile: 'brand', platform: 'threads', field: 'followersCount', reason: 'followersCount must not be negative (got -3)' }]);
+    expect(summary.left_out).toEqual([
+      {
+        profile: 'brand',
+        platform: 'threads',
+        field: 'followersCount',
+        reason: 'followersCount must not be negative (got -3)',
+      },
+    ]);
     expect(await storedPlatforms()).toEqual(['facebook', 'threads', 'tiktok', 'twitter', 'youtube']);
 
     standIn.script({ body: answer });
@@ -283,17 +358,27 @@ describe('Ayrshare failing some platforms', () => {
     const [alert, ...more] = alerts();
     expect(more).toEqual([]);
     expect(alert.Subject).toBe(`Ayrshare tracker: 2 of 7 platform(s) failed on ${DATE}`);
-    expect(alert.Message).toContain('  - instagram: error 161: Instagram token expired (first failure)\n  - linkedin: not in the response');
-    expect(alert.Message).toContain('Figures left out (the rest of the platform was stored):\n  - brand / threads: followersCount must not be negative (got -3)');
-    for (const kind of ['platform_error', 'not_linked', 'invalid_data'] as const) expect(alert.Message).toContain(ADVICE[kind]);
+    expect(alert.Message).toContain(
+      '  - instagram: error 161: Instagram token expired (first failure)\n  - linkedin: not in the response',
+    );
+    expect(alert.Message).toContain(
+      'Figures left out (the rest of the platform was stored):\n  - brand / threads: followersCount must not be negative (got -3)',
+    );
+    for (const kind of ['platform_error', 'not_linked', 'invalid_data'] as const)
+      expect(alert.Message).toContain(ADVICE[kind]);
   });
 
   it('exits 1 and alerts "nothing stored" when every platform fails inside a successful answer', async () => {
-    const answer = Object.fromEntries([['status', 'success'], ...PLATFORM_NAMES.map((p) => [p, { status: 'error', code: 272, message: `${p} token expired` }])]);
+    const answer = Object.fromEntries([
+      ['status', 'success'],
+      ...PLATFORM_NAMES.map((p) => [p, { status: 'error', code: 272, message: `${p} token expired` }]),
+    ]);
     standIn.script({ body: answer });
     const run = await cli();
     expect(run.code).toBe(1);
-    expect(run.json<RunSummary>().failed.map((f) => f.reason)).toEqual(PLATFORM_NAMES.map((p) => `error 272: ${p} token expired`));
+    expect(run.json<RunSummary>().failed.map((f) => f.reason)).toEqual(
+      PLATFORM_NAMES.map((p) => `error 272: ${p} token expired`),
+    );
     standIn.script({ body: answer });
     expect((await lambda()).ok).toBe(false);
     expect(alerts()[0].Message).toContain('  - youtube: error 272: youtube token expired');
@@ -303,7 +388,9 @@ describe('Ayrshare failing some platforms', () => {
   it('never stores an empty analytics block over a day that had figures; the previous day stays as it was', async () => {
     standIn.script({ body: loadFixture() });
     expect((await cli(['--date', '2026-04-14'])).code).toBe(0);
-    const before = (await db.client.query(`SELECT platform, followers_count, raw_data FROM social_media_analytics ORDER BY platform`)).rows;
+    const before = (
+      await db.client.query(`SELECT platform, followers_count, raw_data FROM social_media_analytics ORDER BY platform`)
+    ).rows;
 
     standIn.script({ body: fixtureWith((a) => void (a.tiktok.analytics = {})) });
     const partial = await cli();
@@ -312,7 +399,8 @@ describe('Ayrshare failing some platforms', () => {
       {
         profile: 'brand',
         platform: 'tiktok',
-        reason: 'Ayrshare sent no figures for this platform, though the snapshot of 2026-04-14 had them; nothing was stored for this day rather than empty values',
+        reason:
+          'Ayrshare sent no figures for this platform, though the snapshot of 2026-04-14 had them; nothing was stored for this day rather than empty values',
         error_class: 'invalid_data',
         failing_since: DATE,
         failed_days: 1,
@@ -324,13 +412,21 @@ describe('Ayrshare failing some platforms', () => {
     standIn.script({ body: fixtureWith((a) => PLATFORM_NAMES.forEach((p) => (a[p].analytics = {}))) });
     expect((await cli()).code).toBe(1);
     expect(await storedPlatforms()).toEqual([]);
-    expect((await db.client.query(`SELECT platform, followers_count, raw_data FROM social_media_analytics ORDER BY platform`)).rows).toEqual(before);
+    expect(
+      (
+        await db.client.query(
+          `SELECT platform, followers_count, raw_data FROM social_media_analytics ORDER BY platform`,
+        )
+      ).rows,
+    ).toEqual(before);
   });
 
   it('stores an empty block as NULLs (never zeros) when there is no history to contradict', async () => {
     standIn.script({ body: fixtureWith((a) => void (a.linkedin.analytics = {})) });
     expect((await cli()).code).toBe(0);
-    const { rows } = await db.client.query(`SELECT followers_count, engagement_rate FROM social_media_analytics WHERE platform = 'linkedin'`);
+    const { rows } = await db.client.query(
+      `SELECT followers_count, engagement_rate FROM social_media_analytics WHERE platform = 'linkedin'`,
+    );
     expect(rows).toEqual([{ followers_count: null, engagement_rate: null }]);
   });
 });
@@ -341,13 +437,19 @@ describe('values', () => {
     ['a numeric string', { subscriberCount: ' 1234 ' }, { followers_count: 1234 }],
     ['a count past 2^31', { subscriberCount: 3_000_000_000 }, { followers_count: 3_000_000_000 }],
     ['a rate past 1000 %', { views: 10, likes: 1_500, comments: 0, shares: 0 }, { engagement_rate: 15_000 }],
-    ['the largest rate a safe count gives', { views: 1, likes: Number.MAX_SAFE_INTEGER, comments: null, shares: null }, { engagement_rate: 900719925474099100 }],
+    [
+      'the largest rate a safe count gives',
+      { views: 1, likes: Number.MAX_SAFE_INTEGER, comments: null, shares: null },
+      { engagement_rate: 900719925474099100 },
+    ],
     ['fractional minutes', { estimatedMinutesWatched: 12.5 }, { watch_time_minutes: 12.5 }],
   ])('stores %s', async (_label, fields, expected) => {
     standIn.script({ body: fixtureWith((a) => Object.assign(a.youtube.analytics, fields)) });
     const run = await cli();
     expect(run.code).toBe(0);
-    const { rows } = await db.client.query(`SELECT followers_count, engagement_rate, watch_time_minutes FROM social_media_analytics WHERE platform = 'youtube'`);
+    const { rows } = await db.client.query(
+      `SELECT followers_count, engagement_rate, watch_time_minutes FROM social_media_analytics WHERE platform = 'youtube'`,
+    );
     expect(rows[0]).toMatchObject(expected);
   });
 
@@ -358,21 +460,43 @@ describe('values', () => {
     ['"Infinity"', '"views": "Infinity"', 'views must be a number (got "Infinity")'],
     ['a word', '"likes": "lots"', 'likes must be a number (got "lots")'],
     ['a float where a count belongs', '"subscriberCount": 10.5', 'subscriberCount must be a whole number (got 10.5)'],
-    ['a count past 2^53 as a number', `"views": ${TWO_53_PLUS_1}`, 'views is too large to store exactly (got 9007199254740992)'],
-    ['a count past 2^53 as a string', `"views": "${TWO_53_PLUS_1}"`, `views is too large to store exactly (got "${TWO_53_PLUS_1}")`],
-    ['minutes past 2^53', '"estimatedMinutesWatched": 1e300', 'estimatedMinutesWatched is too large to store exactly (got 1e+300)'],
+    [
+      'a count past 2^53 as a number',
+      `"views": ${TWO_53_PLUS_1}`,
+      'views is too large to store exactly (got 9007199254740992)',
+    ],
+    [
+      'a count past 2^53 as a string',
+      `"views": "${TWO_53_PLUS_1}"`,
+      `views is too large to store exactly (got "${TWO_53_PLUS_1}")`,
+    ],
+    [
+      'minutes past 2^53',
+      '"estimatedMinutesWatched": 1e300',
+      'estimatedMinutesWatched is too large to store exactly (got 1e+300)',
+    ],
   ])('stores the platform without that figure on %s, and names the field', async (_label, field, reason) => {
     // Raw JSON text, so the stand-in sends the number exactly as written (JSON.stringify would round it first);
     // the field goes last in YouTube's analytics, where it wins over the fixture's own value.
-    const text = JSON.stringify(fixtureWith((a) => (a.youtube.analytics.__marker__ = 1))).replace('"__marker__":1', field);
+    const text = JSON.stringify(fixtureWith((a) => (a.youtube.analytics.__marker__ = 1))).replace(
+      '"__marker__":1',
+      field,
+    );
     standIn.script({ text });
     const run = await cli();
     expect(run.code).toBe(0);
     const name = reason.split(' ')[0];
     expect(run.json<RunSummary>().left_out).toEqual([{ profile: 'brand', platform: 'youtube', field: name, reason }]);
     expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
-    const { rows } = await db.client.query(`SELECT followers_count, views_total, likes_total, watch_time_minutes, left_out, raw_data FROM social_media_analytics WHERE platform = 'youtube'`);
-    const column = { subscriberCount: 'followers_count', views: 'views_total', likes: 'likes_total', estimatedMinutesWatched: 'watch_time_minutes' }[name]!;
+    const { rows } = await db.client.query(
+      `SELECT followers_count, views_total, likes_total, watch_time_minutes, left_out, raw_data FROM social_media_analytics WHERE platform = 'youtube'`,
+    );
+    const column = {
+      subscriberCount: 'followers_count',
+      views: 'views_total',
+      likes: 'likes_total',
+      estimatedMinutesWatched: 'watch_time_minutes',
+    }[name]!;
     expect(rows[0][column]).toBeNull();
     expect(rows[0].left_out).toEqual([{ field: name, reason }]);
     // Never rounded: the other figures are the fixture's, and raw_data keeps the value as it came.
@@ -387,7 +511,9 @@ describe('the database', () => {
     standIn.script({ body: loadFixture() });
     const run = await cli([], { DATABASE_URL: closed.toString() });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Error: Could not connect to PostgreSQL: connect ECONNREFUSED 127\.0\.0\.1:1\n {2}Check DATABASE_URL/m);
+    expect(run.stderr).toMatch(
+      /^Error: Could not connect to PostgreSQL: connect ECONNREFUSED 127\.0\.0\.1:1\n {2}Check DATABASE_URL/m,
+    );
     expect(run.stderr).not.toContain(closed.password);
     expect(standIn.requests).toHaveLength(0);
   });
@@ -413,13 +539,21 @@ describe('the database', () => {
     try {
       const run = await cli();
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`Nothing was stored for ${DATE}: the database write failed \\((terminating connection|Connection terminated)[^)]*\\)\\. The whole run was rolled back\\.`));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `Nothing was stored for ${DATE}: the database write failed \\((terminating connection|Connection terminated)[^)]*\\)\\. The whole run was rolled back\\.`,
+        ),
+      );
       expect(run.json<RunSummary>()).toMatchObject({ status: 'error', platforms_tracked: 0 });
       expect(new Set(run.json<RunSummary>().failed.map((f) => f.error_class))).toEqual(new Set(['database']));
 
       const outcome = await lambda();
-      expect(!outcome.ok && outcome.error.message).toMatch(/Nothing was stored for 2026-04-15: the database write failed/);
-      expect(alerts()[0].Message).toMatch(/the database write failed .*The whole run was rolled back\. Check that PostgreSQL is reachable/);
+      expect(!outcome.ok && outcome.error.message).toMatch(
+        /Nothing was stored for 2026-04-15: the database write failed/,
+      );
+      expect(alerts()[0].Message).toMatch(
+        /the database write failed .*The whole run was rolled back\. Check that PostgreSQL is reachable/,
+      );
     } finally {
       await db.client.query('DROP TRIGGER drop_connection ON social_media_analytics; DROP FUNCTION drop_connection()');
     }
@@ -433,9 +567,13 @@ describe('the database', () => {
     const [first, second] = await Promise.all([cli(), cli()]);
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(first.json()).toEqual(second.json());
-    const { rows } = await db.client.query(`SELECT platform, count(*)::int AS n FROM social_media_analytics GROUP BY platform ORDER BY platform`);
+    const { rows } = await db.client.query(
+      `SELECT platform, count(*)::int AS n FROM social_media_analytics GROUP BY platform ORDER BY platform`,
+    );
     expect(rows).toEqual(PLATFORM_NAMES.map((platform) => ({ platform, n: 1 })));
-    expect((await db.client.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n).toBe(MIGRATION_NAMES.length);
+    expect((await db.client.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n).toBe(
+      MIGRATION_NAMES.length,
+    );
   });
 
   it('two Lambda invocations for one scheduled time at once, then a third: one row per platform', async () => {
@@ -444,7 +582,9 @@ describe('the database', () => {
     const outcomes = await Promise.all([lambda(event), lambda(event)]);
     expect(outcomes.map((o) => o.ok && o.summary.status)).toEqual(['success', 'success']);
     expect((await lambda(event)).ok).toBe(true);
-    const { rows } = await db.client.query(`SELECT date::text AS date, count(*)::int AS n FROM social_media_analytics GROUP BY date`);
+    const { rows } = await db.client.query(
+      `SELECT date::text AS date, count(*)::int AS n FROM social_media_analytics GROUP BY date`,
+    );
     expect(rows).toEqual([{ date: DATE, n: 7 }]);
   });
 
@@ -454,7 +594,9 @@ describe('the database', () => {
     standIn.script({ body: loadFixture() });
     await cli();
     const snapshot = async () =>
-      (await db.client.query(`SELECT * FROM social_media_analytics WHERE date = $1 ORDER BY platform`, [DATE])).rows.map(({ recorded_at: _r, ...row }) => row);
+      (
+        await db.client.query(`SELECT * FROM social_media_analytics WHERE date = $1 ORDER BY platform`, [DATE])
+      ).rows.map(({ recorded_at: _r, ...row }) => row);
     const first = await snapshot();
     expect(first.find((r) => r.platform === 'twitter')!.growth_velocity).toBe(253);
     expect((await cli()).code).toBe(0);
@@ -467,11 +609,31 @@ describe('configuration', () => {
   it.each([
     ['a blank API key', { AYRSHARE_API_KEY: '   ' }, /^Error: AYRSHARE_API_KEY is not set\./],
     ['a missing API key', { AYRSHARE_API_KEY: undefined }, /^Error: AYRSHARE_API_KEY is not set\./],
-    ['a Profile-Key with a space', { AYRSHARE_PROFILE_KEY: 'two words' }, /AYRSHARE_PROFILE_KEY contains spaces or characters that cannot be sent in an HTTP header\.$/m],
-    ['an unknown platform', { TRACKER_PLATFORMS: 'tiktok,myspace' }, /TRACKER_PLATFORMS has unknown platform\(s\) myspace; known: facebook, instagram/],
-    ['a bad time zone', { TRACKER_TIMEZONE: 'Mars/Olympus' }, /TRACKER_TIMEZONE is not an IANA time zone such as America\/New_York or Europe\/Berlin \(got "Mars\/Olympus"\)/],
-    ['a DATABASE_URL that is not PostgreSQL', { DATABASE_URL: 'mysql://root:hunter2@localhost/db' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection URL\.$/m],
-    ['a base URL that is not http(s)', { AYRSHARE_BASE_URL: 'ftp://example.com' }, /AYRSHARE_BASE_URL must be an http\(s\) URL/],
+    [
+      'a Profile-Key with a space',
+      { AYRSHARE_PROFILE_KEY: 'two words' },
+      /AYRSHARE_PROFILE_KEY contains spaces or characters that cannot be sent in an HTTP header\.$/m,
+    ],
+    [
+      'an unknown platform',
+      { TRACKER_PLATFORMS: 'tiktok,myspace' },
+      /TRACKER_PLATFORMS has unknown platform\(s\) myspace; known: facebook, instagram/,
+    ],
+    [
+      'a bad time zone',
+      { TRACKER_TIMEZONE: 'Mars/Olympus' },
+      /TRACKER_TIMEZONE is not an IANA time zone such as America\/New_York or Europe\/Berlin \(got "Mars\/Olympus"\)/,
+    ],
+    [
+      'a DATABASE_URL that is not PostgreSQL',
+      { DATABASE_URL: 'mysql://root:hunter2@localhost/db' },
+      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ connection URL\.$/m,
+    ],
+    [
+      'a base URL that is not http(s)',
+      { AYRSHARE_BASE_URL: 'ftp://example.com' },
+      /AYRSHARE_BASE_URL must be an http\(s\) URL/,
+    ],
   ])('CLI exits 2 on %s, naming the variable', async (_label, env, message) => {
     standIn.script({ body: loadFixture() });
     const run = await cli([], env);
@@ -485,8 +647,16 @@ describe('configuration', () => {
     ['a missing apiKey', { profileKey: PROFILE_KEY }, /The Ayrshare secret is invalid: apiKey/],
     ['a blank apiKey', { apiKey: '  ' }, /The Ayrshare secret is invalid: apiKey is empty/],
     ['malformed JSON', `{"apiKey": "${API_KEY}",`, /^The Ayrshare secret is not JSON\.$/],
-    ['a blank profile name', { apiKey: API_KEY, profiles: [{ name: ' ', profileKey: PROFILE_KEY }] }, /The Ayrshare secret is invalid: profiles\.0\.name is empty/],
-    ['both profileKey and profiles', { apiKey: API_KEY, profileKey: PROFILE_KEY, profiles: [{ name: 'a' }] }, /profiles has both profileKey and profiles; use one/],
+    [
+      'a blank profile name',
+      { apiKey: API_KEY, profiles: [{ name: ' ', profileKey: PROFILE_KEY }] },
+      /The Ayrshare secret is invalid: profiles\.0\.name is empty/,
+    ],
+    [
+      'both profileKey and profiles',
+      { apiKey: API_KEY, profileKey: PROFILE_KEY, profiles: [{ name: 'a' }] },
+      /profiles has both profileKey and profiles; use one/,
+    ],
   ])('Lambda fails on an Ayrshare secret with %s, naming the field, and alerts', async (_label, secret, message) => {
     putSecrets(secret, databaseSecret);
     const outcome = await lambda();

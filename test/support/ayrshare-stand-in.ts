@@ -1,7 +1,7 @@
 // A real HTTP server on 127.0.0.1 that speaks Ayrshare's analytics endpoint, answering what each test scripts.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 
 export interface RecordedRequest {
@@ -37,15 +37,18 @@ export interface AyrshareStandIn {
   close(): Promise<void>;
 }
 
-/** The sample answer from SPEC's fixtures (a copy lives in test/fixtures): 7 platforms. */
+/** The older sample answer (test/fixtures/ayrshare-social-sample.json): 7 platforms. */
 export function loadFixture(): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ayrshare-social-sample.json'), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ayrshare-social-sample.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
   const requests: RecordedRequest[] = [];
   let answers: Array<ScriptedAnswer | Responder> = [{ status: 200, body: loadFixture() }];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
   const server = http.createServer((req, res) => {

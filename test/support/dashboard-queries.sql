@@ -1,4 +1,4 @@
--- The users' dashboard queries, copied unchanged from SPEC section 5. Tests run them as they are.
+-- The users' dashboard queries, unchanged from docs/metrics.md ("Dashboard queries"). Tests run them as they are.
 -- Daily growth
 SELECT date, platform, followers_count,
        followers_count - LAG(followers_count) OVER (PARTITION BY platform ORDER BY date) AS daily_growth

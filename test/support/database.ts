@@ -1,7 +1,7 @@
 // A fresh database per test file in the run's PostgreSQL, dropped afterwards.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { connectDatabase } from '../../lambda/database';
+import { connectDatabase } from '../../lambda/storage/connection';
 
 export interface TestDatabase {
   url: string;
@@ -13,7 +13,8 @@ export interface TestDatabase {
 
 function adminUrl(): string {
   const url = process.env.TEST_PG_ADMIN_URL;
-  if (!url) throw new Error('TEST_PG_ADMIN_URL is not set: run the tests through jest (globalSetup starts PostgreSQL).');
+  if (!url)
+    throw new Error('TEST_PG_ADMIN_URL is not set: run the tests through jest (globalSetup starts PostgreSQL).');
   return url;
 }
 

@@ -9,7 +9,10 @@ import { makeTestCertificates } from './tls';
 export default async function globalSetup(): Promise<void> {
   const baseDir = mkdtempSync(path.join(os.tmpdir(), 'ayrshare-tracker-test-'));
   const certificates = makeTestCertificates();
-  const embedded = await startEmbeddedDatabase({ baseDir, tls: { certificate: certificates.serverCertificate, privateKey: certificates.serverKey } });
+  const embedded = await startEmbeddedDatabase({
+    baseDir,
+    tls: { certificate: certificates.serverCertificate, privateKey: certificates.serverKey },
+  });
   (globalThis as { __EMBEDDED_PG__?: EmbeddedDatabase }).__EMBEDDED_PG__ = embedded;
   process.env.TEST_PG_ADMIN_URL = await embedded.databaseUrl('postgres');
   process.env.TEST_PG_BASE_DIR = baseDir;

@@ -29,10 +29,17 @@ export function lambdaContext(remainingMs = 300_000): Context {
 /** The secret RDS would generate, pointing at a test database. */
 export function databaseSecretFor(db: TestDatabase): Record<string, unknown> {
   const url = new URL(db.url);
-  return { engine: 'postgres', host: '127.0.0.1', port: Number(url.port), username: url.username, password: decodeURIComponent(url.password), dbname: db.name };
+  return {
+    engine: 'postgres',
+    host: '127.0.0.1',
+    port: Number(url.port),
+    username: url.username,
+    password: decodeURIComponent(url.password),
+    dbname: db.name,
+  };
 }
 
-/** Sets the collector's environment as lib/collector.ts does; `undefined` removes a variable. */
+/** Sets the collector's environment as lib/constructs/collector.ts does; `undefined` removes a variable. */
 export function setFunctionEnvironment(baseUrl: string, extra: Record<string, string | undefined> = {}): void {
   const values: Record<string, string | undefined> = {
     AYRSHARE_SECRET_ARN: ARNS.ayrshareSecret,
@@ -63,15 +70,31 @@ export const TEST_X_SECRET_FIELDS = { xApiKey: 'TEST-X-API-KEY', xApiSecret: 'TE
  * Answers GetSecretValue for the two secrets the collector reads (objects are sent as JSON, strings as they are). An
  * Ayrshare secret object without either X field gets the test X credentials, as a fully configured account has.
  */
-export function putSecrets(secretsManager: AwsClientStub<SecretsManagerClient>, ayrshare: unknown, database: unknown): void {
+export function putSecrets(
+  secretsManager: AwsClientStub<SecretsManagerClient>,
+  ayrshare: unknown,
+  database: unknown,
+): void {
   const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-  const configured = ayrshare && typeof ayrshare === 'object' && !('xApiKey' in ayrshare) && !('xApiSecret' in ayrshare) ? { ...TEST_X_SECRET_FIELDS, ...ayrshare } : ayrshare;
-  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.ayrshareSecret }).resolves({ SecretString: text(configured) });
-  secretsManager.on(GetSecretValueCommand, { SecretId: ARNS.databaseSecret }).resolves({ SecretString: text(database) });
+  const configured =
+    ayrshare && typeof ayrshare === 'object' && !('xApiKey' in ayrshare) && !('xApiSecret' in ayrshare)
+      ? { ...TEST_X_SECRET_FIELDS, ...ayrshare }
+      : ayrshare;
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: ARNS.ayrshareSecret })
+    .resolves({ SecretString: text(configured) });
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: ARNS.databaseSecret })
+    .resolves({ SecretString: text(database) });
 }
 
 /** Before each handler test: fresh mocks, both secrets answered, and SNS accepting every alert. */
-export function resetAwsMocks(secretsManager: AwsClientStub<SecretsManagerClient>, sns: AwsClientStub<SNSClient>, ayrshare: unknown, database: unknown): void {
+export function resetAwsMocks(
+  secretsManager: AwsClientStub<SecretsManagerClient>,
+  sns: AwsClientStub<SNSClient>,
+  ayrshare: unknown,
+  database: unknown,
+): void {
   secretsManager.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });

@@ -1,0 +1,80 @@
+// `report --remote`: asks the deployed collector for the report's JSON with the user's own AWS credentials, so nobody
+// needs network access to the database in its private subnet. The function's name comes from the stack's outputs.
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { errorMessage, TrackerError } from '../core/errors';
+import type { ReportData, ReportRequest } from '../storage/reports';
+
+const FUNCTION_OUTPUT = 'CollectorFunctionName';
+
+export interface RemoteOptions {
+  stackName: string;
+  region?: string;
+  cloudFormation?: CloudFormationClient;
+  lambda?: LambdaClient;
+}
+
+const CREDENTIALS_HINT =
+  'Use AWS credentials of the account the stack is deployed in (`aws sts get-caller-identity` should answer; set ' +
+  'AWS_PROFILE or AWS_REGION, or pass --region). They need cloudformation:DescribeStacks on the stack and ' +
+  'lambda:InvokeFunction on its collector.';
+
+export async function fetchRemoteReport(request: ReportRequest, options: RemoteOptions): Promise<ReportData> {
+  const clientConfig = options.region ? { region: options.region } : {};
+  const cloudFormation = options.cloudFormation ?? new CloudFormationClient(clientConfig);
+  const lambda = options.lambda ?? new LambdaClient(clientConfig);
+
+  let functionName: string | undefined;
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
+    functionName = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === FUNCTION_OUTPUT)?.OutputValue;
+  } catch (error) {
+    throw new TrackerError(`Could not read the stack "${options.stackName}": ${errorMessage(error)}`, CREDENTIALS_HINT);
+  }
+  if (!functionName) {
+    throw new TrackerError(
+      `The stack "${options.stackName}" has no ${FUNCTION_OUTPUT} output.`,
+      'Deploy this version of the stack (`npx cdk deploy`), or name yours with --stack.',
+    );
+  }
+
+  let answer;
+  try {
+    answer = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify({ action: 'report', ...request })),
+      }),
+    );
+  } catch (error) {
+    throw new TrackerError(`Could not invoke ${functionName}: ${errorMessage(error)}`, CREDENTIALS_HINT);
+  }
+  const text = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    throw new TrackerError(`The deployed function answered with something that is not JSON (${text.slice(0, 80)}).`);
+  }
+  if (answer.FunctionError) {
+    const message =
+      payload && typeof payload === 'object' && 'errorMessage' in payload
+        ? String(payload.errorMessage)
+        : text.slice(0, 200);
+    throw new TrackerError(
+      `The deployed function could not build the report: ${message}`,
+      'Its log group has the details (`aws logs tail /aws/lambda/<CollectorFunctionName>`).',
+    );
+  }
+  if (
+    !payload ||
+    typeof payload !== 'object' ||
+    (payload as { report?: unknown }).report !== 'ayrshare-analytics-tracker'
+  ) {
+    throw new TrackerError(
+      'The deployed function did not answer with a report: deploy this version of the stack (`npx cdk deploy`).',
+    );
+  }
+  return payload as ReportData;
+}

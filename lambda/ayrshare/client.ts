@@ -1,0 +1,243 @@
+// Calls POST /api/analytics/social with a per-request timeout, and retries what is worth retrying (429, 5xx,
+// timeouts, network errors) with exponential backoff and full jitter, honouring Retry-After, inside a time budget.
+import type { XCredentials } from '../core/model';
+import { likelyCause } from './advice';
+import { errorBodySchema } from './schema';
+import { AyrshareRequestError, createRedactor, errorMessage, type FailureClass } from '../core/errors';
+import { silentLog, type Log } from '../core/log';
+import type { Platform } from '../metrics/platforms';
+
+export interface HttpPolicy {
+  /** Abort one request after this long. */
+  requestTimeoutMs: number;
+  /** Tries in all, the first included. */
+  maxAttempts: number;
+  /** First backoff step; doubles each retry, capped by maxDelayMs, then jittered. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Wall-clock limit for all attempts and waits together; must fit inside the Lambda timeout. */
+  budgetMs: number;
+}
+
+/**
+ * Ayrshare allows 300 requests per 5 minutes per profile and suspends a profile after ~1,000 HTTP 429 answers in
+ * 24 hours (its HTTP-errors page), so a daily job retries a handful of times, slowly, and then gives up.
+ */
+export const DEFAULT_HTTP_POLICY: HttpPolicy = {
+  requestTimeoutMs: 20_000,
+  maxAttempts: 4,
+  baseDelayMs: 2_000,
+  maxDelayMs: 30_000,
+  budgetMs: 120_000,
+};
+
+export interface AnalyticsRequest {
+  baseUrl: string;
+  apiKey: string;
+  profileKey?: string;
+  platforms: readonly Platform[];
+  /** Sent as X-Twitter-OAuth1-Api-Key / -Secret; only on the request that asks for X. */
+  xCredentials?: XCredentials;
+}
+
+export interface AnalyticsAnswer {
+  body: unknown;
+  attempts: number;
+  /** Rate-limit headers of the last answer, when Ayrshare sent any. */
+  rateLimit: Record<string, string>;
+  /** How many HTTP 429 answers came before this one. */
+  rateLimited: number;
+}
+
+export interface ClientDependencies {
+  fetch?: typeof globalThis.fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  log?: Log;
+  /** An absolute time (ms) shared by every request of a run: no attempt or wait goes past it. */
+  deadline?: number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function fetchSocialAnalytics(
+  request: AnalyticsRequest,
+  policy: HttpPolicy = DEFAULT_HTTP_POLICY,
+  deps: ClientDependencies = {},
+): Promise<AnalyticsAnswer> {
+  const doFetch = deps.fetch ?? globalThis.fetch;
+  const sleep = deps.sleep ?? realSleep;
+  const random = deps.random ?? Math.random;
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? silentLog;
+  const redact = createRedactor([
+    request.apiKey,
+    request.profileKey,
+    request.xCredentials?.apiKey,
+    request.xCredentials?.apiSecret,
+  ]);
+  const deadline = Math.min(now() + policy.budgetMs, deps.deadline ?? Infinity);
+  const url = `${request.baseUrl}/api/analytics/social`;
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${request.apiKey}`,
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+  };
+  if (request.profileKey) headers['Profile-Key'] = request.profileKey;
+  if (request.xCredentials) {
+    headers['X-Twitter-OAuth1-Api-Key'] = request.xCredentials.apiKey;
+    headers['X-Twitter-OAuth1-Api-Secret'] = request.xCredentials.apiSecret;
+  }
+  const payload = JSON.stringify({ platforms: request.platforms });
+
+  // What is said when the run's shared deadline passed before this profile's first attempt.
+  let lastProblem = "the run's time budget was used up before this profile's turn";
+  let lastStatus: number | undefined;
+  let lastClass: FailureClass = 'time_budget';
+  let rateLimited = 0;
+  let lastRateLimit: Record<string, string> = {};
+  let attempt = 0;
+  while (attempt < policy.maxAttempts) {
+    const remaining = deadline - now();
+    if (remaining <= 0) break;
+    attempt += 1;
+    const timeoutMs = Math.min(policy.requestTimeoutMs, remaining);
+    let retryAfterMs: number | undefined;
+    try {
+      const response = await doFetch(url, {
+        method: 'POST',
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const rateLimit = rateLimitHeaders(response.headers);
+      lastRateLimit = rateLimit;
+      const text = await response.text();
+      const body = parseJson(text);
+      lastStatus = response.status;
+      if (response.ok && body !== undefined) return { body, attempts: attempt, rateLimit, rateLimited };
+      if (response.ok) {
+        // A truncated body or a proxy's HTML page: transient more often than not, so it is retried like a 5xx.
+        lastClass = 'server';
+        lastProblem = redact(
+          `Ayrshare answered HTTP ${response.status} with a body that is not JSON (${describeBody(text)})`,
+        );
+        log.warn('Ayrshare answered with an unreadable body', { attempt, status: response.status });
+      } else {
+        lastProblem = redact(describeHttpError(response.status, body, text));
+        if (!isRetryableStatus(response.status)) {
+          const cause = likelyCause(response.status, errorBodySchema.safeParse(body).data);
+          throw new AyrshareRequestError(
+            cause
+              ? `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} Likely cause: ${cause.cause}.`
+              : lastProblem,
+            {
+              status: response.status,
+              code: errorBodySchema.safeParse(body).data?.code,
+              attempts: attempt,
+              retryable: false,
+              failureClass: cause?.failureClass ?? 'request',
+              rateLimited,
+              rateLimit,
+            },
+            cause?.hint,
+          );
+        }
+        lastClass = response.status === 429 ? 'rate_limited' : 'server';
+        if (response.status === 429) rateLimited += 1;
+        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+        log.warn('Ayrshare answered with a retryable error', { attempt, status: response.status, rateLimit });
+      }
+    } catch (error) {
+      if (error instanceof AyrshareRequestError) throw error;
+      lastStatus = undefined;
+      lastClass = 'network';
+      lastProblem = isTimeout(error)
+        ? `no answer within ${Number((timeoutMs / 1000).toFixed(1))} s`
+        : redact(`network error: ${describeNetworkError(error)}`);
+      log.warn('Ayrshare request failed', { attempt, problem: lastProblem });
+    }
+    if (attempt >= policy.maxAttempts) break;
+    const backoff = random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const delay = Math.max(backoff, retryAfterMs ?? 0);
+    if (now() + delay >= deadline) {
+      lastProblem +=
+        retryAfterMs !== undefined && retryAfterMs > backoff
+          ? ` (Ayrshare asked to wait ${Math.ceil(retryAfterMs / 1000)} s, beyond the time budget)`
+          : '';
+      break;
+    }
+    await sleep(delay);
+  }
+  throw new AyrshareRequestError(
+    `Ayrshare request failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastProblem}`,
+    {
+      status: lastStatus,
+      attempts: attempt,
+      retryable: true,
+      failureClass: lastClass,
+      rateLimited,
+      rateLimit: lastRateLimit,
+    },
+    lastClass === 'rate_limited'
+      ? 'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. The next scheduled run tries again.'
+      : 'Ayrshare or the network failed; this usually clears by itself. The next scheduled run tries again, or re-run the day by hand.',
+  );
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+function rateLimitHeaders(headers: Headers): Record<string, string> {
+  const found: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (/ratelimit|rate-limit|retry-after/i.test(name)) found[name.toLowerCase()] = value;
+  });
+  return found;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeHttpError(status: number, body: unknown, text: string): string {
+  const parsed = errorBodySchema.safeParse(body);
+  const code = parsed.success && parsed.data.code !== undefined ? ` (code ${parsed.data.code})` : '';
+  const message =
+    parsed.success && parsed.data.message ? parsed.data.message : text.trim().slice(0, 200) || 'no message';
+  return `Ayrshare answered HTTP ${status}${code}: ${message}`;
+}
+
+/** The first characters of an unreadable body, on one line, so a user can tell a proxy page from a cut-off answer. */
+function describeBody(text: string): string {
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  if (trimmed === '') return 'empty';
+  return `starts "${trimmed.slice(0, 40)}${trimmed.length > 40 ? '...' : ''}", ${text.length} characters`;
+}
+
+function isTimeout(error: unknown): boolean {
+  const name = error && typeof error === 'object' && 'name' in error ? error.name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/** fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, ENOTFOUND, ...) in `cause`. */
+function describeNetworkError(error: unknown): string {
+  const cause = error && typeof error === 'object' && 'cause' in error ? error.cause : undefined;
+  if (cause && typeof cause === 'object' && 'code' in cause) return `${String(cause.code)} (${errorMessage(error)})`;
+  return cause ? `${errorMessage(error)} (${errorMessage(cause)})` : errorMessage(error);
+}

@@ -1,0 +1,181 @@
+// Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
+// two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
+import * as z from 'zod';
+import {
+  DEFAULT_ANOMALY_THRESHOLD,
+  DEFAULT_BASE_URL,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DIGEST_DAY,
+  DEFAULT_FANOUT,
+  DEFAULT_TIME_ZONE,
+} from './defaults';
+import { ConfigError } from './errors';
+import type { Profile, XCredentials } from './model';
+import {
+  anomalyThresholdSchema,
+  concurrencySchema,
+  configErrorFrom,
+  digestDaySchema,
+  headerSafeSecret,
+  namedProfiles,
+  platformListSchema,
+  profileListSchema,
+  profileNameSchema,
+  timeZoneSchema,
+  xCredentialsFrom,
+} from './schemas';
+import { PLATFORMS } from '../metrics/platforms';
+
+/** The collector's environment as the stack sets it, and the settings it stands for. */
+const functionEnvSchema = z
+  .object({
+    AYRSHARE_SECRET_ARN: z.string().min(1, 'is not set'),
+    DATABASE_SECRET_ARN: z.string().min(1, 'is not set'),
+    ALERT_TOPIC_ARN: z.string().min(1, 'is not set'),
+    TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+    TRACKER_PLATFORMS: platformListSchema.optional(),
+    AYRSHARE_BASE_URL: z.string().url().default(DEFAULT_BASE_URL),
+    TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
+    TRACKER_CONCURRENCY: concurrencySchema.default(DEFAULT_CONCURRENCY),
+    FANOUT_QUEUE_URL: z.string().url().optional(),
+    TRACKER_FANOUT_ABOVE: z.coerce
+      .number()
+      .int()
+      .min(1, 'must be a whole number of profiles, 1 or more')
+      .default(DEFAULT_FANOUT.above),
+    TRACKER_FANOUT_CHUNK: z.coerce
+      .number()
+      .int()
+      .min(1, 'must be from 1 to 1,000 profiles')
+      .max(1000, 'must be from 1 to 1,000 profiles')
+      .default(DEFAULT_FANOUT.chunk),
+    TRACKER_DIGEST_DAY: digestDaySchema.default(DEFAULT_DIGEST_DAY),
+  })
+  .transform((env) => ({
+    ayrshareSecretArn: env.AYRSHARE_SECRET_ARN,
+    databaseSecretArn: env.DATABASE_SECRET_ARN,
+    alertTopicArn: env.ALERT_TOPIC_ARN,
+    timeZone: env.TRACKER_TIMEZONE,
+    platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
+    baseUrl: env.AYRSHARE_BASE_URL.replace(/\/+$/, ''),
+    /** The weekday whose run also sends the weekly digest, or off. */
+    digestDay: env.TRACKER_DIGEST_DAY,
+    /** A follower count moving more than this share of the previous one is flagged. */
+    anomalyThreshold: env.TRACKER_ANOMALY_THRESHOLD,
+    /** Profiles fetched at the same time. */
+    concurrency: env.TRACKER_CONCURRENCY,
+    /** Set when the stack has a fan-out queue: runs with more than `above` profiles go out in chunks of `chunk`. */
+    fanOut: env.FANOUT_QUEUE_URL
+      ? { queueUrl: env.FANOUT_QUEUE_URL, above: env.TRACKER_FANOUT_ABOVE, chunk: env.TRACKER_FANOUT_CHUNK }
+      : undefined,
+  }));
+
+export type FunctionEnvironment = z.output<typeof functionEnvSchema>;
+
+/** What the migrate function (and a report request) needs: the database secret and the time zone only. */
+const databaseEnvSchema = z
+  .object({
+    DATABASE_SECRET_ARN: z.string().min(1, 'is not set'),
+    TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+  })
+  .transform((env) => ({ databaseSecretArn: env.DATABASE_SECRET_ARN, timeZone: env.TRACKER_TIMEZONE }));
+export type DatabaseEnvironment = z.output<typeof databaseEnvSchema>;
+
+export function readDatabaseEnvironment(env: NodeJS.ProcessEnv): DatabaseEnvironment {
+  const parsed = databaseEnvSchema.safeParse(env);
+  if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());
+  return parsed.data;
+}
+
+export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
+  const parsed = functionEnvSchema.safeParse(env);
+  if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());
+  return parsed.data;
+}
+
+/**
+ * The Ayrshare secret: `{"apiKey": "...", "profileKey": "..."}` for one profile (profileKey optional: the primary
+ * profile), or `{"apiKey": "...", "profiles": [{"name": "brand", "profileKey": "..."}, ...]}` for several.
+ */
+const ayrshareSecretSchema = z
+  .object({
+    apiKey: headerSafeSecret,
+    profileKey: headerSafeSecret.optional(),
+    name: profileNameSchema.optional(),
+    profiles: profileListSchema.optional(),
+    xApiKey: headerSafeSecret.optional(),
+    xApiSecret: headerSafeSecret.optional(),
+  })
+  .refine((s) => !(s.profiles && s.profileKey), {
+    message: 'has both profileKey and profiles; use one',
+    path: ['profiles'],
+  });
+
+export interface AyrshareCredentials {
+  apiKey: string;
+  profiles: Profile[];
+  /** The account owner's X app credentials, when the secret has them. */
+  xCredentials?: XCredentials;
+}
+
+export function parseAyrshareSecret(secretString: string | undefined): AyrshareCredentials {
+  const json = parseSecretJson(secretString, 'The Ayrshare secret', '{"apiKey": "...", "profileKey": "..."}');
+  const parsed = ayrshareSecretSchema.safeParse(json);
+  if (!parsed.success) throw prefixed(configErrorFrom(parsed.error, {}, new Set()), 'The Ayrshare secret');
+  const entries = parsed.data.profiles ?? [{ name: parsed.data.name, profileKey: parsed.data.profileKey }];
+  let xCredentials;
+  try {
+    xCredentials = xCredentialsFrom(parsed.data.xApiKey, parsed.data.xApiSecret, ['xApiKey', 'xApiSecret']);
+  } catch (error) {
+    throw new ConfigError(
+      `The Ayrshare secret is invalid: ${(error as ConfigError).message}`,
+      (error as ConfigError).hint,
+    );
+  }
+  return {
+    apiKey: parsed.data.apiKey,
+    profiles: namedProfiles(entries, 'The Ayrshare secret'),
+    ...(xCredentials ? { xCredentials } : {}),
+  };
+}
+
+/** The secret RDS generates for the instance (fields as Secrets Manager's RDS template writes them). */
+const databaseSecretSchema = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().positive().default(5432),
+  username: z.string().min(1),
+  password: z.string().min(1),
+  dbname: z.string().min(1).default('postgres'),
+});
+export type DatabaseCredentials = z.infer<typeof databaseSecretSchema>;
+
+export function parseDatabaseSecret(secretString: string | undefined): DatabaseCredentials {
+  const json = parseSecretJson(
+    secretString,
+    'The database secret',
+    '{"host", "port", "username", "password", "dbname"}',
+  );
+  const parsed = databaseSecretSchema.safeParse(json);
+  if (!parsed.success) throw prefixed(configErrorFrom(parsed.error, {}, new Set()), 'The database secret');
+  return parsed.data;
+}
+
+function parseSecretJson(secretString: string | undefined, what: string, shape: string): unknown {
+  if (!secretString)
+    throw new ConfigError(
+      `${what} has no value yet.`,
+      `Put a JSON value of the form ${shape} into it (see README, "Deploy to AWS").`,
+    );
+  try {
+    return JSON.parse(secretString);
+  } catch {
+    throw new ConfigError(`${what} is not JSON.`, `Its value must be JSON of the form ${shape}.`);
+  }
+}
+
+function prefixed(error: ConfigError, what: string): ConfigError {
+  return new ConfigError(
+    error.message.replace(/^Invalid configuration: /, `${what} is invalid: `),
+    'Fix the field named above in Secrets Manager; the next run reads it again.',
+  );
+}

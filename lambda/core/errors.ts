@@ -1,0 +1,65 @@
+// Typed errors that speak to the user: a plain message, and what to do next. Edges map them to exit codes or alerts.
+import type { FailureClass } from './model';
+
+export type { FailureClass };
+
+export class TrackerError extends Error {
+  constructor(
+    message: string,
+    /** What the user can do about it, printed under the message. */
+    readonly hint?: string,
+    /** The underlying error, for the logs; never shown to the user as is. */
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad or missing configuration: names the variable, field or flag. */
+export class ConfigError extends TrackerError {}
+
+/** Bad command-line usage. */
+export class UsageError extends TrackerError {}
+
+/** The analytics request failed as a whole (HTTP error, timeout, network). */
+export class AyrshareRequestError extends TrackerError {
+  constructor(
+    message: string,
+    readonly details: {
+      status?: number;
+      code?: number | string;
+      attempts: number;
+      retryable: boolean;
+      failureClass: FailureClass;
+      rateLimited?: number;
+      rateLimit?: Record<string, string>;
+    },
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
+/** Ayrshare answered 2xx with a body that cannot be used at all. */
+export class AyrshareResponseError extends TrackerError {
+  readonly failureClass: FailureClass = 'server';
+}
+
+/** PostgreSQL could not be reached or refused a write; nothing of the run was stored. */
+export class DatabaseError extends TrackerError {}
+
+/** Replaces every occurrence of the given secrets in a text; used on everything that leaves the pipeline. */
+export function createRedactor(secrets: ReadonlyArray<string | undefined>): (text: string) => string {
+  const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  // Longest first, so a key that contains another is hidden whole.
+  values.sort((a, b) => b.length - a.length);
+  return (text: string) => values.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
+/** The message of anything thrown; duck-typed, since errors from fetch or another realm fail `instanceof Error`. */
+export function errorMessage(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string')
+    return error.message;
+  return String(error);
+}

@@ -1,0 +1,70 @@
+// The daily run (from the schedule, or invoked by hand with an optional `date`): collects every profile of the
+// Ayrshare secret, or, above the fan-out threshold, sends them to SQS in chunks.
+import type { Context } from 'aws-lambda';
+import { emitPlatformMetrics } from '../aws/observability';
+import { dateInTimeZone } from '../core/dates';
+import { createRedactor } from '../core/errors';
+import type { RunSummary } from '../core/model';
+import { secretsOf } from '../core/schemas';
+import { collectAndStore } from '../pipeline/run';
+import { recordFanoutRun } from '../storage/fanout';
+import type { CollectEvent } from './events';
+import { CollectionFailedError, settingsFor, snapshotDate, type Runtime } from './runtime';
+
+/** What a scheduled run that fanned out returns: the chunks went to SQS; the last one to finish alerts. */
+export interface DispatchSummary {
+  status: 'dispatched';
+  date: string;
+  profiles: number;
+  chunks: number;
+}
+
+export async function handleCollect(
+  event: CollectEvent,
+  context: Context,
+  runtime: Runtime,
+): Promise<RunSummary | DispatchSummary> {
+  const env = await runtime.readEnvironment();
+  let redact = (text: string) => text;
+  let date: string | undefined;
+  try {
+    const now = runtime.now();
+    const runDate = (date = snapshotDate(event, env.timeZone, now));
+    const ayrshare = await runtime.readAyrshareSecret(env);
+    redact = createRedactor(secretsOf(ayrshare));
+    // Lambda keeps the request id when it retries an event: the ledger turns a repeated id into "retry".
+    const trigger = event.scheduledTime ? 'schedule' : 'manual';
+    const names = ayrshare.profiles.map((p) => p.name);
+    if (env.fanOut && names.length > env.fanOut.above) {
+      const { queueUrl, chunk } = env.fanOut;
+      const run = {
+        runKey: `${runDate}/${context.awsRequestId}`,
+        date: runDate,
+        trigger,
+        profiles: names,
+        chunkSize: chunk,
+      } as const;
+      const messages = await runtime.withDatabase(env, (db) => recordFanoutRun(db, run));
+      await runtime.sendChunks(queueUrl, messages);
+      runtime.logger.info('Run fanned out', { date: runDate, profiles: names.length, chunks: messages.length });
+      return { status: 'dispatched', date: runDate, profiles: names.length, chunks: messages.length };
+    }
+    const summary = await runtime.withDatabase(env, async (db) => {
+      const result = await collectAndStore(settingsFor(env, ayrshare, ayrshare.profiles), runDate, {
+        db,
+        log: runtime.log,
+        httpPolicy: runtime.httpPolicyFor(context.getRemainingTimeInMillis()),
+        today: dateInTimeZone(now, env.timeZone),
+        trigger,
+        invocationId: context.awsRequestId,
+      });
+      emitPlatformMetrics(result.stored, result.summary.failed);
+      await runtime.finishRun(db, result.summary, env, names);
+      return result.summary;
+    });
+    if (summary.status === 'error') throw new CollectionFailedError(summary);
+    return summary;
+  } catch (error) {
+    return runtime.failRun(env, date, error, redact);
+  }
+}

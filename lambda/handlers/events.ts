@@ -1,0 +1,45 @@
+// The events the collector function receives, one zod schema each, and the routing between them: a schedule's or a
+// person's collect event, a `report` request from `ayrshare-tracker report --remote`, and fan-out chunks from SQS.
+import type { SQSEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { TrackerError } from '../core/errors';
+import { describeIssues } from '../core/schemas';
+import { reportRequestSchema } from '../storage/reports';
+
+/** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
+export const collectEventSchema = z.looseObject({
+  action: z.literal('collect').optional(),
+  scheduledTime: z.string().optional(),
+  date: z.string().optional(),
+});
+export type CollectEvent = z.infer<typeof collectEventSchema>;
+
+/** `ayrshare-tracker report --remote` asks for the report's JSON this way. */
+export const reportEventSchema = reportRequestSchema.extend({ action: z.literal('report') }).strict();
+export type ReportEvent = z.input<typeof reportEventSchema>;
+
+/** An SQS batch of fan-out chunk messages (the body is checked per record, so one bad message fails alone). */
+export const sqsEventSchema = z.looseObject({
+  Records: z
+    .array(z.looseObject({ eventSource: z.literal('aws:sqs'), messageId: z.string(), body: z.string() }))
+    .min(1),
+});
+
+export type CollectorEvent =
+  | { kind: 'chunks'; event: SQSEvent }
+  | { kind: 'report'; event: z.output<typeof reportEventSchema> }
+  | { kind: 'collect'; event: CollectEvent };
+
+/** Which handler an event is for, by its schema: SQS records, an explicit `report` action, or a collect event. */
+export function routeEvent(event: unknown): CollectorEvent {
+  const payload = event ?? {};
+  if (sqsEventSchema.safeParse(payload).success) return { kind: 'chunks', event: payload as SQSEvent };
+  if (z.looseObject({ action: z.literal('report') }).safeParse(payload).success) {
+    const report = reportEventSchema.safeParse(payload);
+    if (!report.success) throw new TrackerError(`Invalid report request: ${describeIssues(report.error, payload)}.`);
+    return { kind: 'report', event: report.data };
+  }
+  const collect = collectEventSchema.safeParse(payload);
+  if (!collect.success) throw new TrackerError(`Invalid event: ${describeIssues(collect.error, payload)}.`);
+  return { kind: 'collect', event: collect.data };
+}

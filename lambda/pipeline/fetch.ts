@@ -1,0 +1,187 @@
+// Fetching one profile: the requests it needs (X/Twitter on its own, with the owner's X credentials), each answer
+// validated platform by platform, normalised onto the snapshot columns, with its engagement rate and efficiency.
+import {
+  DEFAULT_HTTP_POLICY,
+  fetchSocialAnalytics,
+  type ClientDependencies,
+  type HttpPolicy,
+} from '../ayrshare/client';
+import { X_CREDENTIALS_SETTINGS } from '../ayrshare/advice';
+import { AyrshareRequestError, AyrshareResponseError, createRedactor } from '../core/errors';
+import { silentLog, type Log } from '../core/log';
+import type {
+  CollectorSettings,
+  FailedPlatform,
+  Profile,
+  RunRecord,
+  RunTrigger,
+  Snapshot,
+  XCredentials,
+} from '../core/model';
+import { secretsOf } from '../core/schemas';
+import { X_PLATFORM, type Platform } from '../metrics/platforms';
+import { contentEfficiency, engagementRateWithBasis } from './derive';
+import { normaliseMetrics } from './normalise';
+import { parseSocialAnalytics, type PlatformResult } from './validate';
+
+export interface FetchDependencies extends Omit<ClientDependencies, 'log'> {
+  log?: Log;
+  httpPolicy?: HttpPolicy;
+  /** What started the run, for the ledger. @default 'manual' */
+  trigger?: RunTrigger;
+  /** Lambda's request id: a second run with the same id is Lambda retrying the event. */
+  invocationId?: string;
+}
+
+export interface ProfileCollection {
+  snapshots: Snapshot[];
+  failed: FailedPlatform[];
+  run: RunRecord;
+}
+
+/**
+ * Fetches and parses one profile. X/Twitter is asked in a request of its own (with the X credentials), so that an X
+ * refusal or X's own caps never fail the other platforms; a whole-request failure fails each platform of that request
+ * with the same reason. Every reason it returns has already passed `redact`.
+ */
+export async function collectProfile(
+  settings: CollectorSettings,
+  profile: Profile,
+  date: string,
+  deps: FetchDependencies,
+  redact: (text: string) => string = createRedactor(secretsOf(settings)),
+): Promise<ProfileCollection> {
+  const log = deps.log ?? silentLog;
+  const run: RunRecord = {
+    profile: profile.name,
+    trigger: deps.trigger ?? 'manual',
+    invocationId: deps.invocationId,
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    requests: 0,
+    rateLimited: 0,
+    rateLimit: {},
+  };
+  const failed: FailedPlatform[] = [];
+  const results: PlatformResult[] = [];
+  for (const group of requestGroups(settings.platforms, settings.xCredentials)) {
+    if (group.unaskable) {
+      // Ayrshare refuses every X request without the owner's credentials (code 419): not asked at all.
+      failed.push({
+        profile: profile.name,
+        platform: X_PLATFORM,
+        reason: `not asked: X/Twitter needs your own X app credentials (${X_CREDENTIALS_SETTINGS})`,
+        error_class: 'x_credentials',
+      });
+      continue;
+    }
+    try {
+      const answer = await fetchSocialAnalytics(
+        {
+          baseUrl: settings.baseUrl,
+          apiKey: settings.apiKey,
+          profileKey: profile.profileKey,
+          platforms: group.platforms,
+          ...(group.xCredentials ? { xCredentials: group.xCredentials } : {}),
+        },
+        deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
+        { ...deps, log },
+      );
+      recordRequests(run, answer.attempts, answer.rateLimited, answer.rateLimit);
+      if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
+        log.info('Ayrshare rate limits', {
+          profile: profile.name,
+          attempts: answer.attempts,
+          rateLimited: answer.rateLimited,
+          headers: answer.rateLimit,
+        });
+      }
+      results.push(...parseSocialAnalytics(answer.body, group.platforms));
+    } catch (error) {
+      if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
+      if (error instanceof AyrshareRequestError)
+        recordRequests(run, error.details.attempts, error.details.rateLimited ?? 0, error.details.rateLimit ?? {});
+      else recordRequests(run, 1, 0, {});
+      const errorClass = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
+      log.warn('Analytics request failed', {
+        profile: profile.name,
+        platforms: group.platforms,
+        reason: error.message,
+      });
+      failed.push(
+        ...group.platforms.map((platform) => ({
+          profile: profile.name,
+          platform,
+          reason: redact(error.message),
+          error_class: errorClass,
+        })),
+      );
+    }
+  }
+  run.finishedAt = new Date();
+
+  const snapshots: Snapshot[] = [];
+  for (const result of results) {
+    if (!result.ok) {
+      log.warn('Platform failed', { profile: profile.name, platform: result.platform, reason: result.reason });
+      failed.push({
+        profile: profile.name,
+        platform: result.platform,
+        reason: redact(result.reason),
+        error_class: result.failureClass,
+      });
+      continue;
+    }
+    const leftOut = result.problems.map((p) => ({ ...p, reason: redact(p.reason) }));
+    for (const problem of leftOut)
+      log.warn('Figure left out', { profile: profile.name, platform: result.platform, reason: problem.reason });
+    const metrics = normaliseMetrics(result.platform, result.analytics);
+    const { rate, basis } = engagementRateWithBasis(metrics, result.platform);
+    snapshots.push({
+      profile: profile.name,
+      platform: result.platform,
+      date,
+      metrics,
+      engagement_rate: rate,
+      engagement_rate_basis: basis,
+      content_efficiency: contentEfficiency(metrics),
+      raw_data: result.raw,
+      left_out: leftOut,
+    });
+  }
+  // Failures in the order of the configured platforms, whichever request they came from.
+  failed.sort(
+    (a, b) => settings.platforms.indexOf(a.platform as Platform) - settings.platforms.indexOf(b.platform as Platform),
+  );
+  return { snapshots, failed, run };
+}
+
+interface RequestGroup {
+  platforms: Platform[];
+  xCredentials?: XCredentials;
+  /** X without credentials: Ayrshare would refuse it, so it is not asked. */
+  unaskable?: boolean;
+}
+
+/** Every platform but X in one request; X in one of its own, with its credentials. */
+export function requestGroups(platforms: readonly Platform[], xCredentials: XCredentials | undefined): RequestGroup[] {
+  const others = platforms.filter((p) => p !== X_PLATFORM);
+  const groups: RequestGroup[] = others.length > 0 ? [{ platforms: others }] : [];
+  if (platforms.includes(X_PLATFORM))
+    groups.push(
+      xCredentials ? { platforms: [X_PLATFORM], xCredentials } : { platforms: [X_PLATFORM], unaskable: true },
+    );
+  return groups;
+}
+
+/** Adds one request's attempts to the profile's ledger entry; the latest rate-limit headers win. */
+function recordRequests(
+  run: RunRecord,
+  attempts: number,
+  rateLimited: number,
+  rateLimit: Record<string, string>,
+): void {
+  run.requests += attempts;
+  run.rateLimited += rateLimited;
+  if (Object.keys(rateLimit).length > 0) run.rateLimit = rateLimit;
+}

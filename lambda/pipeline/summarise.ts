@@ -1,0 +1,76 @@
+// The run summary: what the CLI prints with --json and what the Lambda returns. `status` is success (every platform
+// stored), partial (some stored, some failed) or error (none stored); `top_performer` is the stored platform with the
+// highest engagement rate (ties: higher engagement total, then name).
+import type { FailedPlatform, ProfileSummary, RunFindings, RunSummary, StoredSnapshot } from '../core/model';
+import type { FinishedChunks } from '../storage/fanout';
+
+export type { FailedPlatform, RunSummary };
+
+export function summariseRun(
+  date: string,
+  profiles: readonly string[],
+  stored: readonly StoredSnapshot[],
+  failed: readonly FailedPlatform[],
+  findings: RunFindings = {},
+): RunSummary {
+  const { status, ...totals } = summarise(stored, failed);
+  const summary: RunSummary = { status, date, ...totals };
+  for (const key of ['anomalies', 'drift', 'left_out'] as const) {
+    if (findings[key] && findings[key]!.length > 0)
+      (summary as unknown as Record<string, unknown>)[key] = findings[key];
+  }
+  if (profiles.length > 1) {
+    summary.profiles = profiles.map((profile) => ({
+      profile,
+      ...summarise(
+        stored.filter((s) => s.profile === profile),
+        failed.filter((f) => f.profile === profile),
+      ),
+    }));
+  }
+  return summary;
+}
+
+function summarise(
+  stored: readonly StoredSnapshot[],
+  failed: readonly FailedPlatform[],
+): Omit<ProfileSummary, 'profile'> {
+  const sum = (pick: (s: StoredSnapshot) => number | null) => stored.reduce((total, s) => total + (pick(s) ?? 0), 0);
+  return {
+    status: stored.length === 0 ? 'error' : failed.length > 0 ? 'partial' : 'success',
+    platforms_tracked: stored.length,
+    total_followers: sum((s) => s.metrics.followers_count),
+    total_engagement: sum((s) => s.metrics.engagement_total),
+    top_performer: topPerformer(stored),
+    failed: [...failed],
+  };
+}
+
+/** Highest engagement rate; ties go to the higher engagement total, then to the platform name. */
+export function topPerformer(stored: readonly StoredSnapshot[]): string | null {
+  const ranked = stored
+    .filter((s) => s.engagement_rate !== null)
+    .sort(
+      (a, b) =>
+        b.engagement_rate! - a.engagement_rate! ||
+        (b.metrics.engagement_total ?? 0) - (a.metrics.engagement_total ?? 0) ||
+        a.platform.localeCompare(b.platform),
+    );
+  return ranked[0]?.platform ?? null;
+}
+
+/** The whole run's summary from its chunks: rows from the database, failures and findings from every chunk. */
+export function assembleRun(finished: FinishedChunks): RunSummary {
+  const { date, profiles, stored, chunks } = finished;
+  return summariseRun(
+    date,
+    profiles,
+    stored,
+    chunks.flatMap((c) => c.failed),
+    {
+      anomalies: chunks.flatMap((c) => c.anomalies ?? []),
+      drift: chunks.flatMap((c) => c.drift ?? []),
+      left_out: chunks.flatMap((c) => c.left_out ?? []),
+    },
+  );
+}

@@ -1,0 +1,167 @@
+// Validates Ayrshare's analytics answer platform by platform: a bad or missing block fails that platform only, a bad
+// figure is left out without failing its platform, and a top-level `status: "error"` (Ayrshare sets it when any
+// network failed) keeps every block that carries analytics.
+import * as z from 'zod';
+import { classOfErrorCode } from '../ayrshare/advice';
+import {
+  countValue,
+  decimalValue,
+  platformBlockSchema,
+  platformErrorSchema,
+  responseEnvelopeSchema,
+} from '../ayrshare/schema';
+import { AyrshareResponseError } from '../core/errors';
+import type { FailureClass, FieldProblem } from '../core/model';
+import { describeIssues } from '../core/schemas';
+import { getPath, hasPath, withPath } from '../metrics/field-paths';
+import { DECIMAL_COLUMNS, mappedPaths, type Platform } from '../metrics/platforms';
+
+export type PlatformResult =
+  | {
+      platform: Platform;
+      ok: true;
+      analytics: Record<string, unknown>;
+      raw: Record<string, unknown>;
+      problems: FieldProblem[];
+    }
+  | { platform: Platform; ok: false; reason: string; failureClass: FailureClass };
+
+/** One network's error in the answer's `errors` list: `{ action, status, code, message, platform }`. */
+const listedErrorSchema = z.looseObject({
+  platform: z.string().optional(),
+  code: z.union([z.number(), z.string()]).optional(),
+  message: z.string().optional(),
+  action: z.string().optional(),
+});
+type ListedError = z.infer<typeof listedErrorSchema>;
+
+/**
+ * Splits an answer into one result per requested platform.
+ * Throws AyrshareResponseError only when the answer as a whole is unusable (not a JSON object).
+ */
+export function parseSocialAnalytics(body: unknown, platforms: readonly Platform[]): PlatformResult[] {
+  const envelope = responseEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    throw new AyrshareResponseError('Ayrshare answered with something that is not a JSON object.');
+  }
+  const record = envelope.data as Record<string, unknown>;
+  if (envelope.data.status !== 'error')
+    return platforms.map((platform) => parsePlatformBlock(platform, record[platform]));
+
+  // A top-level error: usable blocks are kept; every other platform fails with its own error, else the answer's.
+  const listed = (Array.isArray(record.errors) ? record.errors : []).flatMap((e) => {
+    const parsed = listedErrorSchema.safeParse(e);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const topLevel: ListedError = {
+    code: envelope.data.code as ListedError['code'],
+    message: envelope.data.message as string | undefined,
+    action: envelope.data.action as string | undefined,
+  };
+  return platforms.map((platform): PlatformResult => {
+    const block = record[platform];
+    const own =
+      listed.find((e) => e.platform?.toLowerCase() === platform) ??
+      (topLevel.platform === platform ? topLevel : undefined);
+    if (platformBlockSchema.safeParse(block).success || hasErrorDetail(block))
+      return parsePlatformBlock(platform, block);
+    if (own)
+      return failure(
+        platform,
+        own,
+        `error${own.code !== undefined ? ` ${own.code}` : ''}: ${own.message ?? 'no message'}`,
+        'platform_error',
+      );
+    const code = topLevel.code !== undefined ? ` (code ${topLevel.code})` : '';
+    return failure(
+      platform,
+      topLevel,
+      `Ayrshare answered with an error${code}: ${typeof topLevel.message === 'string' ? topLevel.message : 'no message'}`,
+      'server',
+    );
+  });
+}
+
+/** A block that says why it failed (a status, code or message of its own). */
+function hasErrorDetail(block: unknown): boolean {
+  const parsed = platformErrorSchema.safeParse(block);
+  return (
+    parsed.success && Boolean(parsed.data.message || parsed.data.code !== undefined || parsed.data.status === 'error')
+  );
+}
+
+/** A failed platform; Ayrshare's own codes (419: X credentials, 187: no data) choose the class over the default. */
+function failure(platform: Platform, error: ListedError, reason: string, fallback: FailureClass): PlatformResult {
+  return { platform, ok: false, reason, failureClass: classOfErrorCode(error.code, error.action) ?? fallback };
+}
+
+export function parsePlatformBlock(platform: Platform, block: unknown): PlatformResult {
+  if (block === undefined || block === null) {
+    return {
+      platform,
+      ok: false,
+      reason: 'not in the response (is the account linked in Ayrshare?)',
+      failureClass: 'not_linked',
+    };
+  }
+  const parsedBlock = platformBlockSchema.safeParse(block);
+  if (!parsedBlock.success) {
+    const error = platformErrorSchema.safeParse(block);
+    return failure(
+      platform,
+      (error.success ? error.data : {}) as ListedError,
+      describePlatformError(block),
+      'platform_error',
+    );
+  }
+  const { analytics, problems } = validateAnalytics(platform, parsedBlock.data.analytics);
+  return { platform, ok: true, analytics, raw: parsedBlock.data, problems };
+}
+
+/** "error 161: Instagram token expired" from a per-platform error block, or a plain description of what came. */
+function describePlatformError(block: unknown): string {
+  const parsed = platformErrorSchema.safeParse(block);
+  if (parsed.success && hasErrorDetail(block)) {
+    const code = parsed.data.code !== undefined ? `error ${parsed.data.code}` : 'error';
+    return parsed.data.message ? `${code}: ${parsed.data.message}` : `${code} without a message`;
+  }
+  if (block && typeof block === 'object') return 'no analytics object in the response';
+  return `unexpected ${typeof block} instead of an analytics block`;
+}
+
+export interface ValidatedAnalytics {
+  /** The analytics object with every mapped field as a number (or absent); unmapped fields untouched. */
+  analytics: Record<string, unknown>;
+  problems: FieldProblem[];
+}
+
+/**
+ * Checks every mapped field of one platform's `analytics` object on its own: a field that is not a usable number is
+ * left out (its column stays NULL) and reported, so a retired or changed metric never fails the others. Fields the
+ * mapping does not read are kept untouched (networks add fields over time; they belong in raw_data).
+ */
+export function validateAnalytics(platform: Platform, analytics: Record<string, unknown>): ValidatedAnalytics {
+  let out: Record<string, unknown> = analytics;
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const { path, column } of mappedPaths(platform)) {
+    if (seen.has(path) || !hasPath(analytics, path)) continue;
+    seen.add(path);
+    const value = getPath(analytics, path);
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      // JSON numbers beyond about 1.8e308 (1e400, say) parse as Infinity: say so instead of "got null".
+      out = withPath(out, path, undefined);
+      problems.push({ field: path, reason: `${path} is out of range (a number too large to hold)` });
+      continue;
+    }
+    const schema = DECIMAL_COLUMNS.has(column) ? decimalValue : countValue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) {
+      out = withPath(out, path, parsed.data === null ? undefined : parsed.data);
+    } else {
+      out = withPath(out, path, undefined);
+      problems.push({ field: path, reason: describeIssues(parsed.error, value, path) });
+    }
+  }
+  return { analytics: out, problems };
+}

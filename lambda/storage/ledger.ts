@@ -1,0 +1,135 @@
+// The ledger: every collection attempt (collection_runs) and every platform's outcome in it (platform_outcomes), and
+// the failure streaks alerts quote. All SQL; the pipeline decides what to record.
+import type pg from 'pg';
+import type { FailedPlatform, FailureClass, RunRecord, StoredSnapshot } from '../core/model';
+import { inTransaction } from './connection';
+import { keyOf } from './snapshots';
+
+/** Every profile's run of this write in one statement; a request id seen before makes them retries. */
+const INSERT_RUNS_SQL = `
+WITH seen AS (SELECT EXISTS (SELECT 1 FROM collection_runs WHERE invocation_id = ANY($3::text[])) AS retry)
+INSERT INTO collection_runs (profile, snapshot_date, trigger, invocation_id, started_at, finished_at, outcome, requests, rate_limited, rate_limit)
+SELECT r.profile, $1::date, CASE WHEN seen.retry THEN 'retry' ELSE r.trigger END, r.invocation_id, r.started_at, r.finished_at,
+       r.outcome, r.requests, r.rate_limited, r.rate_limit
+FROM jsonb_to_recordset($2::jsonb) AS r(profile text, trigger text, invocation_id text, started_at timestamptz, finished_at timestamptz,
+                                         outcome text, requests integer, rate_limited integer, rate_limit jsonb), seen
+RETURNING id, profile`;
+
+const INSERT_OUTCOMES_SQL = `
+INSERT INTO platform_outcomes (run_id, profile, platform, snapshot_date, outcome, error_class, message)
+SELECT r.run_id, r.profile, r.platform, $1::date, r.outcome, r.error_class, r.message
+FROM jsonb_to_recordset($2::jsonb) AS r(run_id bigint, profile text, platform text, outcome text, error_class text, message text)`;
+
+/** Failed days since the last stored snapshot, per failed platform (today's failure included). */
+const STREAK_SQL = `
+SELECT o.profile, o.platform, COUNT(DISTINCT o.snapshot_date)::int AS days, MIN(o.snapshot_date)::text AS since
+FROM platform_outcomes o JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = o.profile AND k.platform = o.platform
+WHERE o.outcome <> 'stored' AND o.snapshot_date <= $3::date
+  AND o.snapshot_date > COALESCE(
+        (SELECT MAX(s.date) FROM social_media_analytics s WHERE s.profile = o.profile AND s.platform = o.platform AND s.date <= $3::date),
+        '-infinity'::date)
+GROUP BY o.profile, o.platform`;
+
+/** The ledger's word for a failure: a platform absent from the answer is "missing", anything else "failed". */
+function outcomeOf(errorClass: FailureClass): 'failed' | 'missing' {
+  return errorClass === 'not_linked' ? 'missing' : 'failed';
+}
+
+/** Records each profile's run of one date, and the outcome of each of its platforms. */
+export async function recordRuns(
+  client: pg.ClientBase,
+  request: { date: string; runs: readonly RunRecord[] },
+  stored: readonly StoredSnapshot[],
+  failed: readonly FailedPlatform[],
+): Promise<void> {
+  if (request.runs.length === 0) return;
+  const storedBy = groupBy(stored, (s) => s.profile);
+  const failedBy = groupBy(failed, (f) => f.profile);
+  const runs = request.runs.map((run) => {
+    const mine = storedBy.get(run.profile) ?? [];
+    const myFailures = failedBy.get(run.profile) ?? [];
+    return {
+      profile: run.profile,
+      trigger: run.trigger,
+      invocation_id: run.invocationId ?? null,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+      outcome: mine.length === 0 ? 'error' : myFailures.length > 0 ? 'partial' : 'success',
+      requests: run.requests,
+      rate_limited: run.rateLimited,
+      rate_limit: run.rateLimit,
+    };
+  });
+  const invocations = [...new Set(request.runs.flatMap((r) => (r.invocationId ? [r.invocationId] : [])))];
+  const { rows } = await client.query<{ id: number; profile: string }>(INSERT_RUNS_SQL, [
+    request.date,
+    JSON.stringify(runs),
+    invocations,
+  ]);
+  const runIds = new Map(rows.map((r) => [r.profile, r.id]));
+  const outcomes = [
+    ...stored.map((s) => ({
+      run_id: runIds.get(s.profile),
+      profile: s.profile,
+      platform: s.platform,
+      outcome: 'stored',
+      error_class: null,
+      message: s.left_out.length > 0 ? `stored without ${s.left_out.map((p) => p.reason).join('; ')}` : null,
+    })),
+    ...failed.map((f) => ({
+      run_id: runIds.get(f.profile),
+      profile: f.profile,
+      platform: f.platform,
+      outcome: outcomeOf(f.error_class),
+      error_class: f.error_class,
+      message: f.reason,
+    })),
+  ].filter((o) => o.run_id !== undefined);
+  if (outcomes.length > 0) await client.query(INSERT_OUTCOMES_SQL, [request.date, JSON.stringify(outcomes)]);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+/** How long a platform has been failing, from the ledger. */
+export interface FailureStreak {
+  days: number;
+  since: string;
+}
+
+/** Per failed "profile\0platform": how many days it has failed since its last stored snapshot, and since when. */
+export async function failureStreaks(
+  client: pg.ClientBase,
+  failed: readonly FailedPlatform[],
+  date: string,
+): Promise<Map<string, FailureStreak>> {
+  const streaks = new Map<string, FailureStreak>();
+  if (failed.length === 0) return streaks;
+  const { rows } = await client.query<{ profile: string; platform: string; days: number; since: string }>(STREAK_SQL, [
+    failed.map((f) => f.profile),
+    failed.map((f) => f.platform),
+    date,
+  ]);
+  for (const row of rows) streaks.set(keyOf(row.profile, row.platform), { days: row.days, since: row.since });
+  return streaks;
+}
+
+/**
+ * Records a run whose data write failed (the database refused or dropped it): a separate, small transaction, so the
+ * ledger still says "failed because the database write failed". Best effort: it may fail for the same reason.
+ */
+export async function recordFailedRuns(
+  client: pg.ClientBase,
+  date: string,
+  runs: readonly RunRecord[],
+  failed: readonly FailedPlatform[],
+): Promise<void> {
+  await inTransaction(client, () => recordRuns(client, { date, runs }, [], failed));
+}

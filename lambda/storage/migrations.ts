@@ -1,0 +1,41 @@
+// Applies the versioned SQL migrations in migrations/ with node-pg-migrate; already-applied ones are skipped.
+import path from 'node:path';
+import { runner } from 'node-pg-migrate';
+import type pg from 'pg';
+import { silentLog, type Log } from '../core/log';
+
+/** Where the SQL files are: the repository's migrations/ locally; next to the bundle in the Lambda. */
+export const DEFAULT_MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+
+/** Session-level advisory lock that serialises migration runs ("Ayrm"). */
+const MIGRATION_LOCK_KEY = 0x4179726d;
+
+/** Returns the names of the migrations this call applied (none when the schema is current). */
+export async function migrateDatabase(
+  client: pg.ClientBase,
+  options: { migrationsDir?: string; log?: Log } = {},
+): Promise<string[]> {
+  const log = options.log ?? silentLog;
+  // node-pg-migrate's own lock is a try-lock that fails a second run outright ("Another migration is already
+  // running"); this blocking lock makes a concurrent run wait its turn, then find nothing left to apply.
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  let applied;
+  try {
+    applied = await runner({
+      dbClient: client,
+      dir: options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      count: Infinity,
+      checkOrder: true,
+      singleTransaction: true,
+      log: () => undefined,
+      verbose: false,
+    });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+  }
+  const names = applied.map((migration) => migration.name);
+  if (names.length > 0) log.info('Applied database migrations', { migrations: names });
+  return names;
+}

@@ -1,0 +1,108 @@
+// The collector: the `collect` function (the daily run) with its settings and least-privilege grants, the queue its
+// failed runs land in, its fan-out queue, and the `migrate` function that shares its security group.
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_ANOMALY_THRESHOLD,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DIGEST_DAY,
+  DEFAULT_TIME_ZONE,
+} from '../../lambda/core/defaults';
+import type { Weekday } from '../../lambda/core/dates';
+import { METRICS_NAMESPACE } from '../../lambda/core/metric-names';
+import { PLATFORMS, type Platform } from '../../lambda/metrics/platforms';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { FanOut, type FanOutSettings } from './fan-out';
+import { Migration } from './migration';
+import { TrackerFunction, databaseEnvironment } from './tracker-function';
+
+export interface CollectorProps {
+  readonly vpc: ec2.IVpc;
+  /** The Ayrshare keys; collect reads it at each run. */
+  readonly ayrshareSecret: secretsmanager.ISecret;
+  /** The database's credentials; both functions read it at each run. */
+  readonly databaseSecret: secretsmanager.ISecret;
+  /** Where collect publishes alerts and the weekly digest. */
+  readonly alertTopic: sns.ITopic;
+  /** IANA zone that decides the snapshot date. @default DEFAULT_TIME_ZONE */
+  readonly timeZone?: string;
+  /** @default PLATFORMS (the seven default platforms) */
+  readonly platforms?: readonly Platform[];
+  /** The weekday whose run also sends the weekly digest, or off. @default DEFAULT_DIGEST_DAY */
+  readonly weeklyDigest?: Weekday | 'off';
+  /** A follower count moving more than this share of the previous one is flagged. @default DEFAULT_ANOMALY_THRESHOLD */
+  readonly anomalyThreshold?: number;
+  /** Profiles fetched at the same time within one invocation. @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: number;
+  /** When a run fans out through SQS, and how wide. @default DEFAULT_FANOUT */
+  readonly fanOut?: FanOutSettings;
+}
+
+export class Collector extends Construct {
+  public readonly collectFunction: TrackerFunction;
+  /** Shared by both functions; the database admits this group only. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Async invocations that failed after their retries land here. */
+  public readonly failureQueue: DeadLetterQueue;
+  /** Fan-out: one message per chunk of profiles, consumed by the collect function. */
+  public readonly fanOut: FanOut;
+  /** The migrate function and its deploy-time trigger. */
+  public readonly migration: Migration;
+
+  constructor(scope: Construct, id: string, props: CollectorProps) {
+    super(scope, id);
+    const timeZone = props.timeZone ?? DEFAULT_TIME_ZONE;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'ayrshare-tracker collector: HTTPS out to Ayrshare and AWS APIs, PostgreSQL to the database',
+      allowAllOutbound: true,
+    });
+
+    // Time budget inside the 5-minute timeout: connect 3 x 8 s with backoff, migrations and writes under 30 s
+    // statement timeouts, the Ayrshare calls within what remains less 90 s (lambda/handlers).
+    this.collectFunction = new TrackerFunction(this, 'Collect', {
+      handler: 'collect',
+      description: 'ayrshare-tracker: daily analytics collection',
+      timeout: Duration.minutes(5),
+      vpc: props.vpc,
+      securityGroup: this.securityGroup,
+      environment: {
+        ...databaseEnvironment(props.databaseSecret, timeZone),
+        AYRSHARE_SECRET_ARN: props.ayrshareSecret.secretArn,
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+        TRACKER_PLATFORMS: (props.platforms ?? PLATFORMS).join(','),
+        TRACKER_DIGEST_DAY: props.weeklyDigest ?? DEFAULT_DIGEST_DAY,
+        TRACKER_ANOMALY_THRESHOLD: String(props.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD),
+        TRACKER_CONCURRENCY: String(props.concurrency ?? DEFAULT_CONCURRENCY),
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+    });
+
+    // Least privilege: collect reads exactly its two secrets and publishes to exactly its topic.
+    props.ayrshareSecret.grantRead(this.collectFunction);
+    props.databaseSecret.grantRead(this.collectFunction);
+    props.alertTopic.grantPublish(this.collectFunction);
+
+    this.failureQueue = new DeadLetterQueue(this, 'FailedRuns');
+    // One retry of a failed run (Lambda's default is two), and no run older than two hours.
+    this.collectFunction.configureAsyncInvoke({
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(2),
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+
+    this.fanOut = new FanOut(this, 'Chunks', { consumer: this.collectFunction, ...props.fanOut });
+
+    // Shares the security group, so the database's one ingress rule admits it too. Reads the database secret only.
+    this.migration = new Migration(this, 'Migrate', {
+      vpc: props.vpc,
+      securityGroup: this.securityGroup,
+      databaseSecret: props.databaseSecret,
+      timeZone,
+    });
+  }
+}

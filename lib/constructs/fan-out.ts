@@ -1,0 +1,63 @@
+// Fan-out: a scheduled run with many profiles sends them as chunks to this queue, and the same function consumes the
+// chunks a few at a time. A chunk that fails three times goes to a dead-letter queue (which alarms).
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DEFAULT_FANOUT } from '../../lambda/core/defaults';
+import { DeadLetterQueue } from './dead-letter-queue';
+
+/** When a run fans out and how wide. */
+export interface FanOutSettings {
+  /** Runs with more profiles than this fan out. @default DEFAULT_FANOUT.above */
+  readonly above?: number;
+  /** Profiles per chunk (one message). @default DEFAULT_FANOUT.chunk */
+  readonly chunk?: number;
+  /**
+   * Chunks collected at the same time: the event source's maximum concurrency (2 or more).
+   * @default DEFAULT_FANOUT.concurrency
+   */
+  readonly concurrency?: number;
+}
+
+export interface FanOutProps extends FanOutSettings {
+  /** Sends the chunks (it gets the queue's URL and the settings in its environment) and consumes them. */
+  readonly consumer: lambda.Function;
+}
+
+/**
+ * The chunk queue itself (encrypted, TLS-only, kept a day), its dead-letter queue `Failed<id>` created next to it,
+ * and the event source that feeds the consumer one chunk per invocation with per-message failure reports.
+ */
+export class FanOut extends sqs.Queue {
+  /** Chunks that failed three deliveries. */
+  public readonly failedChunks: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: FanOutProps) {
+    const failedChunks = new DeadLetterQueue(scope, `Failed${id}`);
+    // Visibility: six times the consumer's timeout (AWS's rule for a Lambda event source).
+    const consumerTimeout = props.consumer.timeout ?? Duration.seconds(3);
+    super(scope, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: failedChunks, maxReceiveCount: 3 },
+    });
+    this.failedChunks = failedChunks;
+
+    const consumer = props.consumer;
+    this.grantSendMessages(consumer);
+    consumer.addEnvironment('FANOUT_QUEUE_URL', this.queueUrl);
+    consumer.addEnvironment('TRACKER_FANOUT_ABOVE', String(props.above ?? DEFAULT_FANOUT.above));
+    consumer.addEnvironment('TRACKER_FANOUT_CHUNK', String(props.chunk ?? DEFAULT_FANOUT.chunk));
+    consumer.addEventSource(
+      new SqsEventSource(this, {
+        batchSize: 1,
+        maxConcurrency: props.concurrency ?? DEFAULT_FANOUT.concurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}

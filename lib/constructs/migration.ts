@@ -1,0 +1,53 @@
+// The database migrations, applied during `cdk deploy`: the `migrate` function and the trigger that invokes it.
+import { Duration } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as triggers from 'aws-cdk-lib/triggers';
+import type { Construct } from 'constructs';
+import { DEFAULT_TIME_ZONE } from '../../lambda/core/defaults';
+import { TrackerFunction, databaseEnvironment } from './tracker-function';
+
+export interface MigrationProps {
+  readonly vpc: ec2.IVpc;
+  /** A group the database admits. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The database's credentials: the only thing the function may read. */
+  readonly databaseSecret: secretsmanager.ISecret;
+  /** IANA zone, as the collector has it. @default DEFAULT_TIME_ZONE */
+  readonly timeZone?: string;
+}
+
+const MIGRATION_TIMEOUT = Duration.minutes(3);
+
+/**
+ * The `migrate` function, and its trigger `<id>OnDeploy` created next to it. The trigger runs during every deploy
+ * whose bundle (code or migrations/) changed, waits for the result, and fails the deploy when a migration fails.
+ * Call `runAfter` with the database so it runs once the instance and its ingress rules exist.
+ */
+export class Migration extends TrackerFunction {
+  public readonly trigger: triggers.Trigger;
+
+  constructor(scope: Construct, id: string, props: MigrationProps) {
+    super(scope, id, {
+      handler: 'migrate',
+      description: 'ayrshare-tracker: apply database migrations (runs during deploy)',
+      timeout: MIGRATION_TIMEOUT,
+      vpc: props.vpc,
+      securityGroup: props.securityGroup,
+      environment: databaseEnvironment(props.databaseSecret, props.timeZone ?? DEFAULT_TIME_ZONE),
+    });
+    props.databaseSecret.grantRead(this);
+
+    this.trigger = new triggers.Trigger(scope, `${id}OnDeploy`, {
+      handler: this,
+      invocationType: triggers.InvocationType.REQUEST_RESPONSE,
+      timeout: MIGRATION_TIMEOUT,
+      executeOnHandlerChange: true,
+    });
+  }
+
+  /** Runs the migrations only after these constructs (and everything in them) are deployed. */
+  public runAfter(...scopes: Construct[]): void {
+    this.trigger.executeAfter(...scopes);
+  }
+}

@@ -1,0 +1,150 @@
+// lib/constructs/collector.ts: the collect function's settings, retries and least-privilege role.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Collector } from '../../../../lib/constructs/collector';
+import {
+  DEFAULT_ANOMALY_THRESHOLD,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DIGEST_DAY,
+  DEFAULT_FANOUT,
+  DEFAULT_TIME_ZONE,
+} from '../../../../lambda/core/defaults';
+import { PLATFORMS } from '../../../../lambda/metrics/platforms';
+import {
+  bareStack,
+  logicalIdIn,
+  resourcesOf,
+  synthesize,
+  type Resources,
+  type Synthesized,
+} from '../../../support/synth';
+
+let defaults: Synthesized;
+let resources: Resources;
+const logicalId = (type: string, pattern: RegExp) => logicalIdIn(resources, type, pattern);
+const collectIn = (template: Resources) =>
+  Object.values(template).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.collect')!;
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+beforeAll(() => {
+  defaults = synthesize({ alertEmail: 'ops@example.com' });
+  resources = resourcesOf(defaults.template);
+});
+
+describe('collector', () => {
+  it('gives the functions ARNs and settings only: no secret value in any environment variable', () => {
+    const variables = collectIn(resources).Properties.Environment.Variables;
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'ALERT_TOPIC_ARN',
+        'AYRSHARE_SECRET_ARN',
+        'DATABASE_SECRET_ARN',
+        'NODE_OPTIONS',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'TRACKER_ANOMALY_THRESHOLD',
+        'TRACKER_DIGEST_DAY',
+        'TRACKER_PLATFORMS',
+        'TRACKER_TIMEZONE',
+        'FANOUT_QUEUE_URL',
+        'TRACKER_CONCURRENCY',
+        'TRACKER_FANOUT_ABOVE',
+        'TRACKER_FANOUT_CHUNK',
+      ].sort(),
+    );
+    expect(variables).toMatchObject({
+      TRACKER_CONCURRENCY: '25',
+      TRACKER_FANOUT_ABOVE: '200',
+      TRACKER_FANOUT_CHUNK: '50',
+      FANOUT_QUEUE_URL: { Ref: logicalId('AWS::SQS::Queue', /CollectorChunks/) },
+    });
+    expect(variables.TRACKER_ANOMALY_THRESHOLD).toBe('0.5');
+    expect(variables.TRACKER_DIGEST_DAY).toBe('monday');
+    expect(variables.AYRSHARE_SECRET_ARN).toEqual({ Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) });
+    expect(variables.TRACKER_TIMEZONE).toBe('America/New_York');
+    expect(variables.TRACKER_PLATFORMS).toBe('facebook,instagram,linkedin,threads,tiktok,twitter,youtube');
+  });
+
+  it('turns the weekly digest off or moves it with -c weeklyDigest', () => {
+    const variables = (context: Record<string, unknown>) =>
+      collectIn(resourcesOf(synthesize(context).template)).Properties.Environment.Variables;
+    expect(variables({ weeklyDigest: 'Friday' }).TRACKER_DIGEST_DAY).toBe('friday');
+    expect(variables({ weeklyDigest: 'off' }).TRACKER_DIGEST_DAY).toBe('off');
+  });
+
+  it('retries a failed run once, drops runs older than two hours, and sends failures to a queue', () => {
+    defaults.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 7200,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CollectorFailedRuns'), 'Arn'] } },
+      },
+    });
+    defaults.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('lets collect read exactly its two secrets and publish to exactly its topic', () => {
+    const role = resources[logicalId('AWS::Lambda::Function', /CollectorCollect/)].Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === role),
+    );
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const byAction = (action: string) => statements.filter((s) => [s.Action].flat().includes(action));
+    expect(
+      byAction('secretsmanager:GetSecretValue')
+        .map((s) => s.Resource)
+        .sort(byJson),
+    ).toEqual(
+      [
+        { Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) },
+        { Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', /Database/) },
+      ].sort(byJson),
+    );
+    expect(byAction('sns:Publish').map((s) => s.Resource)).toEqual([
+      { Ref: logicalId('AWS::SNS::Topic', /AlertsTopic/) },
+    ]);
+    // Everything the role may do, listed: the two secrets, the topic, its own on-failure queue, and the fan-out queue
+    // (send chunks, and consume them through the event source mapping).
+    expect(statements.map((s) => [s.Action].flat().sort().join(',')).sort()).toEqual([
+      'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
+      'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
+      'sns:Publish',
+      'sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:ReceiveMessage',
+      'sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage',
+      'sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:SendMessage',
+    ]);
+    const chunks = { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /CollectorChunks/), 'Arn'] };
+    expect(byAction('sqs:ReceiveMessage').map((s) => s.Resource)).toEqual([chunks]);
+    expect(byAction('sqs:SendMessage').map((s) => s.Resource)).toEqual(
+      expect.arrayContaining([chunks, { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', /CollectorFailedRuns/), 'Arn'] }]),
+    );
+  });
+});
+
+describe('Collector on its own', () => {
+  it('falls back to the shared defaults for every setting left out', () => {
+    const stack = bareStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const collector = new Collector(stack, 'Collector', {
+      vpc,
+      ayrshareSecret: new secretsmanager.Secret(stack, 'Ayrshare'),
+      databaseSecret: new secretsmanager.Secret(stack, 'Database'),
+      alertTopic: new sns.Topic(stack, 'Topic'),
+    });
+    const variables = collectIn(resourcesOf(Template.fromStack(stack))).Properties.Environment.Variables;
+    expect(variables).toMatchObject({
+      TRACKER_TIMEZONE: DEFAULT_TIME_ZONE,
+      TRACKER_PLATFORMS: PLATFORMS.join(','),
+      TRACKER_DIGEST_DAY: DEFAULT_DIGEST_DAY,
+      TRACKER_ANOMALY_THRESHOLD: String(DEFAULT_ANOMALY_THRESHOLD),
+      TRACKER_CONCURRENCY: String(DEFAULT_CONCURRENCY),
+      TRACKER_FANOUT_ABOVE: String(DEFAULT_FANOUT.above),
+      TRACKER_FANOUT_CHUNK: String(DEFAULT_FANOUT.chunk),
+    });
+    // Both functions sit in the one security group the database admits.
+    expect(collector.migration.connections.securityGroups).toEqual([collector.securityGroup]);
+    expect(collector.collectFunction.connections.securityGroups).toEqual([collector.securityGroup]);
+  });
+});

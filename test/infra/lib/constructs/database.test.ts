@@ -1,0 +1,81 @@
+// lib/constructs/database.ts: RDS PostgreSQL, its parameter group, its generated secret and its one ingress rule.
+import { Match } from 'aws-cdk-lib/assertions';
+import { logicalIdIn, resourcesOf, synthesize, type Resources, type Synthesized } from '../../../support/synth';
+
+let defaults: Synthesized;
+let resources: Resources;
+const logicalId = (type: string, pattern: RegExp) => logicalIdIn(resources, type, pattern);
+
+beforeAll(() => {
+  defaults = synthesize({ alertEmail: 'ops@example.com' });
+  resources = resourcesOf(defaults.template);
+});
+
+describe('database', () => {
+  it('is a private, encrypted, backed-up, deletion-protected PostgreSQL on Graviton in isolated subnets', () => {
+    const id = logicalId('AWS::RDS::DBInstance', /DatabaseInstance/);
+    const db = resources[id];
+    expect(db.Properties).toMatchObject({
+      Engine: 'postgres',
+      EngineVersion: '18',
+      DBInstanceClass: 'db.t4g.micro',
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      BackupRetentionPeriod: 7,
+      DeletionProtection: true,
+      MultiAZ: false,
+      StorageType: 'gp3',
+      DBName: 'tracker',
+    });
+    expect(db.DeletionPolicy).toBe('Snapshot');
+    expect(db.UpdateReplacePolicy).toBe('Snapshot');
+    const subnetGroup = resources[db.Properties.DBSubnetGroupName.Ref];
+    const subnetRefs: string[] = subnetGroup.Properties.SubnetIds.map((s: { Ref: string }) => s.Ref);
+    expect(subnetRefs.every((ref) => /databaseSubnet/.test(ref))).toBe(true);
+  });
+
+  it('requires TLS (rds.force_ssl = 1) through its parameter group', () => {
+    defaults.template.hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Family: 'postgres18',
+      Parameters: { 'rds.force_ssl': '1' },
+    });
+  });
+
+  it('generates its credentials into Secrets Manager', () => {
+    defaults.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        SecretStringTemplate: '{"username":"tracker"}',
+        GenerateStringKey: 'password',
+      }),
+    });
+    defaults.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 1);
+  });
+
+  it('admits PostgreSQL connections from the collector security group only', () => {
+    const databaseGroup =
+      resources[logicalId('AWS::RDS::DBInstance', /DatabaseInstance/)].Properties.VPCSecurityGroups[0]['Fn::GetAtt'][0];
+    const ingress = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.GroupId?.['Fn::GetAtt']?.[0] === databaseGroup,
+    );
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0].Properties).toMatchObject({
+      IpProtocol: 'tcp',
+      FromPort: { 'Fn::GetAtt': [expect.any(String), 'Endpoint.Port'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^CollectorSecurityGroup/), 'GroupId'] },
+    });
+    expect(resources[databaseGroup].Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('follows the instance size, Multi-AZ and deletion protection settings', () => {
+    const { template } = synthesize({
+      databaseInstanceType: 't4g.small',
+      multiAz: 'true',
+      deletionProtection: 'false',
+    });
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceClass: 'db.t4g.small',
+      MultiAZ: true,
+      DeletionProtection: false,
+    });
+  });
+});

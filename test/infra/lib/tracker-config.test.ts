@@ -1,0 +1,68 @@
+// lib/tracker-config.ts: the CDK context, its defaults and its messages.
+import { readTrackerConfig } from '../../../lib/tracker-config';
+
+describe('context validation', () => {
+  const context = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('applies the defaults of a fresh clone', () => {
+    expect(readTrackerConfig(context({}))).toEqual({
+      scheduleHour: 6,
+      scheduleMinute: 0,
+      timeZone: 'America/New_York',
+      platforms: ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'],
+      databaseInstanceType: 't4g.micro',
+      databaseStorageGiB: 20,
+      multiAz: false,
+      deletionProtection: true,
+      nat: 'instance',
+      weeklyDigest: 'monday',
+      anomalyThreshold: 0.5,
+      concurrency: 25,
+      fanOutAbove: 200,
+      fanOutChunk: 50,
+      fanOutConcurrency: 2,
+    });
+  });
+
+  it.each([
+    [{ scheduleHour: '25' }, /scheduleHour must be 0 to 23 \(got "25"\)/],
+    [{ scheduleMinute: 'half' }, /scheduleMinute/],
+    [{ timeZone: 'Moon/Base' }, /timeZone is not an IANA time zone such as America\/New_York .*\(got "Moon\/Base"\)/],
+    [
+      { platforms: 'facebook,bebo' },
+      /platforms has unknown platform\(s\) bebo; known: facebook, .*\(got "facebook,bebo"\)/,
+    ],
+    [{ platforms: ['tiktok', 'myspace'] }, /platforms has unknown platform\(s\) myspace/],
+    [{ platforms: ' , ' }, /platforms lists no platform/],
+    [{ alertEmail: 'not-an-address' }, /alertEmail must be an email address/],
+    [{ nat: 'none' }, /nat must be "instance" .* or "gateway"/],
+    [{ multiAz: 'yes' }, /multiAz/],
+    [{ databaseInstanceType: 'db.t4g.micro' }, /databaseInstanceType must be an instance type such as t4g.micro/],
+    [{ vpcId: 'my-vpc' }, /vpcId must be a VPC id/],
+    [{ anomalyThreshold: '0' }, /anomalyThreshold must be more than 0/],
+    [{ anomalyThreshold: 'half' }, /anomalyThreshold must be a number such as 0.5/],
+    [{ concurrency: '0' }, /concurrency must be a whole number from 1 to 100 \(got "0"\)/],
+    [{ fanOutConcurrency: '1' }, /fanOutConcurrency must be 2 to 1000/],
+    [{ weeklyDigest: 'someday' }, /weeklyDigest must be a weekday \(sunday, monday, .*\) or off \(got "someday"\)/],
+  ])('rejects %p with a message naming the key', (values, message) => {
+    expect(() => readTrackerConfig(context(values))).toThrow(message);
+    expect(() => readTrackerConfig(context(values))).toThrow(/Set it in cdk.json or with -c key=value/);
+  });
+
+  it('reads strings from -c as numbers and booleans', () => {
+    const values = { scheduleHour: '7', multiAz: 'true', deletionProtection: 'false', platforms: 'TikTok, youtube' };
+    expect(readTrackerConfig(context(values))).toMatchObject({
+      scheduleHour: 7,
+      multiAz: true,
+      deletionProtection: false,
+      platforms: ['tiktok', 'youtube'],
+    });
+  });
+
+  it('takes platforms as a list too (cdk.json), and drops repeats', () => {
+    expect(readTrackerConfig(context({ platforms: ['YouTube', 'tiktok', 'youtube'] })).platforms).toEqual([
+      'youtube',
+      'tiktok',
+    ]);
+  });
+});

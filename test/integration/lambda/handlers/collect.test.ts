@@ -1,0 +1,232 @@
+// The middy-wrapped Lambda handlers end to end: real PostgreSQL serving TLS, the loopback Ayrshare stand-in,
+// and only the Secrets Manager and SNS clients mocked (aws-sdk-client-mock).
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ADVICE } from '../../../../lambda/notify/alert';
+import { buildHandlers, collect as deployedCollect } from '../../../../lambda/handlers/index';
+import type { RunSummary } from '../../../../lambda/pipeline/summarise';
+import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
+import { createTestDatabase, resetSchema, type TestDatabase } from '../../../support/database';
+import { ARNS, databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../../../support/lambda';
+import { MIGRATION_NAMES } from '../../../support/migrations';
+
+const API_KEY = 'TEST-API-KEY-LAMBDA';
+const PROFILE_KEY = 'TEST-PROFILE-KEY-LAMBDA';
+const { ayrshareSecret: AYRSHARE_ARN, databaseSecret: DATABASE_ARN, topic: TOPIC_ARN } = ARNS;
+
+const secretsManager = mockClient(SecretsManagerClient);
+const sns = mockClient(SNSClient);
+
+let db: TestDatabase;
+let databaseSecret: Record<string, unknown>;
+let standIn: AyrshareStandIn;
+let stdout: string;
+let writeSpy: jest.SpyInstance;
+
+const context = lambdaContext();
+
+beforeAll(async () => {
+  db = await createTestDatabase('handler');
+  databaseSecret = databaseSecretFor(db);
+  standIn = await startAyrshareStandIn();
+  setFunctionEnvironment(standIn.baseUrl);
+});
+
+afterAll(async () => {
+  await standIn.close();
+  await db.drop();
+});
+
+beforeEach(async () => {
+  resetAwsMocks(secretsManager, sns, { apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand' }, databaseSecret);
+  await resetSchema(db.client);
+  stdout = '';
+  writeSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  });
+});
+afterEach(() => {
+  writeSpy.mockRestore();
+  // Logs and metrics never carry a key, whatever the test did.
+  expect(stdout).not.toContain(API_KEY);
+  expect(stdout).not.toContain(PROFILE_KEY);
+  expect(stdout).not.toContain(String(databaseSecret.password));
+});
+
+/** The handlers exactly as deployed, except that they trust the test CA instead of the RDS CAs. */
+const handlers = () =>
+  buildHandlers({ databaseCa: process.env.TEST_PG_CA, httpPolicy: { baseDelayMs: 1, maxDelayMs: 2 } });
+const published = () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+
+describe('the collect handler', () => {
+  it('stores the day of the scheduled time in the configured zone over verified TLS and returns the summary', async () => {
+    standIn.script({ body: loadFixture() });
+    // 03:30 UTC on 9 March is still 8 March in New York.
+    const summary = await handlers().collect({ scheduledTime: '2026-03-09T03:30:00Z' }, context);
+    expect(summary).toEqual({
+      status: 'success',
+      date: '2026-03-08',
+      platforms_tracked: 7,
+      total_followers: 14941,
+      total_engagement: 1878,
+      top_performer: 'tiktok',
+      failed: [],
+    });
+    const { rows } = await db.client.query(
+      `SELECT platform, profile, engagement_rate::float AS rate FROM social_media_analytics WHERE date = '2026-03-08' ORDER BY platform`,
+    );
+    expect(rows).toHaveLength(7);
+    expect(rows.find((r) => r.platform === 'tiktok')).toEqual({ platform: 'tiktok', profile: 'brand', rate: 121.43 });
+    expect(standIn.requests[0].headers['profile-key']).toBe(PROFILE_KEY);
+    expect(standIn.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(published()).toEqual([]);
+    // Powertools Metrics flushed the heartbeat as EMF, in the namespace and dimensions the heartbeat alarm watches.
+    const emf = stdout
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line))
+      .find((blob) => 'SuccessfulRuns' in blob);
+    expect(emf).toMatchObject({
+      SuccessfulRuns: 1,
+      PlatformsStored: 7,
+      PlatformsFailed: 0,
+      service: 'ayrshare-tracker',
+    });
+    expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'AyrshareTracker', Dimensions: [['service']] });
+    expect(stdout).toMatch(/"function_request_id":"request-1"/);
+    // One EMF document per platform, with profile and platform as dimensions: what the dashboard's searches find.
+    const perPlatform = stdout
+      .split('\n')
+      .filter((line) => line.includes('"_aws"') && line.includes('"platform"'))
+      .map((line) => JSON.parse(line));
+    expect(perPlatform.map((blob) => blob.platform).sort()).toEqual([
+      'facebook',
+      'instagram',
+      'linkedin',
+      'threads',
+      'tiktok',
+      'twitter',
+      'youtube',
+    ]);
+    const tiktok = perPlatform.find((blob) => blob.platform === 'tiktok');
+    expect(tiktok).toMatchObject({
+      profile: 'brand',
+      service: 'ayrshare-tracker',
+      Followers: 34,
+      EngagementRate: 121.43,
+      PlatformCollected: 1,
+    });
+    expect(tiktok).not.toHaveProperty('FollowerGrowth'); // the first snapshot has no growth: nothing is sent, not a zero
+    expect(tiktok._aws.CloudWatchMetrics[0].Namespace).toBe('AyrshareTracker');
+    expect([...tiktok._aws.CloudWatchMetrics[0].Dimensions[0]].sort()).toEqual(['platform', 'profile', 'service']);
+    expect(perPlatform.find((blob) => blob.platform === 'twitter')).not.toHaveProperty('EngagementRate');
+  });
+
+  it('alerts in plain language on a partial run and still returns the summary', async () => {
+    const answer = loadFixture();
+    answer.threads = { status: 'error', code: 272, message: 'Threads token expired' };
+    delete answer.linkedin;
+    standIn.script({ body: answer });
+    const summary = (await handlers().collect({ date: '2026-03-10' }, context)) as RunSummary;
+    expect(summary.status).toBe('partial');
+    expect(published()).toEqual([
+      {
+        TopicArn: TOPIC_ARN,
+        Subject: 'Ayrshare tracker: 2 of 7 platform(s) failed on 2026-03-10',
+        Message: [
+          'The daily Ayrshare collection for 2026-03-10 stored 5 platform(s); 2 failed.',
+          '',
+          'Profile "brand":',
+          '  - linkedin: not in the response (is the account linked in Ayrshare?) (first failure)',
+          '  - threads: error 272: Threads token expired (first failure)',
+          '',
+          'What to do:',
+          `  * ${ADVICE.not_linked}`,
+          `  * ${ADVICE.platform_error}`,
+          '',
+          'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
+        ].join('\n'),
+      },
+    ]);
+  });
+
+  it('alerts and throws when nothing was stored', async () => {
+    standIn.script({
+      status: 401,
+      body: { action: 'authorization', status: 'error', code: 102, message: `API Key ${API_KEY} not valid.` },
+    });
+    await expect(handlers().collect({ date: '2026-03-11' }, context)).rejects.toThrow(
+      /Nothing was stored for 2026-03-11/,
+    );
+    const [alert] = published();
+    expect(alert.Subject).toBe('Ayrshare tracker: nothing stored for 2026-03-11');
+    expect(alert.Message).toBe(
+      [
+        'The daily Ayrshare collection for 2026-03-11 stored nothing.',
+        '',
+        'Profile "brand": all 7 platforms (facebook, instagram, linkedin, threads, tiktok, twitter, youtube) failed (first failure):',
+        '  Ayrshare answered HTTP 401 (code 102): API Key [redacted] not valid. Likely cause: Ayrshare refused the API key.',
+        '',
+        'What to do:',
+        `  * ${ADVICE.auth}`,
+        '',
+        'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
+      ].join('\n'),
+    );
+    expect((await db.client.query('SELECT count(*)::int AS n FROM social_media_analytics')).rows[0].n).toBe(0);
+  });
+
+  it('alerts with the reason and throws when the Ayrshare secret has no usable value', async () => {
+    standIn.script({ body: loadFixture() });
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: AYRSHARE_ARN })
+      .resolves({ SecretString: JSON.stringify({ apiKey: '' }) });
+    await expect(handlers().collect({ date: '2026-03-12' }, context)).rejects.toThrow(
+      /The Ayrshare secret is invalid: apiKey is empty/,
+    );
+    const [alert] = published();
+    expect(alert.Subject).toBe('Ayrshare tracker: the run for 2026-03-12 failed');
+    expect(alert.Message).toMatch(
+      /^The daily Ayrshare collection for 2026-03-12 failed before storing anything:\n\n {2}The Ayrshare secret is invalid: apiKey is empty\./,
+    );
+    expect(standIn.requests).toHaveLength(0);
+  });
+
+  it('refuses a database whose certificate is not signed by an RDS certificate authority', async () => {
+    standIn.script({ body: loadFixture() });
+    // The exported handler trusts only the RDS CAs shipped in the bundle; the test server's CA is not one of them.
+    await expect(deployedCollect({ date: '2026-03-13' }, context)).rejects.toThrow(
+      /self[- ]signed certificate|unable to verify/i,
+    );
+    expect(published()[0].Message).toMatch(/self[- ]signed certificate|unable to verify/i);
+    expect((await db.client.query(`SELECT to_regclass('social_media_analytics') AS t`)).rows[0].t).toBeNull();
+  });
+
+  it('alerts without the password when the database refuses the credentials', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: DATABASE_ARN })
+      .resolves({ SecretString: JSON.stringify({ ...databaseSecret, password: 'WRONG-PASSWORD-123' }) });
+    await expect(handlers().collect({ date: '2026-03-14' }, context)).rejects.toThrow(/password authentication failed/);
+    expect(published()[0].Message).not.toContain('WRONG-PASSWORD-123');
+  });
+});
+
+describe('the migrate handler', () => {
+  it('applies the schema once; running it again applies nothing', async () => {
+    const { migrate } = handlers();
+    expect(await migrate({}, context)).toEqual({ applied: MIGRATION_NAMES });
+    expect(await migrate({}, context)).toEqual({ applied: [] });
+    expect((await db.client.query(`SELECT to_regclass('social_media_analytics') AS t`)).rows[0].t).toBe(
+      'social_media_analytics',
+    );
+  });
+
+  it('fails (and so fails the deploy) when the database cannot be reached', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: DATABASE_ARN })
+      .resolves({ SecretString: JSON.stringify({ ...databaseSecret, password: 'WRONG-PASSWORD-123' }) });
+    await expect(handlers().migrate({}, context)).rejects.toThrow(/password authentication failed/);
+  });
+});

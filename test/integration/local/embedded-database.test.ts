@@ -1,0 +1,155 @@
+// The real `ayrshare-tracker` command in a child process, on the embedded PostgreSQL default (no DATABASE_URL).
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../support/ayrshare-stand-in';
+import { TEST_X_CREDENTIALS } from '../../support/cli';
+import { fromRoot } from '../../support/paths';
+
+const BIN = fromRoot('bin', 'ayrshare-tracker.js');
+const API_KEY = 'TEST-API-KEY-EMBEDDED';
+let standIn: AyrshareStandIn;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  standIn = await startAyrshareStandIn();
+});
+afterAll(async () => {
+  await standIn.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function dataDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ayrshare-tracker-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { user?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
+): Promise<Finished> {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const command = options.user ? 'runuser' : process.execPath;
+  const argv = options.user ? ['-u', options.user, '--', process.execPath, BIN, ...args] : [BIN, ...args];
+  const child = spawn(command, argv, { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    options.onStderr?.(stderr, child);
+  });
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+const collectEnv = (dir: string) => ({
+  AYRSHARE_API_KEY: API_KEY,
+  ...TEST_X_CREDENTIALS,
+  AYRSHARE_BASE_URL: standIn.baseUrl,
+  TRACKER_DATA_DIR: dir,
+});
+
+describe('the ayrshare-tracker command on the embedded database', () => {
+  it('collects into .data-style storage, keeps stdout clean for --json, and accumulates history across runs', async () => {
+    const dir = dataDir();
+    standIn.script({ body: loadFixture() });
+    const first = await run(['collect', '--date', '2026-01-05', '--json'], collectEnv(dir));
+    expect(first.code).toBe(0);
+    expect(first.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'success', platforms_tracked: 7, total_followers: 14941 });
+    expect(first.stderr).toMatch(/Creating the local PostgreSQL database/);
+    expect(first.stderr).toMatch(/Stopping the local PostgreSQL server/);
+    expect(existsSync(path.join(dir, 'postgres', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(path.join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    const answer = loadFixture() as Record<string, { analytics: Record<string, number> }>;
+    answer.twitter.analytics.followersCount = 11300;
+    standIn.script({ body: answer });
+    const second = await run(['collect', '--date', '2026-01-06', '--json'], collectEnv(dir));
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toMatch(/Creating the local PostgreSQL database/);
+
+    const report = await run(['report', '--days', '3660', '--format', 'json', '--platform', 'twitter'], {
+      TRACKER_DATA_DIR: dir,
+    });
+    expect(report.code).toBe(0);
+    const [primary] = JSON.parse(report.stdout).profiles;
+    expect(primary.daily.map((d: Record<string, unknown>) => [d.date, d.followers_count, d.daily_growth])).toEqual([
+      ['2026-01-05', 11253, null],
+      ['2026-01-06', 11300, 47],
+    ]);
+    for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, report.stdout, report.stderr])
+      expect(text).not.toContain(API_KEY);
+  });
+
+  it('runs the demo: 30 simulated days for 7 platforms, clearly labelled, with a partial day', async () => {
+    const dir = dataDir();
+    const demo = await run(['demo'], { TRACKER_DATA_DIR: dir });
+    expect(demo.code).toBe(0);
+    expect(demo.stdout.startsWith('*** SIMULATED DATA')).toBe(true);
+    const daily = demo.stdout.split('Daily growth')[1].split('Weekly summary')[0];
+    const dates = new Set(daily.match(/^\d{4}-\d{2}-\d{2}/gm));
+    expect(dates.size).toBe(30);
+    expect(daily).toMatch(/^date +facebook +instagram +linkedin +threads +tiktok +twitter +youtube$/m);
+    // The days Threads failed are gaps (".") in its column, never zeros.
+    expect(daily).toMatch(/^\d{4}-\d{2}-\d{2}(?: +\S+){3} +\.(?: +\S+){3}$/m);
+    // It ends with the path of the HTML report, which exists, is labelled simulated, and has a chart per platform.
+    const htmlPath = demo.stdout.trimEnd().split('\n').pop()!;
+    expect(htmlPath).toBe(path.join(dir, 'demo-report.html'));
+    const html = readFileSync(htmlPath, 'utf8');
+    expect(html).toContain('Simulated data');
+    expect(html.match(/data-chart="followers"/g)).toHaveLength(7);
+    expect(demo.stderr).toMatch(/partial 6 platform\(s\) stored \(threads failed: error 272/);
+    expect(demo.stderr).toMatch(/Collected 30 day\(s\): \d+ success, [1-9]\d* partial, 0 error\./);
+  });
+
+  it('stops PostgreSQL cleanly on Ctrl-C (SIGINT) and exits 130', async () => {
+    const dir = dataDir();
+    let sent = false;
+    const finished = await run(
+      ['demo', '--days', '3000'],
+      { TRACKER_DATA_DIR: dir },
+      {
+        onStderr: (text, child) => {
+          if (!sent && /^ {2}\d{4}-\d{2}-\d{2} /m.test(text)) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        },
+      },
+    );
+    expect(sent).toBe(true);
+    expect(finished.code).toBe(130);
+    expect(finished.stderr).toMatch(/Interrupted \(SIGINT\): stopping cleanly/);
+    expect(existsSync(path.join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+
+  // CI runs as root, where PostgreSQL runs as `postgres`; users usually run as themselves. Check the other side.
+  const isRoot = process.getuid?.() === 0;
+  const nobodyCanRun = isRoot && spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', BIN]).status === 0;
+  (nobodyCanRun ? it : it.skip)('works for a normal (non-root) user too', async () => {
+    const dir = dataDir();
+    const userInfo = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' });
+    const groupInfo = spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' });
+    chownSync(dir, Number(userInfo.stdout), Number(groupInfo.stdout));
+    standIn.script({ body: loadFixture() });
+    const finished = await run(
+      ['collect', '--date', '2026-01-05', '--json'],
+      { ...collectEnv(dir), HOME: dir },
+      { user: 'nobody' },
+    );
+    expect(finished.stderr).not.toMatch(/Error/);
+    expect(finished.code).toBe(0);
+    expect(JSON.parse(finished.stdout)).toMatchObject({ status: 'success', platforms_tracked: 7 });
+  });
+});
