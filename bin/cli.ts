@@ -1,6 +1,7 @@
 // The ayrshare-tracker command line: argv to a command, the command's result to an exit code, and every error to a
 // message (never with a secret in it) and its exit code, in one place.
-import { ConfigError, UsageError, createRedactor } from '../lambda/core/errors';
+import { createBoundary } from '../lambda/core/boundary';
+import { ConfigError, UsageError } from '../lambda/core/errors';
 import { collectCommand, demoCommand, migrateCommand, reportCommand } from '../local/commands';
 import { EXIT, formatError, inFlight, runCleanups, type CliContext, type RunContext } from '../local/commands/context';
 
@@ -33,14 +34,11 @@ export async function shutdown(): Promise<void> {
 export async function runCli(argv: string[], cliContext: CliContext): Promise<number> {
   const context: RunContext = { ...cliContext, cleanups: new Set() };
   inFlight.add(context.cleanups);
-  const secrets = [
-    context.env.AYRSHARE_API_KEY,
-    context.env.AYRSHARE_PROFILE_KEY,
-    context.env.AYRSHARE_X_API_KEY,
-    context.env.AYRSHARE_X_API_SECRET,
-    passwordOf(context.env.DATABASE_URL),
-  ];
-  const redact = createRedactor(secrets);
+  // Everything the CLI prints passes the boundary: no configured secret (nor an 8-character part of one) and no
+  // control character from outside reaches the terminal, whichever command or log line printed it.
+  const boundary = createBoundary(configuredSecrets(context.env));
+  context.stdout = { write: (text: string) => cliContext.stdout.write(boundary.lines(text)) };
+  context.stderr = { write: (text: string) => cliContext.stderr.write(boundary.lines(text)) };
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -62,13 +60,42 @@ export async function runCli(argv: string[], cliContext: CliContext): Promise<nu
         throw new UsageError(`Unknown command "${command}".`, 'Run `ayrshare-tracker help` for the list of commands.');
     }
   } catch (error) {
-    context.stderr.write(redact(formatError(error)));
+    context.stderr.write(formatError(error));
     if (error instanceof UsageError) context.stderr.write('\n' + USAGE);
     return error instanceof UsageError || error instanceof ConfigError ? EXIT.usage : EXIT.error;
   } finally {
     await runCleanups(context.cleanups);
     inFlight.delete(context.cleanups);
   }
+}
+
+/** Every secret the environment holds: keys, Profile-Keys (also those listed in AYRSHARE_PROFILES), passwords. */
+export function configuredSecrets(env: NodeJS.ProcessEnv): string[] {
+  const listed = (() => {
+    try {
+      const profiles = JSON.parse(env.AYRSHARE_PROFILES ?? '[]') as unknown;
+      return Array.isArray(profiles)
+        ? profiles.map((p) => (p && typeof p === 'object' ? (p as { profileKey?: unknown }).profileKey : undefined))
+        : [];
+    } catch {
+      return [];
+    }
+  })();
+  return [
+    env.AYRSHARE_API_KEY,
+    env.AYRSHARE_PROFILE_KEY,
+    env.AYRSHARE_X_API_KEY,
+    env.AYRSHARE_X_API_SECRET,
+    ...listed,
+    passwordOf(env.DATABASE_URL),
+    passwordOf(env.AYRSHARE_BASE_URL),
+    userOf(env.AYRSHARE_BASE_URL),
+  ].flatMap((value) => (typeof value === 'string' && value.trim() !== '' ? [value.trim()] : []));
+}
+
+function userOf(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  return decodeURIComponent(new URL(url).username) || undefined;
 }
 
 function passwordOf(url: string | undefined): string | undefined {

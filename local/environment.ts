@@ -11,6 +11,7 @@ import { ConfigError } from '../lambda/core/errors';
 import type { CollectorSettings, Profile } from '../lambda/core/model';
 import {
   anomalyThresholdSchema,
+  baseUrlSchema,
   concurrencySchema,
   configErrorFrom,
   headerSafeSecret,
@@ -29,15 +30,7 @@ const localEnvSchema = z.object({
   AYRSHARE_PROFILE_NAME: profileNameSchema.optional(),
   AYRSHARE_X_API_KEY: headerSafeSecret.optional(),
   AYRSHARE_X_API_SECRET: headerSafeSecret.optional(),
-  AYRSHARE_BASE_URL: z
-    .string()
-    .trim()
-    .refine(
-      (u) => /^https?:\/\/[^\s/]+/.test(u) && URL.canParse(u),
-      `must be an http(s) URL such as ${DEFAULT_BASE_URL}`,
-    )
-    .transform((u) => u.replace(/\/+$/, ''))
-    .default(DEFAULT_BASE_URL),
+  AYRSHARE_BASE_URL: baseUrlSchema.default(DEFAULT_BASE_URL),
   DATABASE_URL: z
     .string()
     .trim()
@@ -60,6 +53,7 @@ export type LocalEnvironment = z.output<typeof localEnvSchema>;
 /** Variables whose values are never repeated in an error message. */
 const SECRET_VARIABLES = new Set([
   'AYRSHARE_API_KEY',
+  'AYRSHARE_BASE_URL',
   'AYRSHARE_PROFILE_KEY',
   'AYRSHARE_PROFILES',
   'AYRSHARE_X_API_KEY',

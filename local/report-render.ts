@@ -190,12 +190,17 @@ const CSV_COLUMNS = [
   'retention_rate',
 ] as const;
 
-/** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading apostrophe. */
-function csvCell(value: string | number | null, text: boolean): string {
-  if (value === null) return '';
+/**
+ * RFC 4180 quoting: every text cell is quoted (a spreadsheet that splits on `;` or tabs then still sees one cell), and
+ * a text cell that a spreadsheet would run as a formula gets a leading apostrophe. Numbers are never quoted.
+ */
+export function csvCell(value: string | number | null | undefined, text: boolean): string {
+  // undefined: a figure an older deployed stack does not send (its report is an earlier version).
+  if (value === null || value === undefined) return '';
   let cell = String(value);
-  if (text && /^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  if (!text) return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  return `"${cell.replace(/"/g, '""')}"`;
 }
 
 function renderCsv(report: ReportData): string {

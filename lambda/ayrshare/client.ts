@@ -3,7 +3,9 @@
 import type { XCredentials } from '../core/model';
 import { likelyCause } from './advice';
 import { errorBodySchema } from './schema';
-import { AyrshareRequestError, createRedactor, errorMessage, type FailureClass } from '../core/errors';
+import { createBoundary, type Boundary } from '../core/boundary';
+import { DEFAULT_BASE_URL } from '../core/defaults';
+import { AyrshareRequestError, errorMessage, type FailureClass } from '../core/errors';
 import { silentLog, type Log } from '../core/log';
 import type { Platform } from '../metrics/platforms';
 
@@ -17,7 +19,12 @@ export interface HttpPolicy {
   maxDelayMs: number;
   /** Wall-clock limit for all attempts and waits together; must fit inside the Lambda timeout. */
   budgetMs: number;
+  /** An answer larger than this many bytes is refused (a Content-Length above it before reading anything). */
+  maxAnswerBytes?: number;
 }
+
+/** Ayrshare's analytics answer for seven platforms is a few kilobytes; 8 MB leaves room for every profile field. */
+export const DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /**
  * Ayrshare allows 300 requests per 5 minutes per profile and suspends a profile after ~1,000 HTTP 429 answers in
@@ -57,6 +64,8 @@ export interface ClientDependencies {
   log?: Log;
   /** An absolute time (ms) shared by every request of a run: no attempt or wait goes past it. */
   deadline?: number;
+  /** Everything Ayrshare sends passes it before reaching a message (the run's, with every secret of the run). */
+  boundary?: Boundary;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -71,12 +80,10 @@ export async function fetchSocialAnalytics(
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? silentLog;
-  const redact = createRedactor([
-    request.apiKey,
-    request.profileKey,
-    request.xCredentials?.apiKey,
-    request.xCredentials?.apiSecret,
-  ]);
+  const boundary =
+    deps.boundary ??
+    createBoundary([request.apiKey, request.profileKey, request.xCredentials?.apiKey, request.xCredentials?.apiSecret]);
+  const maxBytes = policy.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const deadline = Math.min(now() + policy.budgetMs, deps.deadline ?? Infinity);
   const url = `${request.baseUrl}/api/analytics/social`;
   const headers: Record<string, string> = {
@@ -109,23 +116,52 @@ export async function fetchSocialAnalytics(
         method: 'POST',
         headers,
         body: payload,
+        // A redirect is never followed: it would carry the keys and the request to another address.
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const rateLimit = rateLimitHeaders(response.headers);
+      const rateLimit = rateLimitHeaders(response.headers, boundary);
       lastRateLimit = rateLimit;
-      const text = await response.text();
-      const body = parseJson(text);
       lastStatus = response.status;
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new AyrshareRequestError(
+          `Ayrshare answered HTTP ${response.status}, a redirect, which is not followed: the keys go to Ayrshare's own address only.`,
+          {
+            status: response.status,
+            attempts: attempt,
+            retryable: false,
+            failureClass: 'request',
+            rateLimited,
+            rateLimit,
+          },
+          `Check that AYRSHARE_BASE_URL is Ayrshare's API address (${DEFAULT_BASE_URL}), not one that redirects.`,
+        );
+      }
+      const text = await readCapped(response, maxBytes);
+      if (text === undefined) {
+        throw new AyrshareRequestError(
+          `Ayrshare's answer was larger than ${formatBytes(maxBytes)} and was not read (HTTP ${response.status}).`,
+          {
+            status: response.status,
+            attempts: attempt,
+            retryable: false,
+            failureClass: 'server',
+            rateLimited,
+            rateLimit,
+          },
+          'An answer this large is not analytics; if Ayrshare really sends that much, raise maxAnswerBytes.',
+        );
+      }
+      const body = parseJson(text);
       if (response.ok && body !== undefined) return { body, attempts: attempt, rateLimit, rateLimited };
       if (response.ok) {
         // A truncated body or a proxy's HTML page: transient more often than not, so it is retried like a 5xx.
         lastClass = 'server';
-        lastProblem = redact(
-          `Ayrshare answered HTTP ${response.status} with a body that is not JSON (${describeBody(text)})`,
-        );
+        lastProblem = `Ayrshare answered HTTP ${response.status} with a body that is not JSON (${describeBody(text, boundary)})`;
         log.warn('Ayrshare answered with an unreadable body', { attempt, status: response.status });
       } else {
-        lastProblem = redact(describeHttpError(response.status, body, text));
+        lastProblem = describeHttpError(response.status, body, text, boundary);
         if (!isRetryableStatus(response.status)) {
           const cause = likelyCause(response.status, errorBodySchema.safeParse(body).data);
           throw new AyrshareRequestError(
@@ -155,7 +191,7 @@ export async function fetchSocialAnalytics(
       lastClass = 'network';
       lastProblem = isTimeout(error)
         ? `no answer within ${Number((timeoutMs / 1000).toFixed(1))} s`
-        : redact(`network error: ${describeNetworkError(error)}`);
+        : `network error: ${boundary.text(describeNetworkError(error), 200)}`;
       log.warn('Ayrshare request failed', { attempt, problem: lastProblem });
     }
     if (attempt >= policy.maxAttempts) break;
@@ -199,13 +235,49 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-function rateLimitHeaders(headers: Headers): Record<string, string> {
+/** Rate-limit headers, their values through the boundary (they are stored in the ledger). */
+function rateLimitHeaders(headers: Headers, boundary: Boundary): Record<string, string> {
   const found: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (/ratelimit|rate-limit|retry-after/i.test(name)) found[name.toLowerCase()] = value;
+    if (/ratelimit|rate-limit|retry-after/i.test(name))
+      found[boundary.text(name.toLowerCase(), 60)] = boundary.text(value, 100);
   });
   return found;
 }
+
+/**
+ * The body as text, or undefined when it is larger than `maxBytes`: a Content-Length above it is refused before
+ * anything is read, and a body without one is read as a stream and abandoned as soon as it passes the cap.
+ */
+export async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 * 1024
+    ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+    : bytes >= 1024
+      ? `${Math.round(bytes / 1024)} KB`
+      : `${bytes} bytes`;
 
 function parseJson(text: string): unknown {
   try {
@@ -215,19 +287,19 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeHttpError(status: number, body: unknown, text: string): string {
+function describeHttpError(status: number, body: unknown, text: string, boundary: Boundary): string {
   const parsed = errorBodySchema.safeParse(body);
-  const code = parsed.success && parsed.data.code !== undefined ? ` (code ${parsed.data.code})` : '';
-  const message =
-    parsed.success && parsed.data.message ? parsed.data.message : text.trim().slice(0, 200) || 'no message';
-  return `Ayrshare answered HTTP ${status}${code}: ${message}`;
+  const code =
+    parsed.success && parsed.data.code !== undefined ? ` (code ${boundary.text(String(parsed.data.code), 20)})` : '';
+  const message = parsed.success && parsed.data.message ? parsed.data.message : text.trim() || 'no message';
+  return `Ayrshare answered HTTP ${status}${code}: ${boundary.text(message, 200)}`;
 }
 
 /** The first characters of an unreadable body, on one line, so a user can tell a proxy page from a cut-off answer. */
-function describeBody(text: string): string {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
+function describeBody(text: string, boundary: Boundary): string {
+  const trimmed = boundary.text(text.trim(), 43);
   if (trimmed === '') return 'empty';
-  return `starts "${trimmed.slice(0, 40)}${trimmed.length > 40 ? '...' : ''}", ${text.length} characters`;
+  return `starts "${trimmed}", ${text.length} characters`;
 }
 
 function isTimeout(error: unknown): boolean {

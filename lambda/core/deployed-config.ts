@@ -13,6 +13,7 @@ import { ConfigError } from './errors';
 import type { Profile, XCredentials } from './model';
 import {
   anomalyThresholdSchema,
+  baseUrlSchema,
   concurrencySchema,
   configErrorFrom,
   digestDaySchema,
@@ -34,7 +35,7 @@ const functionEnvSchema = z
     ALERT_TOPIC_ARN: z.string().min(1, 'is not set'),
     TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
     TRACKER_PLATFORMS: platformListSchema.optional(),
-    AYRSHARE_BASE_URL: z.string().url().default(DEFAULT_BASE_URL),
+    AYRSHARE_BASE_URL: baseUrlSchema.default(DEFAULT_BASE_URL),
     TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
     TRACKER_CONCURRENCY: concurrencySchema.default(DEFAULT_CONCURRENCY),
     FANOUT_QUEUE_URL: z.string().url().optional(),
@@ -57,7 +58,7 @@ const functionEnvSchema = z
     alertTopicArn: env.ALERT_TOPIC_ARN,
     timeZone: env.TRACKER_TIMEZONE,
     platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
-    baseUrl: env.AYRSHARE_BASE_URL.replace(/\/+$/, ''),
+    baseUrl: env.AYRSHARE_BASE_URL,
     /** The weekday whose run also sends the weekly digest, or off. */
     digestDay: env.TRACKER_DIGEST_DAY,
     /** A follower count moving more than this share of the previous one is flagged. */
@@ -89,7 +90,8 @@ export function readDatabaseEnvironment(env: NodeJS.ProcessEnv): DatabaseEnviron
 
 export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
   const parsed = functionEnvSchema.safeParse(env);
-  if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());
+  if (!parsed.success)
+    throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set(['AYRSHARE_BASE_URL']));
   return parsed.data;
 }
 

@@ -1,4 +1,5 @@
 // Typed errors that speak to the user: a plain message, and what to do next. Edges map them to exit codes or alerts.
+import { createBoundary } from './boundary';
 import type { FailureClass } from './model';
 
 export type { FailureClass };
@@ -49,12 +50,9 @@ export class AyrshareResponseError extends TrackerError {
 /** PostgreSQL could not be reached or refused a write; nothing of the run was stored. */
 export class DatabaseError extends TrackerError {}
 
-/** Replaces every occurrence of the given secrets in a text; used on everything that leaves the pipeline. */
+/** Redacts the given secrets (and any 8-character part of one) from a text: the boundary's redaction, kept whole. */
 export function createRedactor(secrets: ReadonlyArray<string | undefined>): (text: string) => string {
-  const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
-  // Longest first, so a key that contains another is hidden whole.
-  values.sort((a, b) => b.length - a.length);
-  return (text: string) => values.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  return createBoundary(secrets).lines;
 }
 
 /** The message of anything thrown; duck-typed, since errors from fetch or another realm fail `instanceof Error`. */

@@ -6,7 +6,7 @@ import { ConfigError } from './errors';
 import { KNOWN_PLATFORMS, isPlatform, type Platform } from '../metrics/platforms';
 import { isIsoDate, WEEKDAYS } from './dates';
 import type { Profile, XCredentials } from './model';
-import { DEFAULT_TIME_ZONE } from './defaults';
+import { DEFAULT_BASE_URL, DEFAULT_TIME_ZONE } from './defaults';
 
 /** Every secret of a configuration (API key, Profile-Keys, X credentials), for redaction. */
 export function secretsOf(credentials: {
@@ -185,3 +185,16 @@ export const chunkMessageSchema = z.object({
   profiles: z.array(z.string().min(1)).min(1),
 });
 export type ChunkMessage = z.infer<typeof chunkMessageSchema>;
+
+/**
+ * Ayrshare's base URL: http(s), no trailing slash, and no user name or password in it (they would travel in every
+ * message that names the address; keys belong in their own settings). Errors never repeat the value.
+ */
+export const baseUrlSchema = z
+  .string()
+  .trim()
+  .refine((u) => /^https?:\/\/[^\s/]+/.test(u) && URL.canParse(u), `must be an http(s) URL such as ${DEFAULT_BASE_URL}`)
+  .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), {
+    message: 'must not hold a user name or password; the API key goes in its own setting',
+  })
+  .transform((u) => u.replace(/\/+$/, ''));

@@ -19,7 +19,7 @@ export async function handleChunks(event: SQSEvent, context: Context, runtime: R
       await collectChunk(record, env, context, runtime);
     } catch (error) {
       // SQS retries this message alone, then moves it to the fan-out dead-letter queue (which alarms).
-      runtime.logger.error('Chunk failed', { messageId: record.messageId, reason: errorMessage(error) });
+      runtime.log.error('Chunk failed', { messageId: record.messageId, reason: errorMessage(error) });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
@@ -38,7 +38,7 @@ async function collectChunk(
   const profiles = ayrshare.profiles.filter((p) => wanted.has(p.name));
   const gone = message.profiles.filter((name) => !profiles.some((p) => p.name === name));
   if (gone.length > 0)
-    runtime.logger.warn('Chunk names profiles the secret no longer lists; they are skipped', {
+    runtime.log.warn('Chunk names profiles the secret no longer lists; they are skipped', {
       runKey: message.runKey,
       profiles: gone,
     });
@@ -52,7 +52,7 @@ async function collectChunk(
       invocationId: `${message.runKey}#${message.chunk}`,
     });
     emitPlatformMetrics(result.stored, result.summary.failed);
-    runtime.logger.info('Chunk collected', {
+    runtime.log.info('Chunk collected', {
       runKey: message.runKey,
       chunk: message.chunk,
       of: message.chunks,

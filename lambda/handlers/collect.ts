@@ -3,7 +3,7 @@
 import type { Context } from 'aws-lambda';
 import { emitPlatformMetrics } from '../aws/observability';
 import { dateInTimeZone } from '../core/dates';
-import { createRedactor } from '../core/errors';
+import { createBoundary, PLAIN_BOUNDARY } from '../core/boundary';
 import type { RunSummary } from '../core/model';
 import { secretsOf } from '../core/schemas';
 import { collectAndStore } from '../pipeline/run';
@@ -25,13 +25,13 @@ export async function handleCollect(
   runtime: Runtime,
 ): Promise<RunSummary | DispatchSummary> {
   const env = await runtime.readEnvironment();
-  let redact = (text: string) => text;
+  let boundary = PLAIN_BOUNDARY;
   let date: string | undefined;
   try {
     const now = runtime.now();
     const runDate = (date = snapshotDate(event, env.timeZone, now));
     const ayrshare = await runtime.readAyrshareSecret(env);
-    redact = createRedactor(secretsOf(ayrshare));
+    boundary = createBoundary(secretsOf(ayrshare));
     // Lambda keeps the request id when it retries an event: the ledger turns a repeated id into "retry".
     const trigger = event.scheduledTime ? 'schedule' : 'manual';
     const names = ayrshare.profiles.map((p) => p.name);
@@ -46,7 +46,7 @@ export async function handleCollect(
       } as const;
       const messages = await runtime.withDatabase(env, (db) => recordFanoutRun(db, run));
       await runtime.sendChunks(queueUrl, messages);
-      runtime.logger.info('Run fanned out', { date: runDate, profiles: names.length, chunks: messages.length });
+      runtime.log.info('Run fanned out', { date: runDate, profiles: names.length, chunks: messages.length });
       return { status: 'dispatched', date: runDate, profiles: names.length, chunks: messages.length };
     }
     const summary = await runtime.withDatabase(env, async (db) => {
@@ -65,6 +65,6 @@ export async function handleCollect(
     if (summary.status === 'error') throw new CollectionFailedError(summary);
     return summary;
   } catch (error) {
-    return runtime.failRun(env, date, error, redact);
+    return runtime.failRun(env, date, error, boundary);
   }
 }

@@ -9,8 +9,9 @@ import { reportRequestSchema } from '../storage/reports';
 /** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
 export const collectEventSchema = z.looseObject({
   action: z.literal('collect').optional(),
-  scheduledTime: z.string().optional(),
-  date: z.string().optional(),
+  // Checked by the collect handler itself, so that a bad date still alerts (the run's own failure path).
+  scheduledTime: z.unknown().optional(),
+  date: z.unknown().optional(),
 });
 export type CollectEvent = z.infer<typeof collectEventSchema>;
 

@@ -9,6 +9,6 @@ export async function handleMigrate(runtime: Runtime): Promise<{ applied: string
     async (_db, appliedNow) => appliedNow,
     { connectAttempts: 5 },
   );
-  runtime.logger.info('Schema is current', { applied });
+  runtime.log.info('Schema is current', { applied });
   return { applied };
 }

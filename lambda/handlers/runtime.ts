@@ -11,6 +11,7 @@ import { createLogger, createMetrics, recordRunMetrics, toLog, type Logger, type
 import { connectToRds } from '../aws/rds-connection';
 import { createSecretReader, type SecretReader } from '../aws/secrets';
 import { createPublisher, type Publisher } from '../aws/topic';
+import { PLAIN_BOUNDARY, type Boundary } from '../core/boundary';
 import { dateInTimeZone, isIsoDate } from '../core/dates';
 import {
   parseAyrshareSecret,
@@ -66,14 +67,15 @@ export interface Runtime {
     env: Pick<FunctionEnvironment, 'alertTopicArn' | 'timeZone'>,
     date: string | undefined,
     error: unknown,
-    redact?: (text: string) => string,
+    boundary?: Boundary,
   ): Promise<never>;
 }
 
 export function createRuntime(deps: HandlerDependencies = {}): Runtime {
   const logger = deps.logger ?? createLogger();
   const metrics = deps.metrics ?? createMetrics();
-  const log = toLog(logger);
+  // Every handler log line passes the boundary (at least: no control characters from outside reach the logs).
+  const log = PLAIN_BOUNDARY.log(toLog(logger));
   const readSecret = createSecretReader(deps.secretsManager);
   const publish = createPublisher(log, deps.sns);
   const now = () => (deps.now ? deps.now() : new Date());
@@ -95,7 +97,7 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
       } catch (error) {
         // Only a broken deployment gets here; alert when the topic is known, and fail so the Errors alarm fires too.
         const topic = process.env.ALERT_TOPIC_ARN?.trim();
-        logger.error('The function is misconfigured', { reason: errorMessage(error) });
+        log.error('The function is misconfigured', { reason: errorMessage(error) });
         if (topic) await publish(topic, alertForFailure(dateInTimeZone(now(), 'UTC'), errorMessage(error)));
         throw error;
       }
@@ -125,7 +127,7 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
     /** What every finished run does with its summary: run metrics (the heartbeat among them), log, alert, digest. */
     async finishRun(db, summary, env, profiles) {
       recordRunMetrics(metrics, summary);
-      logger.info('Run summary', { summary });
+      log.info('Run summary', { summary });
       const alert = alertForSummary(summary);
       if (alert) await publish(env.alertTopicArn, alert);
       await sendWeeklyDigest(db, summary.date, env, profiles);
@@ -136,15 +138,16 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
      * and cause, so Lambda counts an error (the Errors alarm) and retries the event. Only the message travels on:
      * raw error objects (pg, fetch, the SDK) can carry hosts, headers or values.
      */
-    async failRun(env, date, error, redact = (text) => text) {
+    async failRun(env, date, error, boundary = PLAIN_BOUNDARY) {
       // A run that stored nothing has alerted already (finishRun): only its error is thrown on.
       if (error instanceof CollectionFailedError) throw error;
-      const reason = redact(errorMessage(error));
-      const hint = error instanceof TrackerError && error.hint ? redact(error.hint) : undefined;
+      const reason = boundary.text(errorMessage(error), 1_000);
+      const hint = error instanceof TrackerError && error.hint ? boundary.text(error.hint, 500) : undefined;
       const when = date ?? dateInTimeZone(now(), env.timeZone);
-      logger.error('Collection failed', { date: when, reason });
+      log.error('Collection failed', { date: when, reason });
       await publish(env.alertTopicArn, alertForFailure(when, hint ? `${reason} ${hint}` : reason));
-      throw new TrackerError(reason, hint, { cause: error });
+      // Our own errors travel on as the cause; a raw one (pg, fetch, the SDK) may hold hosts or values, so not it.
+      throw new TrackerError(reason, hint, error instanceof TrackerError ? { cause: error } : undefined);
     },
   };
 
@@ -161,11 +164,11 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
       if (!(await claimDigest(db, plan.weekEnding))) return;
       const report = await loadReport(db, { days: 7, asOf: plan.weekEnding });
       const digest = weeklyDigestText(plan, report, { profiles, platforms: env.platforms });
-      if (await publish(env.alertTopicArn, digest)) logger.info('Weekly digest sent', { weekEnding: plan.weekEnding });
+      if (await publish(env.alertTopicArn, digest)) log.info('Weekly digest sent', { weekEnding: plan.weekEnding });
       else await releaseDigest(db, plan.weekEnding);
     } catch (error) {
       // The digest is a courtesy: its failure never fails the run that stored the day.
-      logger.error('Could not send the weekly digest', { error: errorMessage(error) });
+      log.error('Could not send the weekly digest', { error: errorMessage(error) });
     }
   }
 
@@ -202,16 +205,17 @@ export function settingsFor(
 
 /** The snapshot date: given, or the schedule's scheduled time in the configured zone, or now. */
 export function snapshotDate(
-  event: { date?: string; scheduledTime?: string } | undefined,
+  event: { date?: unknown; scheduledTime?: unknown } | undefined,
   timeZone: string,
   now: Date,
 ): string {
   if (event?.date !== undefined) {
-    if (!isIsoDate(event.date))
+    if (typeof event.date !== 'string' || !isIsoDate(event.date)) {
       throw new TrackerError(`The event's "date" must be YYYY-MM-DD (got "${String(event.date).slice(0, 20)}").`);
+    }
     return event.date;
   }
-  const scheduled = event?.scheduledTime ? new Date(event.scheduledTime) : undefined;
+  const scheduled = typeof event?.scheduledTime === 'string' ? new Date(event.scheduledTime) : undefined;
   return dateInTimeZone(scheduled && !Number.isNaN(scheduled.getTime()) ? scheduled : now, timeZone);
 }
 

@@ -397,9 +397,8 @@ export const ENGAGEMENT_BASIS: Partial<Record<Platform, { basis: EngagementBasis
 /** How a source reads in the docs: `a` or `a.b`, sums as `a + b` (with "(when present)" on the optional parts). */
 export function describeSource(source: FieldSource): string {
   if (typeof source === 'string') return `\`${source}\``;
-  return source.sum
-    .map((p) => (source.requires.includes(p) || source.requires.length === 0 ? `\`${p}\`` : `\`${p}\` (when present)`))
-    .join(' + ');
+  if (source.requires.length === 0) return `${source.sum.map((p) => `\`${p}\``).join(' + ')} (whichever are present)`;
+  return source.sum.map((p) => (source.requires.includes(p) ? `\`${p}\`` : `\`${p}\` (when present)`)).join(' + ');
 }
 
 /** The registry as a markdown table, for docs/metric-registry.md (a test keeps the file equal to this). */
@@ -429,7 +428,8 @@ export function renderRegistryMarkdown(): string {
     'Where Ayrshare does not say over which window it asks for a period figure, the table says so rather than guess.',
     '',
     "Alternatives are tried in order: the first one present wins, so both today's field names and older ones map.",
-    'A dotted name is a field inside a nested object; `a + b` is a sum (the first part must be present).',
+    'A dotted name is a field inside a nested object; `a + b` is a sum: its unmarked parts must be present, parts',
+    'marked "(when present)" add when they are, and "(whichever are present)" sums what there is.',
     '',
     '| platform | column | Ayrshare field | unit | lifetime or period | source |',
     '|---|---|---|---|---|---|',

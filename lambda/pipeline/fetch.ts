@@ -7,7 +7,8 @@ import {
   type HttpPolicy,
 } from '../ayrshare/client';
 import { X_CREDENTIALS_SETTINGS } from '../ayrshare/advice';
-import { AyrshareRequestError, AyrshareResponseError, createRedactor } from '../core/errors';
+import { createBoundary, type Boundary } from '../core/boundary';
+import { AyrshareRequestError, AyrshareResponseError } from '../core/errors';
 import { silentLog, type Log } from '../core/log';
 import type {
   CollectorSettings,
@@ -42,16 +43,17 @@ export interface ProfileCollection {
 /**
  * Fetches and parses one profile. X/Twitter is asked in a request of its own (with the X credentials), so that an X
  * refusal or X's own caps never fail the other platforms; a whole-request failure fails each platform of that request
- * with the same reason. Every reason it returns has already passed `redact`.
+ * with the same reason. Everything from Ayrshare it returns (reasons, raw blocks, rate-limit headers) has passed the
+ * run's boundary.
  */
 export async function collectProfile(
   settings: CollectorSettings,
   profile: Profile,
   date: string,
   deps: FetchDependencies,
-  redact: (text: string) => string = createRedactor(secretsOf(settings)),
+  boundary: Boundary = createBoundary(secretsOf(settings)),
 ): Promise<ProfileCollection> {
-  const log = deps.log ?? silentLog;
+  const log = boundary.log(deps.log ?? silentLog);
   const run: RunRecord = {
     profile: profile.name,
     trigger: deps.trigger ?? 'manual',
@@ -85,7 +87,7 @@ export async function collectProfile(
           ...(group.xCredentials ? { xCredentials: group.xCredentials } : {}),
         },
         deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
-        { ...deps, log },
+        { ...deps, log, boundary },
       );
       recordRequests(run, answer.attempts, answer.rateLimited, answer.rateLimit);
       if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
@@ -112,7 +114,7 @@ export async function collectProfile(
         ...group.platforms.map((platform) => ({
           profile: profile.name,
           platform,
-          reason: redact(error.message),
+          reason: boundary.text(error.message),
           error_class: errorClass,
         })),
       );
@@ -127,12 +129,15 @@ export async function collectProfile(
       failed.push({
         profile: profile.name,
         platform: result.platform,
-        reason: redact(result.reason),
+        reason: boundary.text(result.reason),
         error_class: result.failureClass,
       });
       continue;
     }
-    const leftOut = result.problems.map((p) => ({ ...p, reason: redact(p.reason) }));
+    const leftOut = result.problems.map((p) => ({
+      field: boundary.text(p.field, 100),
+      reason: boundary.text(p.reason),
+    }));
     for (const problem of leftOut)
       log.warn('Figure left out', { profile: profile.name, platform: result.platform, reason: problem.reason });
     const metrics = normaliseMetrics(result.platform, result.analytics);
@@ -145,7 +150,8 @@ export async function collectProfile(
       engagement_rate: rate,
       engagement_rate_basis: basis,
       content_efficiency: contentEfficiency(metrics),
-      raw_data: result.raw,
+      // Stored as sent, but through the boundary: an echoed key in any field is redacted before the upsert.
+      raw_data: boundary.json(result.raw),
       left_out: leftOut,
     });
   }

@@ -5,7 +5,8 @@ import type pg from 'pg';
 import { DEFAULT_HTTP_POLICY } from '../ayrshare/client';
 import { daysBetween } from '../core/dates';
 import { DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY } from '../core/defaults';
-import { createRedactor, DatabaseError, errorMessage } from '../core/errors';
+import { createBoundary } from '../core/boundary';
+import { DatabaseError, errorMessage } from '../core/errors';
 import { silentLog } from '../core/log';
 import type { CollectorSettings, FailedPlatform, RunRecord, RunSummary, Snapshot, StoredSnapshot } from '../core/model';
 import { secretsOf } from '../core/schemas';
@@ -19,6 +20,8 @@ export interface PipelineDependencies extends FetchDependencies {
   db: pg.ClientBase;
   /** Today in the run's time zone; when the run's date is further away, the log says what that means. */
   today?: string;
+  /** Secrets beyond the settings' own (the database password) that must not reach a log or a row either. */
+  secrets?: ReadonlyArray<string | undefined>;
 }
 
 export interface RunResult {
@@ -42,8 +45,9 @@ export async function collectAndStore(
   date: string,
   deps: PipelineDependencies,
 ): Promise<RunResult> {
-  const log = deps.log ?? silentLog;
-  const redact = createRedactor(secretsOf(settings));
+  // Every secret of the run: whatever comes from Ayrshare or the database passes this before any log, row or summary.
+  const boundary = createBoundary([...secretsOf(settings), ...(deps.secrets ?? [])]);
+  const log = boundary.log(deps.log ?? silentLog);
   const snapshots: Snapshot[] = [];
   const failed: FailedPlatform[] = [];
   const runs: RunRecord[] = [];
@@ -66,7 +70,7 @@ export async function collectAndStore(
     concurrency,
   });
   const results = await mapWithConcurrency(settings.profiles, concurrency, (profile) =>
-    collectProfile(settings, profile, date, { ...deps, httpPolicy: policy, deadline }, redact),
+    collectProfile(settings, profile, date, { ...deps, log, httpPolicy: policy, deadline }, boundary),
   );
   for (const result of results) {
     snapshots.push(...result.snapshots);
@@ -82,9 +86,10 @@ export async function collectAndStore(
       failed,
       runs,
       anomalyThreshold: settings.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD,
+      boundary,
     });
   } catch (error) {
-    const reason = `Nothing was stored for ${date}: the database write failed (${redact(errorMessage(error))}). The whole run was rolled back.`;
+    const reason = `Nothing was stored for ${date}: the database write failed (${boundary.text(errorMessage(error), 300)}). The whole run was rolled back.`;
     // The ledger still says why, when the database takes that much.
     const lost = snapshots.map((s) => ({
       profile: s.profile,

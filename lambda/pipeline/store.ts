@@ -1,6 +1,7 @@
 // Storing one date's run, in one transaction: the write lock, the neighbouring snapshots, what the rows derive from
 // them, the upserts, the correction of the next later snapshots, metric drift, and the ledger of the attempt.
 import type pg from 'pg';
+import { PLAIN_BOUNDARY, type Boundary } from '../core/boundary';
 import type {
   DriftEvent,
   FailedPlatform,
@@ -31,6 +32,8 @@ export interface WriteRequest {
   runs: readonly RunRecord[];
   /** Share of the previous follower count beyond which a change is flagged (0.5 = 50 %). */
   anomalyThreshold: number;
+  /** Drift texts quote Ayrshare's values: they pass the run's boundary. @default PLAIN_BOUNDARY */
+  boundary?: Boundary;
 }
 
 export interface WriteResult {
@@ -74,14 +77,17 @@ export async function writeRun(client: pg.ClientBase, request: WriteRequest): Pr
     let drift: DriftEvent[] = [];
     if (stored.length > 0) {
       const history = await loadRecentAnalytics(client, keys, date, DRIFT_WINDOW);
-      const events = stored.flatMap((s) =>
-        detectDrift(
-          s.profile,
-          s.platform,
-          (s.raw_data.analytics ?? {}) as Record<string, unknown>,
-          history.get(keyOf(s.profile, s.platform)) ?? [],
-        ),
-      );
+      const boundary = request.boundary ?? PLAIN_BOUNDARY;
+      const events = stored
+        .flatMap((s) =>
+          detectDrift(
+            s.profile,
+            s.platform,
+            (s.raw_data.analytics ?? {}) as Record<string, unknown>,
+            history.get(keyOf(s.profile, s.platform)) ?? [],
+          ),
+        )
+        .map((e) => ({ ...e, field: boundary.text(e.field, 100), detail: boundary.text(e.detail, 200) }));
       drift = await recordDriftEvents(client, date, events);
     }
     const warnings = newLeftOutWarnings(stored, previous, drift);

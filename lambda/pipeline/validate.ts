@@ -10,6 +10,7 @@ import {
   platformErrorSchema,
   responseEnvelopeSchema,
 } from '../ayrshare/schema';
+import { jsonDepth } from '../core/boundary';
 import { AyrshareResponseError } from '../core/errors';
 import type { FailureClass, FieldProblem } from '../core/model';
 import { describeIssues } from '../core/schemas';
@@ -57,7 +58,11 @@ export function parseSocialAnalytics(body: unknown, platforms: readonly Platform
     code: envelope.data.code as ListedError['code'],
     message: envelope.data.message as string | undefined,
     action: envelope.data.action as string | undefined,
+    // Ayrshare names the platform of a single-network refusal (X's code 419 does).
+    platform: typeof envelope.data.platform === 'string' ? envelope.data.platform.toLowerCase() : undefined,
   };
+  // When some platform sent a block, the answer is partial: one that is simply absent is not linked, as in a success.
+  const partial = platforms.some((p) => record[p] !== undefined && record[p] !== null);
   return platforms.map((platform): PlatformResult => {
     const block = record[platform];
     const own =
@@ -72,6 +77,7 @@ export function parseSocialAnalytics(body: unknown, platforms: readonly Platform
         `error${own.code !== undefined ? ` ${own.code}` : ''}: ${own.message ?? 'no message'}`,
         'platform_error',
       );
+    if (partial) return parsePlatformBlock(platform, undefined);
     const code = topLevel.code !== undefined ? ` (code ${topLevel.code})` : '';
     return failure(
       platform,
@@ -95,6 +101,9 @@ function failure(platform: Platform, error: ListedError, reason: string, fallbac
   return { platform, ok: false, reason, failureClass: classOfErrorCode(error.code, error.action) ?? fallback };
 }
 
+/** Analytics blocks nest a few levels (LinkedIn's followers, Facebook's reactions); this leaves a wide margin. */
+export const MAX_BLOCK_DEPTH = 32;
+
 export function parsePlatformBlock(platform: Platform, block: unknown): PlatformResult {
   if (block === undefined || block === null) {
     return {
@@ -102,6 +111,17 @@ export function parsePlatformBlock(platform: Platform, block: unknown): Platform
       ok: false,
       reason: 'not in the response (is the account linked in Ayrshare?)',
       failureClass: 'not_linked',
+    };
+  }
+  // A block nested deeper than any analytics needs is refused before anything walks it (hostile answers nest thousands
+  // of levels to exhaust the stack): that platform fails, the others are kept.
+  const depth = jsonDepth(block, MAX_BLOCK_DEPTH);
+  if (depth > MAX_BLOCK_DEPTH) {
+    return {
+      platform,
+      ok: false,
+      reason: `its block nests deeper than ${MAX_BLOCK_DEPTH} levels, which no analytics need`,
+      failureClass: 'invalid_data',
     };
   }
   const parsedBlock = platformBlockSchema.safeParse(block);

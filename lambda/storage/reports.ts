@@ -6,7 +6,8 @@ import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS } from '../core/defaults';
 import { addDays, isIsoDate } from '../core/dates';
 import { isPlatform, KNOWN_PLATFORMS } from '../metrics/platforms';
 
-export const REPORT_VERSION = 1;
+/** 2: daily points carry retention_rate. */
+export const REPORT_VERSION = 2;
 
 export const reportRequestSchema = z.object({
   days: z.number().int().min(1).max(MAX_REPORT_DAYS).default(DEFAULT_REPORT_DAYS),

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import type { HttpPolicy } from '../../lambda/ayrshare/client';
 import { dateInTimeZone, isIsoDate } from '../../lambda/core/dates';
-import { MAX_REPORT_DAYS } from '../../lambda/core/defaults';
+import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS } from '../../lambda/core/defaults';
 import { ConfigError, DatabaseError, errorMessage, TrackerError, UsageError } from '../../lambda/core/errors';
 import type { Log } from '../../lambda/core/log';
 import { isPlatform, KNOWN_PLATFORMS, type Platform } from '../../lambda/metrics/platforms';
@@ -144,7 +144,7 @@ export function checkedFormat(value: string | undefined, out: string | undefined
 }
 
 export function checkedDays(value: string | undefined): number {
-  if (value === undefined) return 30;
+  if (value === undefined) return DEFAULT_REPORT_DAYS;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_REPORT_DAYS) {
     throw new UsageError(`--days must be a whole number from 1 to ${MAX_REPORT_DAYS} (got "${value}").`);
   }

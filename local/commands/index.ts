@@ -64,7 +64,8 @@ export async function collectCommand(args: string[], context: RunContext): Promi
     context.stderr.write(describeAdvice(summary));
     context.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
-    context.stdout.write(describeSummary(summary) + describeAdvice(summary));
+    context.stdout.write(describeSummary(summary));
+    context.stderr.write(describeAdvice(summary));
   }
   return exitCodeFor(summary);
 }

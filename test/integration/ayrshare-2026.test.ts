@@ -372,8 +372,8 @@ describe('reports across a change of basis', () => {
         .slice(1)
         .map((line) => line.split(',').slice(-2)),
     ).toEqual([
-      ['views', '43.7'],
-      ['views', '43.7'],
+      ['"views"', '43.7'],
+      ['"views"', '43.7'],
     ]);
   });
 });

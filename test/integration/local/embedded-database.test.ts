@@ -1,6 +1,6 @@
 // The real `ayrshare-tracker` command in a child process, on the embedded PostgreSQL default (no DATABASE_URL).
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../support/ayrshare-stand-in';
@@ -151,5 +151,42 @@ describe('the ayrshare-tracker command on the embedded database', () => {
     expect(finished.stderr).not.toMatch(/Error/);
     expect(finished.code).toBe(0);
     expect(JSON.parse(finished.stdout)).toMatchObject({ status: 'success', platforms_tracked: 7 });
+  });
+});
+
+describe('the local database is private to its owner', () => {
+  it('never writes the superuser password into the shared temp folder, not even while the cluster is created', async () => {
+    const tmp = os.tmpdir();
+    const appeared: string[] = [];
+    const watcher = watch(tmp, (_event, name) => {
+      if (name && String(name).startsWith('pg-password-')) appeared.push(String(name));
+    });
+    try {
+      const dir = dataDir();
+      const created = await run(['migrate'], { TRACKER_DATA_DIR: dir, TMPDIR: tmp });
+      expect(created.code).toBe(0);
+      expect(created.stderr).toMatch(/Creating the local PostgreSQL database/);
+    } finally {
+      watcher.close();
+    }
+    expect(appeared).toEqual([]);
+  });
+
+  it("starts the server without the command's keys in its environment", async () => {
+    const dir = dataDir();
+    // Slow answers keep the command (and its server) running while the server's environment is read.
+    standIn.script({ body: loadFixture(), delayMs: 700 });
+    let environment: string[] | undefined;
+    const finished = await run(['collect', '--date', '2026-01-09', '--json'], collectEnv(dir), {
+      onStderr: (text) => {
+        if (environment || !text.includes('Fetching analytics')) return;
+        const pidFile = ['postgres', 'postmaster.pid'].reduce((p, part) => path.join(p, part), dir);
+        const pid = readFileSync(pidFile, 'utf8').split('\n')[0].trim();
+        environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      },
+    });
+    expect(finished.code).toBe(0);
+    expect(environment?.some((entry) => entry.startsWith('PATH='))).toBe(true);
+    expect(environment?.filter((entry) => /^(AYRSHARE_|DATABASE_URL|AWS_)/.test(entry))).toEqual([]);
   });
 });

@@ -141,7 +141,7 @@ describe('ayrshare-tracker report', () => {
     const json = JSON.parse((await report(['--days', '10', '--format', 'json'])).stdout) as ReportData;
     expect(json).toMatchObject({
       report: 'ayrshare-analytics-tracker',
-      version: 1,
+      version: 2,
       days: 10,
       from: DAYS[0],
       as_of: today,
@@ -165,7 +165,8 @@ describe('ayrshare-tracker report', () => {
       'date,profile,platform,followers_count,daily_growth,days_since_previous,engagement_total,engagement_rate,content_efficiency,engagement_rate_basis,retention_rate',
     );
     const fromCsv = lines.map((line) => {
-      const cells = line.split(',');
+      // Text cells are quoted; these carry no comma, so splitting and unquoting is enough here.
+      const cells = line.split(',').map((cell) => cell.replace(/^"(.*)"$/, '$1'));
       const value = (i: number) => (cells[i] === '' ? null : Number(cells[i]));
       return {
         date: cells[0],
