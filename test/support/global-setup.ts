@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<void> {
     tls: { certificate: certificates.serverCertificate, privateKey: certificates.serverKey },
   });
   (globalThis as { __EMBEDDED_PG__?: EmbeddedDatabase }).__EMBEDDED_PG__ = embedded;
-  process.env.TEST_PG_ADMIN_URL = await embedded.databaseUrl('postgres');
+  process.env.TEST_PG_ADMIN_URL = embedded.adminUrl('postgres');
   process.env.TEST_PG_BASE_DIR = baseDir;
   process.env.TEST_PG_CA = certificates.caCertificate;
 }

@@ -1,8 +1,9 @@
 // The real `ayrshare-tracker` command in a child process, on the embedded PostgreSQL default (no DATABASE_URL).
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, watch } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../support/ayrshare-stand-in';
 import { TEST_X_CREDENTIALS } from '../../support/cli';
 import { fromRoot } from '../../support/paths';
@@ -188,5 +189,64 @@ describe('the local database is private to its owner', () => {
     expect(finished.code).toBe(0);
     expect(environment?.some((entry) => entry.startsWith('PATH='))).toBe(true);
     expect(environment?.filter((entry) => /^(AYRSHARE_|DATABASE_URL|AWS_)/.test(entry))).toEqual([]);
+  });
+});
+
+describe("the CLI's everyday database role", () => {
+  it('owns the tracker tables and nothing more: no superuser, no programs, and other users cannot read its password', async () => {
+    const dir = dataDir();
+    standIn.script({ body: loadFixture(), delayMs: 700 });
+    let probe: Promise<Record<string, unknown>> | undefined;
+    const finished = await run(['collect', '--date', '2026-01-10', '--json'], collectEnv(dir), {
+      onStderr: (text) => {
+        if (probe || !text.includes('Fetching analytics')) return;
+        const credentials = JSON.parse(readFileSync(path.join(dir, 'embedded-credentials.json'), 'utf8'));
+        const port = readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8')
+          .split('\n')[3]
+          .trim();
+        probe = (async () => {
+          const client = new pg.Client({
+            host: '127.0.0.1',
+            port: Number(port),
+            user: credentials.appUser,
+            password: credentials.appPassword,
+            database: 'ayrshare_tracker',
+          });
+          await client.connect();
+          try {
+            const { rows } = await client.query(`SELECT current_user AS role, rolsuper AS superuser,
+                pg_has_role(current_user, 'pg_execute_server_program', 'MEMBER') AS programs,
+                (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND tableowner <> current_user) AS others_tables,
+                (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public') AS tables
+              FROM pg_roles WHERE rolname = current_user`);
+            const copy = await client.query(`COPY (SELECT 1) TO PROGRAM 'true'`).then(
+              () => 'allowed',
+              (error: Error) => error.message,
+            );
+            return { ...rows[0], copy };
+          } finally {
+            await client.end();
+          }
+        })();
+      },
+    });
+    expect(finished.code).toBe(0);
+    expect(await probe).toEqual({
+      role: 'tracker_app',
+      superuser: false,
+      programs: false,
+      others_tables: 0,
+      tables: expect.any(Number),
+      copy: expect.stringMatching(/permission denied/),
+    });
+    expect(((await probe) as { tables: number }).tables).toBeGreaterThan(5);
+    const credentialsFile = path.join(dir, 'embedded-credentials.json');
+    expect(statSync(credentialsFile).mode & 0o077).toBe(0);
+    if (process.getuid?.() === 0) {
+      // Another user of the machine cannot read the passwords.
+      const other = spawnSync('runuser', ['-u', 'nobody', '--', 'cat', credentialsFile], { encoding: 'utf8' });
+      expect(other.status).not.toBe(0);
+      expect(other.stdout).toBe('');
+    }
   });
 });
