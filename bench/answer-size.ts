@@ -38,7 +38,7 @@ async function runCase(kind: Case): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const started = Date.now();
-  let reason = '';
+  let reason: string;
   try {
     await fetchSocialAnalytics({ baseUrl, apiKey: 'BENCH-KEY', platforms: ['facebook'] }, DEFAULT_HTTP_POLICY);
     reason = 'read in full (unexpected)';
