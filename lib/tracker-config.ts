@@ -13,6 +13,7 @@ import {
 import {
   anomalyThresholdSchema,
   concurrencySchema,
+  maxAnswerMbSchema,
   digestDaySchema,
   platformListSchema,
   timeZoneSchema,
@@ -71,6 +72,7 @@ const contextSchema = z.object({
   fanOutChunk: wholeNumber(1, 1_000).default(DEFAULT_FANOUT.chunk),
   fanOutConcurrency: eventSourceConcurrency.default(DEFAULT_FANOUT.concurrency),
   weeklyDigest: digestDaySchema.default(DEFAULT_DIGEST_DAY),
+  maxAnswerMegabytes: maxAnswerMbSchema.optional(),
 });
 
 export type TrackerConfig = z.output<typeof contextSchema>;

@@ -52,6 +52,7 @@ export class TrackerStack extends Stack {
       weeklyDigest: config.weeklyDigest,
       anomalyThreshold: config.anomalyThreshold,
       concurrency: config.concurrency,
+      maxAnswerMegabytes: config.maxAnswerMegabytes,
       fanOut: { above: config.fanOutAbove, chunk: config.fanOutChunk, concurrency: config.fanOutConcurrency },
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);

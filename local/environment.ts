@@ -15,6 +15,7 @@ import {
   concurrencySchema,
   configErrorFrom,
   headerSafeSecret,
+  maxAnswerMbSchema,
   namedProfiles,
   platformListSchema,
   profileListSchema,
@@ -44,6 +45,7 @@ const localEnvSchema = z.object({
   TRACKER_DATA_DIR: z.string().trim().min(1).optional(),
   TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
   TRACKER_CONCURRENCY: concurrencySchema.default(DEFAULT_CONCURRENCY),
+  TRACKER_MAX_ANSWER_MB: maxAnswerMbSchema.optional(),
   /** JSON list of profiles; read by collectorSettingsFromEnvironment (it holds keys: never echoed). */
   AYRSHARE_PROFILES: z.string().optional(),
 });
@@ -94,6 +96,7 @@ export function collectorSettingsFromEnvironment(env: LocalEnvironment): Collect
     platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
     timeZone: env.TRACKER_TIMEZONE,
     anomalyThreshold: env.TRACKER_ANOMALY_THRESHOLD,
+    ...(env.TRACKER_MAX_ANSWER_MB ? { maxAnswerBytes: env.TRACKER_MAX_ANSWER_MB * 1024 * 1024 } : {}),
   };
 }
 

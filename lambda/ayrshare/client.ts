@@ -4,7 +4,7 @@ import type { XCredentials } from '../core/model';
 import { likelyCause } from './advice';
 import { errorBodySchema } from './schema';
 import { createBoundary, type Boundary } from '../core/boundary';
-import { DEFAULT_BASE_URL } from '../core/defaults';
+import { DEFAULT_BASE_URL, DEFAULT_MAX_ANSWER_MB } from '../core/defaults';
 import { AyrshareRequestError, errorMessage, type FailureClass } from '../core/errors';
 import { silentLog, type Log } from '../core/log';
 import type { Platform } from '../metrics/platforms';
@@ -23,8 +23,7 @@ export interface HttpPolicy {
   maxAnswerBytes?: number;
 }
 
-/** Ayrshare's analytics answer for seven platforms is a few kilobytes; 8 MB leaves room for every profile field. */
-export const DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_ANSWER_BYTES = DEFAULT_MAX_ANSWER_MB * 1024 * 1024;
 
 /**
  * Ayrshare allows 300 requests per 5 minutes per profile and suspends a profile after ~1,000 HTTP 429 answers in
@@ -150,7 +149,7 @@ export async function fetchSocialAnalytics(
             rateLimited,
             rateLimit,
           },
-          'An answer this large is not analytics; if Ayrshare really sends that much, raise maxAnswerBytes.',
+          'An answer this large is not analytics; if Ayrshare really sends that much, raise TRACKER_MAX_ANSWER_MB.',
         );
       }
       const body = parseJson(text);

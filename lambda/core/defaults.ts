@@ -18,6 +18,8 @@ export const DEFAULT_DIGEST_DAY = 'monday';
  * the 120 s request budget, retries included.
  */
 export const DEFAULT_FANOUT = { above: 200, chunk: 50, concurrency: 2 } as const;
+/** Ayrshare's analytics answer for seven platforms is a few kilobytes; a larger answer than this is refused. */
+export const DEFAULT_MAX_ANSWER_MB = 8;
 /** The longest report window: ten years of days. */
 export const MAX_REPORT_DAYS = 3660;
 /** The report window when none is asked for. */

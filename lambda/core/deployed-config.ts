@@ -18,6 +18,7 @@ import {
   configErrorFrom,
   digestDaySchema,
   headerSafeSecret,
+  maxAnswerMbSchema,
   namedProfiles,
   platformListSchema,
   profileListSchema,
@@ -51,6 +52,7 @@ const functionEnvSchema = z
       .max(1000, 'must be from 1 to 1,000 profiles')
       .default(DEFAULT_FANOUT.chunk),
     TRACKER_DIGEST_DAY: digestDaySchema.default(DEFAULT_DIGEST_DAY),
+    TRACKER_MAX_ANSWER_MB: maxAnswerMbSchema.optional(),
   })
   .transform((env) => ({
     ayrshareSecretArn: env.AYRSHARE_SECRET_ARN,
@@ -65,6 +67,8 @@ const functionEnvSchema = z
     anomalyThreshold: env.TRACKER_ANOMALY_THRESHOLD,
     /** Profiles fetched at the same time. */
     concurrency: env.TRACKER_CONCURRENCY,
+    /** Answers larger than this are refused (unset: the client's default). */
+    maxAnswerBytes: env.TRACKER_MAX_ANSWER_MB ? env.TRACKER_MAX_ANSWER_MB * 1024 * 1024 : undefined,
     /** Set when the stack has a fan-out queue: runs with more than `above` profiles go out in chunks of `chunk`. */
     fanOut: env.FANOUT_QUEUE_URL
       ? { queueUrl: env.FANOUT_QUEUE_URL, above: env.TRACKER_FANOUT_ABOVE, chunk: env.TRACKER_FANOUT_CHUNK }

@@ -28,6 +28,8 @@ export interface CollectorSettings {
   anomalyThreshold?: number;
   /** The account owner's X app credentials; without them X/Twitter is not asked and fails as x_credentials. */
   xCredentials?: XCredentials;
+  /** Answers larger than this are refused. @default DEFAULT_MAX_ANSWER_MB MB */
+  maxAnswerBytes?: number;
 }
 
 /** The numeric columns of one snapshot row, NULL where the platform did not report the figure. */

@@ -186,6 +186,13 @@ export const chunkMessageSchema = z.object({
 });
 export type ChunkMessage = z.infer<typeof chunkMessageSchema>;
 
+/** The byte cap on an answer, in MB (TRACKER_MAX_ANSWER_MB, context maxAnswerMegabytes). */
+export const maxAnswerMbSchema = z.coerce
+  .number({ message: 'must be a whole number of megabytes from 1 to 512' })
+  .int('must be a whole number of megabytes from 1 to 512')
+  .min(1, 'must be a whole number of megabytes from 1 to 512')
+  .max(512, 'must be a whole number of megabytes from 1 to 512');
+
 /**
  * Ayrshare's base URL: http(s), no trailing slash, and no user name or password in it (they would travel in every
  * message that names the address; keys belong in their own settings). Errors never repeat the value.

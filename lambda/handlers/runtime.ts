@@ -200,6 +200,7 @@ export function settingsFor(
     timeZone: env.timeZone,
     anomalyThreshold: env.anomalyThreshold,
     concurrency: env.concurrency,
+    ...(env.maxAnswerBytes ? { maxAnswerBytes: env.maxAnswerBytes } : {}),
   };
 }
 

@@ -60,7 +60,8 @@ export async function collectAndStore(
 
   // Ayrshare limits each profile (300 requests per 5 minutes), not the account, and a run asks each profile at most
   // maxAttempts times: profiles run side by side, a bounded number at once, inside one deadline shared by all.
-  const policy = deps.httpPolicy ?? DEFAULT_HTTP_POLICY;
+  const given = deps.httpPolicy ?? DEFAULT_HTTP_POLICY;
+  const policy = settings.maxAnswerBytes ? { ...given, maxAnswerBytes: settings.maxAnswerBytes } : given;
   const deadline = Date.now() + policy.budgetMs;
   const concurrency = settings.concurrency ?? DEFAULT_CONCURRENCY;
   log.info('Fetching analytics', {

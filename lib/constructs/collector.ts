@@ -40,6 +40,8 @@ export interface CollectorProps {
   readonly concurrency?: number;
   /** When a run fans out through SQS, and how wide. @default DEFAULT_FANOUT */
   readonly fanOut?: FanOutSettings;
+  /** Ayrshare answers larger than this many MB are refused. @default DEFAULT_MAX_ANSWER_MB (left to the function) */
+  readonly maxAnswerMegabytes?: number;
 }
 
 export class Collector extends Construct {
@@ -78,6 +80,7 @@ export class Collector extends Construct {
         TRACKER_DIGEST_DAY: props.weeklyDigest ?? DEFAULT_DIGEST_DAY,
         TRACKER_ANOMALY_THRESHOLD: String(props.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD),
         TRACKER_CONCURRENCY: String(props.concurrency ?? DEFAULT_CONCURRENCY),
+        ...(props.maxAnswerMegabytes ? { TRACKER_MAX_ANSWER_MB: String(props.maxAnswerMegabytes) } : {}),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });

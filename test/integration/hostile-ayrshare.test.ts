@@ -271,6 +271,24 @@ describe('an answer without end', () => {
   });
 });
 
+describe('the answer size cap', () => {
+  it('is TRACKER_MAX_ANSWER_MB when set: a 2 MB answer is refused under a 1 MB cap, by its name', async () => {
+    standIn.script({ text: JSON.stringify({ ...loadFixture(), padding: 'x'.repeat(2 * 1024 * 1024) }) });
+    const run = await runCliCaptured(
+      ['collect', '--date', DATE, '--json'],
+      {
+        AYRSHARE_API_KEY: API_KEY,
+        AYRSHARE_BASE_URL: standIn.baseUrl,
+        DATABASE_URL: db.url,
+        TRACKER_MAX_ANSWER_MB: '1',
+      },
+      { httpPolicy: { ...POLICY, maxAnswerBytes: undefined } },
+    );
+    expect(run.code).toBe(1);
+    expect(run.json<RunSummary>().failed[0].reason).toMatch(/^Ayrshare's answer was larger than 1 MB and was not read/);
+  });
+});
+
 describe('credentials in AYRSHARE_BASE_URL', () => {
   it('are a configuration error that names the variable and never repeats its value', async () => {
     const outcome = await viaCli({ AYRSHARE_BASE_URL: 'https://agency:TOPSECRET-TOKEN-991@api.example.com' });

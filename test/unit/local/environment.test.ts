@@ -127,4 +127,16 @@ describe('local configuration', () => {
     expect(fingerprint).not.toContain('TEST-PROFILE-KEY');
     expect(defaultProfileName('OTHER-KEY')).not.toBe(fingerprint);
   });
+  it('caps Ayrshare answers at TRACKER_MAX_ANSWER_MB when set, and refuses a cap out of range by name', () => {
+    expect(
+      collectorSettingsFromEnvironment(readLocalEnvironment({ AYRSHARE_API_KEY: 'K-1', TRACKER_MAX_ANSWER_MB: '2' }))
+        .maxAnswerBytes,
+    ).toBe(2 * 1024 * 1024);
+    expect(
+      collectorSettingsFromEnvironment(readLocalEnvironment({ AYRSHARE_API_KEY: 'K-1' })).maxAnswerBytes,
+    ).toBeUndefined();
+    expect(configError({ AYRSHARE_API_KEY: 'K-1', TRACKER_MAX_ANSWER_MB: '9000' }).message).toMatch(
+      /TRACKER_MAX_ANSWER_MB must be a whole number of megabytes from 1 to 512/,
+    );
+  });
 });

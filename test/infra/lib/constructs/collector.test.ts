@@ -74,6 +74,16 @@ describe('collector', () => {
     expect(variables({ weeklyDigest: 'off' }).TRACKER_DIGEST_DAY).toBe('off');
   });
 
+  it('passes the answer size cap only when -c maxAnswerMegabytes sets it, and refuses a cap out of range', () => {
+    const variables = (context: Record<string, unknown>) =>
+      collectIn(resourcesOf(synthesize(context).template)).Properties.Environment.Variables;
+    expect(variables({ maxAnswerMegabytes: '2' }).TRACKER_MAX_ANSWER_MB).toBe('2');
+    expect(collectIn(resources).Properties.Environment.Variables.TRACKER_MAX_ANSWER_MB).toBeUndefined();
+    expect(() => synthesize({ maxAnswerMegabytes: '0' })).toThrow(
+      /maxAnswerMegabytes must be a whole number of megabytes from 1 to 512/,
+    );
+  });
+
   it('retries a failed run once, drops runs older than two hours, and sends failures to a queue', () => {
     defaults.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 1,
