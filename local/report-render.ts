@@ -20,6 +20,11 @@ export const PLATFORM_COLORS: Record<string, string> = {
   tiktok: '#ff7f0e',
   twitter: '#333333',
   youtube: '#d62728',
+  bluesky: '#1185fe',
+  pinterest: '#bd081c',
+  reddit: '#ff4500',
+  snapchat: '#c9b800',
+  gmb: '#34a853',
 };
 const colorOf = (platform: string) => PLATFORM_COLORS[platform] ?? '#888888';
 

@@ -14,40 +14,37 @@ export interface Alert {
 export const ADVICE: Record<FailureClass, string> = {
   auth:
     'Ayrshare refused the key: check the API key and Profile-Key (AYRSHARE_API_KEY / AYRSHARE_PROFILE_KEY locally, ' +
-    'the ' +
-    'Ayrshare secret when deployed) and that the profile is active. Nothing is collected until this is fixed.',
+    'the Ayrshare secret when deployed) and that the profile is active. Nothing is collected until this is fixed.',
   request: 'Ayrshare refused the request itself: check the base URL (AYRSHARE_BASE_URL) and the platform list.',
   rate_limited:
     'Ayrshare rate-limited the profile (300 requests per 5 minutes). The tracker stopped retrying so the profile is ' +
-    'not ' +
-    'suspended; check that nothing else is using the key heavily. The next run tries again.',
+    'not suspended; check that nothing else is using the key heavily. The next run tries again.',
   server:
-    'Ayrshare failed or sent an unreadable answer, after retries. This usually clears by itself; the next run ' +
-    'collects again.',
+    'Ayrshare failed or sent an unreadable answer, after retries. This usually clears by itself; ' +
+    'the next run collects again.',
   network: 'Ayrshare could not be reached, after retries. This usually clears by itself; the next run collects again.',
   not_linked:
-    'A platform missing from the answer is usually not linked: link it in the Ayrshare dashboard, or remove it from ' +
-    'the platform list.',
+    'A platform missing from the answer is usually not linked: link it in the Ayrshare dashboard, ' +
+    'or remove it from the platform list.',
   platform_error:
-    'A network refused Ayrshare for that account (often an expired token): re-link the account in the Ayrshare ' +
-    'dashboard.',
+    'A network refused Ayrshare for that account (often an expired token): ' +
+    're-link the account in the Ayrshare dashboard.',
   invalid_data:
     'Ayrshare sent figures the tracker will not store as they are (named above); the other platforms were not ' +
-    'affected. ' +
-    'If it repeats, see "Invalid data" in docs/OPERATIONS.md.',
+    'affected. If it repeats, see "Invalid data" in docs/OPERATIONS.md.',
   database: 'PostgreSQL failed and the whole run was rolled back: check that the database is up, then re-run the day.',
   time_budget:
-    "The run's time budget ran out before every profile was asked (Ayrshare slow or rate limiting, or more profiles than one " +
-    'run can ask in time): raise concurrency or lower fanOutAbove if it repeats. The next run tries again.',
+    "The run's time budget ran out before every profile was asked (Ayrshare slow or rate limiting, or more " +
+    'profiles than one run can ask in time): raise concurrency or lower fanOutAbove if it repeats. ' +
+    'The next run tries again.',
   x_credentials:
     'X/Twitter needs your own X app credentials (API key and secret, from the X developer portal): set both ' +
     'AYRSHARE_X_API_KEY and AYRSHARE_X_API_SECRET locally, or both xApiKey and xApiSecret in the Ayrshare secret ' +
-    'when ' +
-    'deployed; or remove twitter from the platform list. The other platforms are not affected.',
+    'when deployed; or remove twitter from the platform list. The other platforms are not affected.',
   no_data:
-    'Ayrshare answered that no platform returned data (code 187): check in the Ayrshare dashboard that the accounts ' +
-    'are ' +
-    'linked and that analytics are enabled for them. If the accounts are new, data may take a day to appear.',
+    'Ayrshare answered that no platform returned data (code 187): check in the Ayrshare dashboard that the ' +
+    'accounts are linked and that analytics are enabled for them. If the accounts are new, data may take a day ' +
+    'to appear.',
 };
 
 const FOOTER = 'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.';

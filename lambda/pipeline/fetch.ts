@@ -104,7 +104,10 @@ export async function collectProfile(
       if (error instanceof AyrshareRequestError)
         recordRequests(run, error.details.attempts, error.details.rateLimited ?? 0, error.details.rateLimit ?? {});
       else recordRequests(run, 1, 0, {});
-      const errorClass = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
+      const refused = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
+      // X refused with 401/403 while the same keys were accepted for the others: it is X's credentials at fault.
+      const othersAccepted = !failed.some((f) => f.error_class === 'auth');
+      const errorClass = group.xCredentials && refused === 'auth' && othersAccepted ? 'x_credentials' : refused;
       log.warn('Analytics request failed', {
         profile: profile.name,
         platforms: group.platforms,

@@ -210,6 +210,19 @@ describe.each(EDGES)('through %s', (_edge, collect) => {
     expectAdviceNamesBothSettings(outcome);
   });
 
+  it('files a 401 on the X request alone, the others accepted, as X credentials at fault', async () => {
+    standIn.script((r): ScriptedAnswer =>
+      asksForX(r)
+        ? { status: 401, body: { status: 'error', code: 102, message: 'Not authorized.' } }
+        : { body: fixture2026() },
+    );
+    const outcome = await collect(DATE);
+    expect(outcome.summary.failed).toEqual([
+      expect.objectContaining({ platform: 'twitter', error_class: 'x_credentials' }),
+    ]);
+    expect(outcome.summary.platforms_tracked).toBe(6);
+  });
+
   it('does not ask X at all without X credentials: the other six are stored, X fails with the same advice', async () => {
     standIn.script({ body: fixture2026() });
     const outcome = await collect(DATE, {});

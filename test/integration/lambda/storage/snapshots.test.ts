@@ -105,7 +105,8 @@ describe('snapshot rows', () => {
 
   it('serialises writers with a transaction lock that ends with the transaction', async () => {
     await inTransaction(db.client, () => lockWrites(db.client));
-    const { rows } = await db.client.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory'`);
+    const { rows } = await db.client.query(`SELECT count(*)::int AS held FROM pg_locks
+       WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
     expect(rows).toEqual([{ held: 0 }]);
   });
 });
