@@ -86,9 +86,9 @@ async function everyTable(): Promise<string> {
   return dumps.join('\n');
 }
 
-async function viaCli(env: Record<string, string | undefined> = {}) {
+async function viaCli(env: Record<string, string | undefined> = {}, date = DATE) {
   const run = await runCliCaptured(
-    ['collect', '--date', DATE, '--json'],
+    ['collect', '--date', date, '--json'],
     {
       AYRSHARE_API_KEY: API_KEY,
       AYRSHARE_PROFILE_KEY: PROFILE_KEY,
@@ -320,20 +320,7 @@ async function expectNoLeak(): Promise<void> {
 
 async function collectOn(collect: (typeof EDGES)[number][1], day: string): Promise<void> {
   if (collect === viaCli) {
-    const run = await runCliCaptured(
-      ['collect', '--date', day, '--json'],
-      {
-        AYRSHARE_API_KEY: API_KEY,
-        AYRSHARE_PROFILE_KEY: PROFILE_KEY,
-        AYRSHARE_PROFILE_NAME: 'brand',
-        AYRSHARE_X_API_KEY: X_KEY,
-        AYRSHARE_X_API_SECRET: X_SECRET,
-        AYRSHARE_BASE_URL: standIn.baseUrl,
-        DATABASE_URL: db.url,
-      },
-      { httpPolicy: POLICY },
-    );
-    seen.push(run.stdout, run.stderr);
+    await viaCli({}, day);
   } else {
     const { collect: handler } = buildHandlers({ databaseCa: process.env.TEST_PG_CA, httpPolicy: POLICY });
     seen.push(JSON.stringify(await handler({ date: day }, { ...lambdaContext(), awsRequestId: `r-${day}` })));
