@@ -65,6 +65,17 @@ export interface NeighbourSnapshot {
   has_metrics: boolean;
 }
 
+/** The key of a profile's platform in the maps a run builds (storage fills them, derivation reads them). */
+export const keyOf = (profile: string, platform: string) => `${profile}\u0000${platform}`;
+
+/** What a later snapshot derives from its previous one, recomputed after a back-fill or correction. */
+export interface DerivedCorrection {
+  id: number;
+  growth_velocity: number | null;
+  days_since_previous: number;
+  anomaly: string | null;
+}
+
 /** A snapshot with what it derives from the previous one. */
 export interface StoredSnapshot extends Snapshot {
   growth_velocity: number | null;

@@ -2,19 +2,20 @@
 // what a run's snapshots derive from their stored neighbours (growth, days between, flags, corrections of the next
 // later snapshot after a back-fill, the empty-block rule).
 import { daysBetween } from '../core/dates';
-import type {
-  DriftEvent,
-  FailedPlatform,
-  FlaggedSnapshot,
-  LeftOutWarning,
-  Metrics,
-  NeighbourSnapshot,
-  Snapshot,
-  StoredSnapshot,
+import {
+  keyOf,
+  type DriftEvent,
+  type FailedPlatform,
+  type FlaggedSnapshot,
+  type LeftOutWarning,
+  type Metrics,
+  type NeighbourSnapshot,
+  type Snapshot,
+  type StoredSnapshot,
+  type DerivedCorrection,
 } from '../core/model';
 import { METRIC_COLUMNS, type Platform } from '../metrics/platforms';
 import { ENGAGEMENT_BASIS, type EngagementBasis } from '../metrics/registry';
-import type { DerivedCorrection } from '../storage/snapshots';
 
 export type { EngagementBasis };
 
@@ -85,8 +86,6 @@ export function followerAnomaly(
 export function hasNoFigures(snapshot: Snapshot): boolean {
   return METRIC_COLUMNS.every((column) => snapshot.metrics[column] === null);
 }
-
-const keyOf = (profile: string, platform: string) => `${profile}\u0000${platform}`;
 
 export interface HistoryDerivation {
   /** The snapshots to store, with growth, days since the previous snapshot and the anomaly flag. */

@@ -8,10 +8,17 @@ import { DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY } from '../core/defaults
 import { createBoundary } from '../core/boundary';
 import { DatabaseError, errorMessage } from '../core/errors';
 import { silentLog } from '../core/log';
-import type { CollectorSettings, FailedPlatform, RunRecord, RunSummary, Snapshot, StoredSnapshot } from '../core/model';
+import {
+  keyOf,
+  type CollectorSettings,
+  type FailedPlatform,
+  type RunRecord,
+  type RunSummary,
+  type Snapshot,
+  type StoredSnapshot,
+} from '../core/model';
 import { secretsOf } from '../core/schemas';
 import { recordFailedRuns } from '../storage/ledger';
-import { keyOf } from '../storage/snapshots';
 import { collectProfile, type FetchDependencies } from './fetch';
 import { writeRun } from './store';
 import { summariseRun } from './summarise';

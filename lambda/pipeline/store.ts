@@ -2,19 +2,19 @@
 // them, the upserts, the correction of the next later snapshots, metric drift, and the ledger of the attempt.
 import type pg from 'pg';
 import { PLAIN_BOUNDARY, type Boundary } from '../core/boundary';
-import type {
-  DriftEvent,
-  FailedPlatform,
-  FlaggedSnapshot,
-  LeftOutWarning,
-  RunRecord,
-  Snapshot,
-  StoredSnapshot,
+import {
+  keyOf,
+  type DriftEvent,
+  type FailedPlatform,
+  type FlaggedSnapshot,
+  type LeftOutWarning,
+  type RunRecord,
+  type Snapshot,
+  type StoredSnapshot,
 } from '../core/model';
 import { inTransaction } from '../storage/connection';
 import { failureStreaks, recordRuns, type FailureStreak } from '../storage/ledger';
 import {
-  keyOf,
   loadNeighbours,
   loadRecentAnalytics,
   lockWrites,

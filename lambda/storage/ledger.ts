@@ -1,9 +1,8 @@
 // The ledger: every collection attempt (collection_runs) and every platform's outcome in it (platform_outcomes), and
 // the failure streaks alerts quote. All SQL; the pipeline decides what to record.
 import type pg from 'pg';
-import type { FailedPlatform, FailureClass, RunRecord, StoredSnapshot } from '../core/model';
+import { keyOf, type FailedPlatform, type FailureClass, type RunRecord, type StoredSnapshot } from '../core/model';
 import { inTransaction } from './connection';
-import { keyOf } from './snapshots';
 
 /** Every profile's run of this write in one statement; a request id seen before makes them retries. */
 const INSERT_RUNS_SQL = `

@@ -2,7 +2,14 @@
 // upserts, the correction of the next later snapshot, and the history and records of metric drift. No derivation
 // happens here: the pipeline computes, storage reads and writes.
 import type pg from 'pg';
-import type { DriftEvent, FieldProblem, NeighbourSnapshot, StoredSnapshot } from '../core/model';
+import {
+  keyOf,
+  type DerivedCorrection,
+  type DriftEvent,
+  type FieldProblem,
+  type NeighbourSnapshot,
+  type StoredSnapshot,
+} from '../core/model';
 import { DECIMAL_COLUMNS, METRIC_COLUMNS } from '../metrics/platforms';
 
 /** Rows per upsert statement: large enough for few round trips, small enough to keep each statement's JSON modest. */
@@ -10,8 +17,6 @@ export const UPSERT_CHUNK = 2_000;
 
 /** Serialises writers, so two runs started together never compute velocity from each other's half-written rows. */
 const WRITE_LOCK_KEY = 0x41797273; // "Ayrs"
-
-export const keyOf = (profile: string, platform: string) => `${profile}\u0000${platform}`;
 
 /** The profiles and platforms a write touches, as the two arrays the statements below unnest. */
 export interface SnapshotKeys {
@@ -113,14 +118,6 @@ export async function upsertSnapshots(
   for (let start = 0; start < records.length; start += UPSERT_CHUNK) {
     await client.query(UPSERT_SQL, [date, JSON.stringify(records.slice(start, start + UPSERT_CHUNK))]);
   }
-}
-
-/** What a later snapshot derives from its previous one, recomputed after a back-fill or correction. */
-export interface DerivedCorrection {
-  id: number;
-  growth_velocity: number | null;
-  days_since_previous: number;
-  anomaly: string | null;
 }
 
 export async function updateDerived(client: pg.ClientBase, corrections: readonly DerivedCorrection[]): Promise<void> {

@@ -75,3 +75,9 @@ export function vpcLookupKey(vpcId: string): string {
     },
   }).key;
 }
+
+/** The stack every construct test reads: the defaults, with an alert email so the subscription exists. */
+export function synthesizeDefaults(): { defaults: Synthesized; resources: Resources } {
+  const defaults = synthesize({ alertEmail: 'ops@example.com' });
+  return { defaults, resources: resourcesOf(defaults.template) };
+}

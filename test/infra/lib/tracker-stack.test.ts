@@ -1,15 +1,12 @@
 // lib/tracker-stack.ts: the Ayrshare secret the stack owns, and the outputs a user needs after deploying.
 import { Match } from 'aws-cdk-lib/assertions';
-import { logicalIdIn, resourcesOf, synthesize, type Resources, type Synthesized } from '../../support/synth';
+import { logicalIdIn, synthesize, type Resources, type Synthesized, synthesizeDefaults } from '../../support/synth';
 
 let defaults: Synthesized;
 let resources: Resources;
 const logicalId = (type: string, pattern: RegExp) => logicalIdIn(resources, type, pattern);
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-  resources = resourcesOf(defaults.template);
-});
+beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('Ayrshare secret', () => {
   it('creates the Ayrshare secret without a value', () => {

@@ -1,15 +1,12 @@
 // lib/constructs/alerts.ts: the alert topic, its email subscription and the alarms that publish to it.
 import { Match } from 'aws-cdk-lib/assertions';
-import { logicalIdIn, resourcesOf, synthesize, type Resources, type Synthesized } from '../../../support/synth';
+import { logicalIdIn, synthesize, type Resources, type Synthesized, synthesizeDefaults } from '../../../support/synth';
 
 let defaults: Synthesized;
 let resources: Resources;
 const logicalId = (type: string, pattern: RegExp) => logicalIdIn(resources, type, pattern);
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-  resources = resourcesOf(defaults.template);
-});
+beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('alerts', () => {
   it('is a TLS-only topic with the email subscription when alertEmail is set', () => {

@@ -19,6 +19,7 @@ import {
   synthesize,
   type Resources,
   type Synthesized,
+  synthesizeDefaults,
 } from '../../../support/synth';
 
 let defaults: Synthesized;
@@ -28,10 +29,7 @@ const collectIn = (template: Resources) =>
   Object.values(template).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.collect')!;
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-  resources = resourcesOf(defaults.template);
-});
+beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('collector', () => {
   it('gives the functions ARNs and settings only: no secret value in any environment variable', () => {

@@ -1,13 +1,10 @@
 // lib/constructs/dashboard.ts: the CloudWatch dashboard's graphs and alarm widget.
-import { resourcesOf, synthesize, type Resources, type Synthesized } from '../../../support/synth';
+import { type Resources, type Synthesized, synthesizeDefaults } from '../../../support/synth';
 
 let defaults: Synthesized;
 let resources: Resources;
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-  resources = resourcesOf(defaults.template);
-});
+beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('dashboard', () => {
   const body = () => {

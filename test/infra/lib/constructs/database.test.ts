@@ -1,15 +1,12 @@
 // lib/constructs/database.ts: RDS PostgreSQL, its parameter group, its generated secret and its one ingress rule.
 import { Match } from 'aws-cdk-lib/assertions';
-import { logicalIdIn, resourcesOf, synthesize, type Resources, type Synthesized } from '../../../support/synth';
+import { logicalIdIn, synthesize, type Resources, type Synthesized, synthesizeDefaults } from '../../../support/synth';
 
 let defaults: Synthesized;
 let resources: Resources;
 const logicalId = (type: string, pattern: RegExp) => logicalIdIn(resources, type, pattern);
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-  resources = resourcesOf(defaults.template);
-});
+beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('database', () => {
   it('is a private, encrypted, backed-up, deletion-protected PostgreSQL on Graviton in isolated subnets', () => {

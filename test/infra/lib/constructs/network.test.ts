@@ -1,21 +1,18 @@
 // lib/constructs/network.ts: the VPC (or an imported one), its subnets and the NAT.
 import {
   logicalIdIn,
-  resourcesOf,
   synthesize,
   vpcLookupKey,
   type Resources,
   type Synthesized,
+  synthesizeDefaults,
 } from '../../../support/synth';
 
 let defaults: Synthesized;
 let resources: Resources;
 const logicalId = (type: string, pattern: RegExp) => logicalIdIn(resources, type, pattern);
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-  resources = resourcesOf(defaults.template);
-});
+beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('network', () => {
   it('has public, private-with-egress and isolated subnets in two zones', () => {

@@ -3,13 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DailySchedule } from '../../../../lib/constructs/schedule';
 import { DEFAULT_SCHEDULE, DEFAULT_TIME_ZONE } from '../../../../lambda/core/defaults';
-import { bareStack, synthesize, type Synthesized } from '../../../support/synth';
+import { bareStack, synthesize, type Synthesized, synthesizeDefaults } from '../../../support/synth';
 
 let defaults: Synthesized;
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-});
+beforeAll(() => ({ defaults } = synthesizeDefaults()));
 
 describe('schedule', () => {
   it('runs daily at 06:00 New York time with no flexible window, bounded retries and a dead-letter queue', () => {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TrackerFunction } from '../../../../lib/constructs/tracker-function';
 import { MIGRATION_FILES } from '../../../support/migrations';
-import { bareStack, resourcesOf, synthesize, type Resources, type Synthesized } from '../../../support/synth';
+import { bareStack, resourcesOf, type Resources, type Synthesized, synthesizeDefaults } from '../../../support/synth';
 
 let defaults: Synthesized;
 let resources: Resources;
@@ -16,10 +16,7 @@ const functions = () =>
     (r) => r.Type === 'AWS::Lambda::Function' && /^index\.(collect|migrate)$/.test(r.Properties.Handler),
   );
 
-beforeAll(() => {
-  defaults = synthesize({ alertEmail: 'ops@example.com' });
-  resources = resourcesOf(defaults.template);
-});
+beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('tracker functions in the stack', () => {
   it('runs both handlers on Node.js 24, arm64, in the private subnets, with source maps', () => {

@@ -1,10 +1,9 @@
 // The snapshot statements against real PostgreSQL: upserts in chunks, neighbours on both sides, corrections, drift
 // said once. What the rows derive is tested in test/unit/lambda/pipeline/derive.test.ts.
-import type { StoredSnapshot } from '../../../../lambda/core/model';
+import { keyOf, type StoredSnapshot } from '../../../../lambda/core/model';
 import { normaliseMetrics } from '../../../../lambda/pipeline/normalise';
 import { migrateDatabase } from '../../../../lambda/storage/migrations';
 import {
-  keyOf,
   loadNeighbours,
   loadRecentAnalytics,
   lockWrites,
