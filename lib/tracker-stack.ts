@@ -85,6 +85,17 @@ export class TrackerStack extends Stack {
     output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress);
     output('AlertTopicArn', this.alerts.topic.topicArn);
     output('ScheduleName', this.schedule.schedule.scheduleName);
+    output('ScheduleGroupName', this.schedule.group.scheduleGroupName);
+    output(
+      'CollectorLogGroupName',
+      this.collector.collectFunction.logGroup.logGroupName,
+      'Logs of every run: aws logs tail <name> --since 1d',
+    );
+    output(
+      'MigrateLogGroupName',
+      this.collector.migration.logGroup.logGroupName,
+      'Logs of the migrations run during deploy',
+    );
     const dashboardDescription = 'CloudWatch dashboard: growth per platform, run health, alarms';
     output('DashboardName', this.dashboard.dashboard.dashboardName, dashboardDescription);
 

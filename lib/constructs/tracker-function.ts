@@ -14,6 +14,12 @@ import { awsManagedPolicy } from '../nag-suppressions';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
+/**
+ * The Amazon RDS certificate authorities the Lambda Node.js runtime ships, for every region; Node.js 20 and later
+ * runtimes no longer load them unless NODE_EXTRA_CA_CERTS names this file.
+ */
+export const RUNTIME_RDS_CERTIFICATES = '/var/runtime/ca-cert.pem';
+
 /** The handlers lambda/handlers/index.ts exports, one per function. */
 export type TrackerHandler = 'collect' | 'migrate';
 
@@ -45,6 +51,8 @@ export function databaseEnvironment(databaseSecret: secretsmanager.ISecret, time
  */
 export class TrackerFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: TrackerFunctionProps) {
+    // Explicit, so that `logGroup` is this one (named by CloudFormation, in the stack's outputs).
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS });
     super(scope, id, {
       entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', 'index.ts'),
       handler: props.handler,
@@ -58,8 +66,12 @@ export class TrackerFunction extends nodejs.NodejsFunction {
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.securityGroup],
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS }),
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        NODE_EXTRA_CA_CERTS: RUNTIME_RDS_CERTIFICATES,
+      },
+      logGroup,
       bundling: {
         minify: true,
         sourceMap: true,

@@ -8,6 +8,7 @@ describe.each([
     'a managed NAT Gateway, Multi-AZ, an imported Ayrshare secret',
     { nat: 'gateway', multiAz: 'true', ayrshareSecretName: 'tracker/ayrshare', alertEmail: 'ops@example.com' },
   ],
+  ['the teardown configuration', { deletionProtection: 'false' }],
 ])('AwsSolutions checks on %s', (_label, context) => {
   const { stack } = synthesize(context, { nag: true });
   const annotations = Annotations.fromStack(stack);

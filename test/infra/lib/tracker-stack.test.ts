@@ -87,7 +87,24 @@ describe('outputs', () => {
         'AlertTopicArn',
         'ScheduleName',
         'DashboardName',
+        'ScheduleGroupName',
+        'CollectorLogGroupName',
+        'MigrateLogGroupName',
       ]),
     );
+  });
+
+  it('names the log groups the functions really write to', () => {
+    const template = defaults.template.toJSON();
+    const functions = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    for (const [output, pattern] of [
+      ['CollectorLogGroupName', /^CollectorCollect[0-9A-F]{8}$/],
+      ['MigrateLogGroupName', /^CollectorMigrate[0-9A-F]{8}$/],
+    ] as const) {
+      const logGroupRef = template.Outputs[output].Value;
+      expect(template.Resources[logGroupRef.Ref].Type).toBe('AWS::Logs::LogGroup');
+      const [, fn] = functions.find(([id]) => pattern.test(id))!;
+      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: logGroupRef });
+    }
   });
 });

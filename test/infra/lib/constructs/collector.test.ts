@@ -39,6 +39,7 @@ describe('collector', () => {
         'ALERT_TOPIC_ARN',
         'AYRSHARE_SECRET_ARN',
         'DATABASE_SECRET_ARN',
+        'NODE_EXTRA_CA_CERTS',
         'NODE_OPTIONS',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',

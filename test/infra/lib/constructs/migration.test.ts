@@ -90,6 +90,7 @@ describe('Migration on its own', () => {
       TRACKER_TIMEZONE: DEFAULT_TIME_ZONE,
       POWERTOOLS_SERVICE_NAME: 'ayrshare-tracker',
       NODE_OPTIONS: '--enable-source-maps',
+      NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
     });
     expect(statementsOf(probe, functionId)).toEqual([
       expect.objectContaining({

@@ -28,6 +28,8 @@ describe('tracker functions in the stack', () => {
     for (const fn of functions()) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      // TLS to RDS trusts the runtime's own RDS authorities, kept current by AWS for every region.
+      expect(fn.Properties.Environment.Variables.NODE_EXTRA_CA_CERTS).toBe('/var/runtime/ca-cert.pem');
       expect(fn.Properties.VpcConfig.SubnetIds.every((s: { Ref: string }) => /collectorSubnet/.test(s.Ref))).toBe(true);
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
@@ -92,7 +94,13 @@ describe('TrackerFunction on its own', () => {
       Architectures: ['arm64'],
       MemorySize: 512,
       Timeout: 42,
-      Environment: { Variables: { SETTING: 'value', NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: {
+        Variables: {
+          SETTING: 'value',
+          NODE_OPTIONS: '--enable-source-maps',
+          NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        },
+      },
     });
     expect(fn.Properties.VpcConfig.SubnetIds.every((s: { Ref: string }) => /VpcPrivateSubnet/.test(s.Ref))).toBe(true);
   });
