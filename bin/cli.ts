@@ -2,7 +2,7 @@
 // message (never with a secret in it) and its exit code, in one place.
 import { createBoundary } from '../lambda/core/boundary';
 import { ConfigError, UsageError } from '../lambda/core/errors';
-import { collectCommand, demoCommand, migrateCommand, reportCommand } from '../local/commands';
+import { collectCommand, demoCommand, doctorCommand, migrateCommand, reportCommand } from '../local/commands';
 import { EXIT, formatError, inFlight, runCleanups, type CliContext, type RunContext } from '../local/commands/context';
 
 export { EXIT, type CliContext };
@@ -19,8 +19,12 @@ Commands:
                                          --remote asks the deployed stack instead of a local database
   demo [--days N]                        simulated Ayrshare data for N days (default 30) into a local demo database,
                                          then the report, also written as HTML
+  doctor --remote [--stack NAME] [--region REGION] [--json]
+                                         check a deployed stack, read-only: stack, secret filled, alert email
+                                         confirmed, alarms can publish, schedule and its next run, alarms, last run
 
-Exit codes: 0 success, 3 partial (some platforms failed), 1 error (nothing stored), 2 usage or configuration error.
+Exit codes: 0 success, 3 partial (some platforms failed), 1 error (nothing stored; for doctor: a check failed),
+2 usage or configuration error.
 Configuration: AYRSHARE_API_KEY, AYRSHARE_PROFILE_KEY, AYRSHARE_PROFILE_NAME, AYRSHARE_X_API_KEY,
 AYRSHARE_X_API_SECRET, AYRSHARE_BASE_URL, DATABASE_URL, TRACKER_PLATFORMS, TRACKER_TIMEZONE, TRACKER_DATA_DIR
 (see README.md).
@@ -50,6 +54,8 @@ export async function runCli(argv: string[], cliContext: CliContext): Promise<nu
         return await reportCommand(rest, context);
       case 'demo':
         return await demoCommand(rest, context);
+      case 'doctor':
+        return await doctorCommand(rest, context);
       case undefined:
       case 'help':
       case '--help':

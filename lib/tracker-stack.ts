@@ -46,6 +46,8 @@ export class TrackerStack extends Stack {
       vpc: this.network.vpc,
       ayrshareSecret: this.ayrshareSecret,
       databaseSecret: this.database.secret,
+      collectorSecret: this.database.collectorSecret,
+      readerSecret: this.database.readerSecret,
       alertTopic: this.alerts.topic,
       timeZone: config.timeZone,
       platforms: config.platforms,
@@ -73,6 +75,7 @@ export class TrackerStack extends Stack {
         FailedChunk: this.collector.fanOut.failedChunks,
       },
     });
+    for (const alarm of this.network.recoveryAlarms) this.alerts.watch(alarm);
     this.dashboard = new TrackerDashboard(this, 'Dashboard', {
       collectFunction: this.collector.collectFunction,
       alarms: this.alerts.alarms,
@@ -81,7 +84,8 @@ export class TrackerStack extends Stack {
     const output = (id: string, value: string, description?: string) => new CfnOutput(this, id, { value, description });
     output('CollectorFunctionName', this.collector.collectFunction.functionName, 'Invoke it to collect now');
     output('AyrshareSecretName', this.ayrshareSecret.secretName, 'Put your Ayrshare keys here');
-    output('DatabaseSecretName', this.database.secret.secretName, 'PostgreSQL credentials');
+    output('DatabaseSecretName', this.database.secret.secretName, 'PostgreSQL owner (master) credentials');
+    output('ReaderSecretName', this.database.readerSecret.secretName, 'Read-only PostgreSQL login (tracker_reader)');
     output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress);
     output('AlertTopicArn', this.alerts.topic.topicArn);
     output('ScheduleName', this.schedule.schedule.scheduleName);

@@ -86,6 +86,28 @@ const databaseEnvSchema = z
   .transform((env) => ({ databaseSecretArn: env.DATABASE_SECRET_ARN, timeZone: env.TRACKER_TIMEZONE }));
 export type DatabaseEnvironment = z.output<typeof databaseEnvSchema>;
 
+/** The migrate function: the owner's secret (DATABASE_SECRET_ARN), and the secrets whose roles get their logins. */
+const migrateEnvSchema = z
+  .object({
+    DATABASE_SECRET_ARN: z.string().min(1, 'is not set'),
+    TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+    COLLECTOR_SECRET_ARN: z.string().min(1).optional(),
+    READER_SECRET_ARN: z.string().min(1).optional(),
+  })
+  .transform((env) => ({
+    databaseSecretArn: env.DATABASE_SECRET_ARN,
+    timeZone: env.TRACKER_TIMEZONE,
+    collectorSecretArn: env.COLLECTOR_SECRET_ARN,
+    readerSecretArn: env.READER_SECRET_ARN,
+  }));
+export type MigrateEnvironment = z.output<typeof migrateEnvSchema>;
+
+export function readMigrateEnvironment(env: NodeJS.ProcessEnv): MigrateEnvironment {
+  const parsed = migrateEnvSchema.safeParse(env);
+  if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());
+  return parsed.data;
+}
+
 export function readDatabaseEnvironment(env: NodeJS.ProcessEnv): DatabaseEnvironment {
   const parsed = databaseEnvSchema.safeParse(env);
   if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());

@@ -1,5 +1,6 @@
 // The events the collector function receives, one zod schema each, and the routing between them: a schedule's or a
-// person's collect event, a `report` request from `ayrshare-tracker report --remote`, and fan-out chunks from SQS.
+// person's collect event, a `report` request from `ayrshare-tracker report --remote`, a `status` request from
+// `ayrshare-tracker doctor --remote`, and fan-out chunks from SQS.
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { TrackerError } from '../core/errors';
@@ -19,6 +20,10 @@ export type CollectEvent = z.infer<typeof collectEventSchema>;
 export const reportEventSchema = reportRequestSchema.extend({ action: z.literal('report') }).strict();
 export type ReportEvent = z.input<typeof reportEventSchema>;
 
+/** `ayrshare-tracker doctor --remote` asks for the last run's outcome from the ledger this way. */
+export const statusEventSchema = z.strictObject({ action: z.literal('status') });
+export type StatusEvent = z.output<typeof statusEventSchema>;
+
 /** An SQS batch of fan-out chunk messages (the body is checked per record, so one bad message fails alone). */
 export const sqsEventSchema = z.looseObject({
   Records: z
@@ -29,9 +34,10 @@ export const sqsEventSchema = z.looseObject({
 export type CollectorEvent =
   | { kind: 'chunks'; event: SQSEvent }
   | { kind: 'report'; event: z.output<typeof reportEventSchema> }
+  | { kind: 'status'; event: StatusEvent }
   | { kind: 'collect'; event: CollectEvent };
 
-/** Which handler an event is for, by its schema: SQS records, an explicit `report` action, or a collect event. */
+/** Which handler an event is for, by its schema: SQS records, an explicit `report` or `status` action, or collect. */
 export function routeEvent(event: unknown): CollectorEvent {
   const payload = event ?? {};
   if (sqsEventSchema.safeParse(payload).success) return { kind: 'chunks', event: payload as SQSEvent };
@@ -39,6 +45,11 @@ export function routeEvent(event: unknown): CollectorEvent {
     const report = reportEventSchema.safeParse(payload);
     if (!report.success) throw new TrackerError(`Invalid report request: ${describeIssues(report.error, payload)}.`);
     return { kind: 'report', event: report.data };
+  }
+  if (z.looseObject({ action: z.literal('status') }).safeParse(payload).success) {
+    const status = statusEventSchema.safeParse(payload);
+    if (!status.success) throw new TrackerError(`Invalid status request: ${describeIssues(status.error, payload)}.`);
+    return { kind: 'status', event: status.data };
   }
   const collect = collectEventSchema.safeParse(payload);
   if (!collect.success) throw new TrackerError(`Invalid event: ${describeIssues(collect.error, payload)}.`);

@@ -1,5 +1,5 @@
-// The Lambda bundle's entry: `collect` (the collector function: schedule, manual runs, report requests and fan-out
-// chunks, routed by their schema) and `migrate` (the deploy-time migration), each wrapped with Powertools.
+// The Lambda bundle's entry: `collect` (the collector function: schedule, manual runs, report and status requests and
+// fan-out chunks, routed by their schema) and `migrate` (the deploy-time migration), each wrapped with Powertools.
 import type { Context } from 'aws-lambda';
 import { createLogger, createMetrics, instrument } from '../aws/observability';
 import { handleCollect } from './collect';
@@ -7,6 +7,7 @@ import { handleChunks } from './collect-chunk';
 import { routeEvent } from './events';
 import { handleMigrate } from './migrate';
 import { handleReport } from './report';
+import { handleStatus } from './status';
 import { createRuntime, type HandlerDependencies } from './runtime';
 
 export { httpPolicyFor, snapshotDate, type HandlerDependencies } from './runtime';
@@ -22,6 +23,7 @@ export function buildHandlers(deps: HandlerDependencies = {}) {
     const routed = routeEvent(event);
     if (routed.kind === 'chunks') return handleChunks(routed.event, context, runtime);
     if (routed.kind === 'report') return handleReport(routed.event, runtime);
+    if (routed.kind === 'status') return handleStatus(routed.event, runtime);
     return handleCollect(routed.event, context, runtime);
   };
   return {

@@ -1,5 +1,5 @@
-// What every handler stands on: the AWS services (through lambda/aws), the database (secret, TLS connection,
-// migrations, closed after each invocation), the run's settings and retry budget, what a finished run does (metrics,
+// What every handler stands on: the AWS services (through lambda/aws), the database (secret, TLS connection, a
+// schema check or the migrations, closed after each invocation), the run's settings and retry budget, what a finished run does (metrics,
 // log, alert, weekly digest), and the one place that turns a failure into an alert and a thrown error.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -28,10 +28,11 @@ import { alertForFailure, alertForSummary } from '../notify/alert';
 import { digestPlanFor, weeklyDigestText } from '../notify/digest';
 import { claimDigest, releaseDigest } from '../storage/digests';
 import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../storage/migrations';
+import { pendingMigrations } from '../storage/roles';
 import { loadReport } from '../storage/reports';
 
 export interface HandlerDependencies extends AwsDependencies {
-  /** Trusted database CAs (tests bring their own; the default is the RDS bundle). */
+  /** Trusted database CAs instead of Node.js's (tests bring their own; deployed: NODE_EXTRA_CA_CERTS). */
   databaseCa?: string | string[];
   httpPolicy?: Partial<HttpPolicy>;
   now?: () => Date;
@@ -60,7 +61,11 @@ export interface Runtime {
   withDatabase<T>(
     env: DatabaseEnvironment,
     work: (db: pg.Client, appliedMigrations: string[]) => Promise<T>,
-    options?: { connectAttempts?: number },
+    options?: {
+      connectAttempts?: number;
+      /** Apply pending migrations (the migrate function, as the owner); otherwise refuse a stale schema. */
+      migrate?: boolean;
+    },
   ): Promise<T>;
   finishRun(db: pg.Client, summary: RunSummary, env: FunctionEnvironment, profiles: string[]): Promise<void>;
   failRun(
@@ -105,7 +110,9 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
 
     /**
      * Reads the database secret, connects (one connection per invocation: a pool kept across invocations breaks when
-     * Lambda freezes the sandbox), applies pending migrations, runs `work`, and closes the connection in `finally`.
+     * Lambda freezes the sandbox), applies pending migrations (`migrate`) or checks there are none, runs `work`, and
+     * closes the connection in `finally`. The collector's role may not change the schema, so a deploy whose
+     * migration step did not run fails here with what to do, not halfway through a write.
      */
     async withDatabase(env, work, options = {}) {
       const credentials = parseDatabaseSecret(await readSecret(env.databaseSecretArn));
@@ -117,8 +124,16 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
         attempts: options.connectAttempts,
       });
       try {
-        const applied = await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log });
-        return await work(db, applied);
+        if (options.migrate) return await work(db, await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log }));
+        const pending = await pendingMigrations(db, MIGRATIONS_DIR);
+        if (pending.length > 0) {
+          throw new TrackerError(
+            `The database schema is behind this code: ${pending.length} migration(s) not applied (${pending.join(', ')}).`,
+            'Deploy again (`npx cdk deploy`): its migration step applies them. Its log group is in the ' +
+              'MigrateLogGroupName output.',
+          );
+        }
+        return await work(db, []);
       } finally {
         await db.end().catch(() => undefined);
       }

@@ -132,3 +132,75 @@ export async function recordFailedRuns(
 ): Promise<void> {
   await inTransaction(client, () => recordRuns(client, { date, runs }, [], failed));
 }
+
+/**
+ * The last run: every profile's latest attempt for the snapshot date of the most recent attempt (fan-out chunks and
+ * several profiles write one row each, so one row alone could hide a failed profile).
+ */
+const LATEST_RUNS_SQL = `
+WITH latest AS (SELECT snapshot_date FROM collection_runs ORDER BY started_at DESC, id DESC LIMIT 1)
+SELECT DISTINCT ON (r.profile) r.id, r.profile, r.snapshot_date::text AS snapshot_date, r.trigger, r.started_at,
+       r.finished_at, r.outcome
+FROM collection_runs r JOIN latest l ON l.snapshot_date = r.snapshot_date
+ORDER BY r.profile, r.started_at DESC, r.id DESC`;
+
+const RUN_FAILURES_SQL = `
+SELECT profile, platform, outcome, error_class, message
+FROM platform_outcomes
+WHERE run_id = ANY($1::bigint[]) AND outcome <> 'stored'
+ORDER BY profile, platform`;
+
+export type RunOutcome = 'success' | 'partial' | 'error';
+
+/** The last run as `ayrshare-tracker doctor --remote` reads it (timestamps as ISO 8601 strings). */
+export interface LatestRun {
+  snapshot_date: string;
+  /** The trigger of the most recent attempt: schedule, manual or retry. */
+  trigger: string;
+  started_at: string;
+  finished_at: string;
+  /** success when every profile succeeded, error when none stored anything, partial otherwise. */
+  outcome: RunOutcome;
+  profiles: { profile: string; outcome: RunOutcome; started_at: string; finished_at: string }[];
+  /** Every platform not stored in those attempts, with its class and message. */
+  failures: {
+    profile: string;
+    platform: string;
+    outcome: string;
+    error_class: string | null;
+    message: string | null;
+  }[];
+}
+
+/** The last run from the ledger, or null when nothing ever ran. */
+export async function latestRun(client: pg.ClientBase): Promise<LatestRun | null> {
+  const { rows } = await client.query<{
+    id: number;
+    profile: string;
+    snapshot_date: string;
+    trigger: string;
+    started_at: Date;
+    finished_at: Date;
+    outcome: RunOutcome;
+  }>(LATEST_RUNS_SQL);
+  if (rows.length === 0) return null;
+  const failures = await client.query<LatestRun['failures'][number]>(RUN_FAILURES_SQL, [rows.map((r) => r.id)]);
+  const newest = rows.reduce((a, b) =>
+    b.started_at > a.started_at || (+b.started_at === +a.started_at && b.id > a.id) ? b : a,
+  );
+  const outcomes = new Set(rows.map((r) => r.outcome));
+  return {
+    snapshot_date: rows[0].snapshot_date,
+    trigger: newest.trigger,
+    started_at: new Date(Math.min(...rows.map((r) => +r.started_at))).toISOString(),
+    finished_at: new Date(Math.max(...rows.map((r) => +r.finished_at))).toISOString(),
+    outcome: outcomes.size === 1 ? rows[0].outcome : 'partial',
+    profiles: rows.map((r) => ({
+      profile: r.profile,
+      outcome: r.outcome,
+      started_at: r.started_at.toISOString(),
+      finished_at: r.finished_at.toISOString(),
+    })),
+    failures: failures.rows,
+  };
+}

@@ -122,10 +122,15 @@ export class TrackerAlerts extends Construct {
     });
   }
 
-  private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, props);
+  /** An alarm made elsewhere (the NAT instance's recovery) also notifies the topic and shows on the dashboard. */
+  public watch(alarm: cloudwatch.Alarm): void {
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     this.alarms.push(alarm);
+  }
+
+  private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, props);
+    this.watch(alarm);
     return alarm;
   }
 }

@@ -24,8 +24,12 @@ export interface CollectorProps {
   readonly vpc: ec2.IVpc;
   /** The Ayrshare keys; collect reads it at each run. */
   readonly ayrshareSecret: secretsmanager.ISecret;
-  /** The database's credentials; both functions read it at each run. */
+  /** The database owner's credentials: only the migrate function reads them. */
   readonly databaseSecret: secretsmanager.ISecret;
+  /** The collector role's login: collect connects with it. */
+  readonly collectorSecret: secretsmanager.ISecret;
+  /** The read-only role's login: the migrate function gives the role this password. */
+  readonly readerSecret: secretsmanager.ISecret;
   /** Where collect publishes alerts and the weekly digest. */
   readonly alertTopic: sns.ITopic;
   /** IANA zone that decides the snapshot date. @default DEFAULT_TIME_ZONE */
@@ -58,11 +62,14 @@ export class Collector extends Construct {
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
     const timeZone = props.timeZone ?? DEFAULT_TIME_ZONE;
+    // Outbound: HTTPS anywhere (Ayrshare and the AWS APIs, through the NAT), and PostgreSQL to the database's group
+    // only (added by the database's allowConnectionsFrom). DNS goes to the VPC resolver, which groups do not filter.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'ayrshare-tracker collector: HTTPS out to Ayrshare and AWS APIs, PostgreSQL to the database',
-      allowAllOutbound: true,
+      allowAllOutbound: false,
     });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Ayrshare and AWS APIs');
 
     // Time budget inside the 5-minute timeout: connect 3 x 8 s with backoff, migrations and writes under 30 s
     // statement timeouts, the Ayrshare calls within what remains less 90 s (lambda/handlers).
@@ -73,7 +80,7 @@ export class Collector extends Construct {
       vpc: props.vpc,
       securityGroup: this.securityGroup,
       environment: {
-        ...databaseEnvironment(props.databaseSecret, timeZone),
+        ...databaseEnvironment(props.collectorSecret, timeZone),
         AYRSHARE_SECRET_ARN: props.ayrshareSecret.secretArn,
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         TRACKER_PLATFORMS: (props.platforms ?? PLATFORMS).join(','),
@@ -85,9 +92,10 @@ export class Collector extends Construct {
       },
     });
 
-    // Least privilege: collect reads exactly its two secrets and publishes to exactly its topic.
+    // Least privilege: collect reads exactly its two secrets (Ayrshare's, its own database login) and publishes to
+    // exactly its topic. The database owner's secret is the migrate function's alone.
     props.ayrshareSecret.grantRead(this.collectFunction);
-    props.databaseSecret.grantRead(this.collectFunction);
+    props.collectorSecret.grantRead(this.collectFunction);
     props.alertTopic.grantPublish(this.collectFunction);
 
     this.failureQueue = new DeadLetterQueue(this, 'FailedRuns');
@@ -100,11 +108,12 @@ export class Collector extends Construct {
 
     this.fanOut = new FanOut(this, 'Chunks', { consumer: this.collectFunction, ...props.fanOut });
 
-    // Shares the security group, so the database's one ingress rule admits it too. Reads the database secret only.
+    // Shares the security group, so the database's one ingress rule admits it too. Reads the database secrets only.
     this.migration = new Migration(this, 'Migrate', {
       vpc: props.vpc,
       securityGroup: this.securityGroup,
       databaseSecret: props.databaseSecret,
+      loginSecrets: { collector: props.collectorSecret, reader: props.readerSecret },
       timeZone,
     });
   }

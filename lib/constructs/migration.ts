@@ -11,8 +11,10 @@ export interface MigrationProps {
   readonly vpc: ec2.IVpc;
   /** A group the database admits. */
   readonly securityGroup: ec2.ISecurityGroup;
-  /** The database's credentials: the only thing the function may read. */
+  /** The database owner's credentials: the migrations run as this user. */
   readonly databaseSecret: secretsmanager.ISecret;
+  /** The roles' own secrets: after migrating, each role gets its login with the password in its secret. */
+  readonly loginSecrets?: { collector?: secretsmanager.ISecret; reader?: secretsmanager.ISecret };
   /** IANA zone, as the collector has it. @default DEFAULT_TIME_ZONE */
   readonly timeZone?: string;
 }
@@ -34,9 +36,14 @@ export class Migration extends TrackerFunction {
       timeout: MIGRATION_TIMEOUT,
       vpc: props.vpc,
       securityGroup: props.securityGroup,
-      environment: databaseEnvironment(props.databaseSecret, props.timeZone ?? DEFAULT_TIME_ZONE),
+      environment: {
+        ...databaseEnvironment(props.databaseSecret, props.timeZone ?? DEFAULT_TIME_ZONE),
+        ...(props.loginSecrets?.collector ? { COLLECTOR_SECRET_ARN: props.loginSecrets.collector.secretArn } : {}),
+        ...(props.loginSecrets?.reader ? { READER_SECRET_ARN: props.loginSecrets.reader.secretArn } : {}),
+      },
     });
-    props.databaseSecret.grantRead(this);
+    for (const secret of [props.databaseSecret, props.loginSecrets?.collector, props.loginSecrets?.reader])
+      secret?.grantRead(this);
 
     this.trigger = new triggers.Trigger(scope, `${id}OnDeploy`, {
       handler: this,

@@ -1,8 +1,16 @@
 // The network: public subnets for the NAT, private subnets with egress for the collector (it calls Ayrshare,
 // Secrets Manager and SNS), isolated subnets for the database. Or an existing VPC with those subnet kinds.
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { natSetupCommands, natSetupFingerprint } from './nat-instance-setup';
+
+/** How long CloudFormation waits for the NAT instance's setup to signal before it fails the instance. */
+export const NAT_SETUP_TIMEOUT = Duration.minutes(15);
 
 export interface TrackerNetworkProps {
   /** How private subnets reach the internet. @default 'instance' */
@@ -15,6 +23,13 @@ export class TrackerNetwork extends Construct {
   public readonly vpc: ec2.IVpc;
   /** The NAT instance provider, when the VPC was created here with one. */
   public readonly natInstance?: ec2.NatInstanceProviderV2;
+  /**
+   * The NAT instance (one), when the VPC was created here with one: managed by Systems Manager, so an operator can
+   * open a shell or forward a port through it with Session Manager (no key pair, no inbound port).
+   */
+  public readonly natInstances: readonly ec2.Instance[] = [];
+  /** EC2 recovery of each NAT instance; the stack's alerts also send them by email. */
+  public readonly recoveryAlarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: TrackerNetworkProps = {}) {
     super(scope, id);
@@ -23,14 +38,16 @@ export class TrackerNetwork extends Construct {
       return;
     }
     // A t4g.nano NAT instance costs about a tenth of a managed NAT Gateway; plenty for one API call a day.
-    this.natInstance =
-      props.nat === 'gateway'
-        ? undefined
-        : ec2.NatProvider.instanceV2({
-            instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-            machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-            defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
-          });
+    // Its user data (instead of aws-cdk-lib's default) is nat-instance-setup.sh; filled in once the instance exists.
+    const natSetup = props.nat === 'gateway' ? undefined : ec2.UserData.forLinux();
+    this.natInstance = natSetup
+      ? ec2.NatProvider.instanceV2({
+          instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+          machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+          defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+          userData: natSetup,
+        })
+      : undefined;
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 1,
@@ -48,6 +65,7 @@ export class TrackerNetwork extends Construct {
       'NAT for the private subnets',
     );
     this.vpc = vpc;
+    if (this.natInstance && natSetup) this.natInstances = [this.makeNatTrustworthy(vpc, this.natInstance, natSetup)];
 
     NagSuppressions.addResourceSuppressions(vpc, [
       {
@@ -83,6 +101,13 @@ export class TrackerNetwork extends Construct {
               'Detailed monitoring costs more than the t4g.nano instance itself; basic monitoring suffices for a NAT.',
           },
           {
+            id: 'AwsSolutions-IAM4',
+            reason:
+              'AmazonSSMManagedInstanceCore is the AWS-managed minimum for Session Manager on the NAT instance ' +
+              '(no SSH key, no inbound port); AWS keeps it current with the SSM agent.',
+            appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+          },
+          {
             id: 'AwsSolutions-EC29',
             reason:
               'The NAT instance is replaceable and managed by the stack; termination protection would block ' +
@@ -92,5 +117,67 @@ export class TrackerNetwork extends Construct {
         applyToChildren,
       );
     }
+  }
+
+  /**
+   * The NAT instance carries the private subnets' only way out, so: a setup that retries, verifies and signals its
+   * CreationPolicy (the routes through the instance, and the functions, wait for it); IMDSv2 only; EC2 recovery on a
+   * failed system status check; and Session Manager instead of SSH.
+   */
+  private makeNatTrustworthy(vpc: ec2.Vpc, provider: ec2.NatInstanceProviderV2, setup: ec2.UserData): ec2.Instance {
+    // One instance (natGateways: 1), and the provider gives every instance the same user data, which names it.
+    const instances = provider.gatewayInstances;
+    if (instances.length !== 1) throw new Error(`expected one NAT instance, found ${instances.length}`);
+    const [instance] = instances;
+    const stack = Stack.of(this);
+    const cfnInstance = instance.node.defaultChild as ec2.CfnInstance;
+
+    // A changed script replaces the instance (see natSetupFingerprint), so the new setup runs and is verified.
+    // From here on the instance's logical ID is this override, which Stack.getLogicalId does not report:
+    // the script signals cfnInstance.logicalId, the ID the template really has.
+    cfnInstance.overrideLogicalId(`${stack.getLogicalId(cfnInstance)}${natSetupFingerprint()}`);
+    // Signalling: the AWS CLI v2, which every Amazon Linux 2023 image has. The CDK's own mechanisms
+    // (UserData.addSignalOnExitCommand, Instance init/CloudFormationInit) call /opt/aws/bin/cfn-signal and cfn-init
+    // from aws-cfn-bootstrap, which Amazon Linux 2023 images do not reliably include; and the signal belongs in the
+    // script so its test can see SUCCESS and FAILURE.
+    setup.addCommands(
+      ...natSetupCommands({ stackName: stack.stackName, region: stack.region, logicalId: cfnInstance.logicalId }),
+    );
+    cfnInstance.cfnOptions.creationPolicy = {
+      resourceSignal: { count: 1, timeout: NAT_SETUP_TIMEOUT.toIsoString() },
+    };
+    instance.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [stack.stackId] }),
+    );
+    // The setup's own HTTPS check and its signal leave through the public subnet's route to the internet gateway.
+    cfnInstance.node.addDependency(
+      vpc.selectSubnets({ subnetType: ec2.SubnetType.PUBLIC }).internetConnectivityEstablished,
+    );
+
+    // IMDSv2 only. AWS::EC2::Instance takes MetadataOptions directly (what ec2.Instance renders for its
+    // httpTokens prop), so no launch template is needed.
+    cfnInstance.metadataOptions = { httpEndpoint: 'enabled', httpTokens: 'required' };
+
+    // Session Manager: a shell, or later a port forward to the database, without SSH.
+    instance.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
+
+    // EC2 recovers the instance (same ID, addresses and volume) onto healthy hardware after 2 failed minutes.
+    const recovery = new cloudwatch.Alarm(this, 'NatRecovery', {
+      alarmDescription:
+        'The NAT instance failed its system status check for 2 minutes; EC2 recovers it onto healthy hardware.',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/EC2',
+        metricName: 'StatusCheckFailed_System',
+        dimensionsMap: { InstanceId: instance.instanceId },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    recovery.addAlarmAction(new cloudwatchActions.Ec2Action(cloudwatchActions.Ec2InstanceAction.RECOVER));
+    this.recoveryAlarms.push(recovery);
+    return instance;
   }
 }

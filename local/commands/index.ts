@@ -1,5 +1,5 @@
-// The CLI's commands: collect, migrate, report and demo. Each parses its flags, calls the pipeline or the report, and
-// returns its exit code; errors are turned into messages and exit codes in bin/cli.ts.
+// The CLI's commands: collect, migrate, report and demo (doctor is in doctor.ts). Each parses its flags, calls the
+// pipeline or the report, and returns its exit code; errors are turned into messages and exit codes in bin/cli.ts.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addDays } from '../../lambda/core/dates';
@@ -32,6 +32,8 @@ import {
   withDatabase,
   type RunContext,
 } from './context';
+
+export { doctorCommand } from './doctor';
 
 export async function collectCommand(args: string[], context: RunContext): Promise<number> {
   const { values } = parseFlags(args, { date: { type: 'string' }, json: { type: 'boolean' } });

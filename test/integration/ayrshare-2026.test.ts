@@ -9,7 +9,7 @@ import { buildHandlers } from '../../lambda/handlers/index';
 import type { RunSummary } from '../../lambda/pipeline/summarise';
 import type { AyrshareStandIn, RecordedRequest, ScriptedAnswer } from '../support/ayrshare-stand-in';
 import { runCliCaptured } from '../support/cli';
-import { resetSchema, type TestDatabase } from '../support/database';
+import { resetMigratedSchema, type TestDatabase } from '../support/database';
 import { useDatabaseAndStandIn } from '../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 import { readFixture } from '../support/paths';
@@ -133,7 +133,7 @@ beforeEach(async () => {
   setFunctionEnvironment(standIn.baseUrl, { TRACKER_DIGEST_DAY: 'off' });
   resetAwsMocks(secretsManager, sns, { apiKey: API_KEY }, databaseSecretFor(db));
   standIn.script({ body: fixture2026() });
-  await resetSchema(db.client);
+  await resetMigratedSchema(db.client);
 });
 afterAll(() => {
   const text = everything.join('\n');

@@ -17,7 +17,7 @@ import {
   type ScriptedAnswer,
 } from '../support/ayrshare-stand-in';
 import { runCliCaptured } from '../support/cli';
-import { resetSchema, type TestDatabase } from '../support/database';
+import { resetMigratedSchema, type TestDatabase } from '../support/database';
 import { useDatabaseAndStandIn } from '../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../support/lambda';
 
@@ -65,7 +65,7 @@ beforeEach(async () => {
     { apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand', xApiKey: X_KEY, xApiSecret: X_SECRET },
     databaseSecretFor(db),
   );
-  await resetSchema(db.client);
+  await resetMigratedSchema(db.client);
   stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     seen.push(chunk.toString());
     return true;

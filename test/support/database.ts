@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connectDatabase } from '../../lambda/storage/connection';
+import { migrateDatabase } from '../../lambda/storage/migrations';
 
 export interface TestDatabase {
   url: string;
@@ -44,4 +45,13 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 /** Removes every table, view and function of the tracker's schema, so the next command migrates from nothing. */
 export async function resetSchema(client: pg.ClientBase): Promise<void> {
   await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+}
+
+/**
+ * An empty schema with every migration applied, as the deploy leaves it before the collector runs (the deployed
+ * collector does not migrate: it refuses a stale schema).
+ */
+export async function resetMigratedSchema(client: pg.ClientBase): Promise<void> {
+  await resetSchema(client);
+  await migrateDatabase(client);
 }

@@ -23,7 +23,10 @@ describe('Ayrshare secret', () => {
 
   it('imports the Ayrshare secret by name with -c ayrshareSecretName', () => {
     const { template } = synthesize({ ayrshareSecretName: 'tracker/ayrshare' });
-    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toHaveLength(1);
+    // Only the database's own secrets (owner, collector login, reader login): no Ayrshare secret is created.
+    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(3);
+    expect(secrets.filter((id) => !/Database/.test(id))).toEqual([]);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

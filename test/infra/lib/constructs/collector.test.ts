@@ -108,7 +108,8 @@ describe('collector', () => {
     ).toEqual(
       [
         { Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) },
-        { Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', /Database/) },
+        // Its own login (tracker_collector), never the owner's nor the reader's.
+        { Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', /DatabaseCollectorSecret/) },
       ].sort(byJson),
     );
     expect(byAction('sns:Publish').map((s) => s.Resource)).toEqual([
@@ -132,6 +133,35 @@ describe('collector', () => {
   });
 });
 
+describe('the collector security group', () => {
+  it('lets the functions out on HTTPS anywhere and on PostgreSQL to the database group only, nothing else', () => {
+    const groupId = logicalId('AWS::EC2::SecurityGroup', /CollectorSecurityGroup/);
+    const group = resources[groupId].Properties;
+    const databaseGroup =
+      resources[logicalId('AWS::RDS::DBInstance', /DatabaseInstance/)].Properties.VPCSecurityGroups[0]['Fn::GetAtt'][0];
+    const standalone = Object.values(resources)
+      .filter(
+        (r) => r.Type === 'AWS::EC2::SecurityGroupEgress' && r.Properties.GroupId?.['Fn::GetAtt']?.[0] === groupId,
+      )
+      .map((r) => r.Properties);
+    const egress = [...(group.SecurityGroupEgress ?? []), ...standalone];
+    expect(egress).toHaveLength(2);
+    expect(egress).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+        expect.objectContaining({
+          IpProtocol: 'tcp',
+          DestinationSecurityGroupId: { 'Fn::GetAtt': [databaseGroup, 'GroupId'] },
+          FromPort: { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseInstance/), 'Endpoint.Port'] },
+        }),
+      ]),
+    );
+    // No "all traffic" rule anywhere (CDK writes one, 255.255.255.255/32 icmp, when a group may not go out at all).
+    expect(egress.some((rule) => rule.IpProtocol === '-1')).toBe(false);
+    expect(group.SecurityGroupIngress).toBeUndefined();
+  });
+});
+
 describe('Collector on its own', () => {
   it('falls back to the shared defaults for every setting left out', () => {
     const stack = bareStack();
@@ -140,6 +170,8 @@ describe('Collector on its own', () => {
       vpc,
       ayrshareSecret: new secretsmanager.Secret(stack, 'Ayrshare'),
       databaseSecret: new secretsmanager.Secret(stack, 'Database'),
+      collectorSecret: new secretsmanager.Secret(stack, 'CollectorLogin'),
+      readerSecret: new secretsmanager.Secret(stack, 'ReaderLogin'),
       alertTopic: new sns.Topic(stack, 'Topic'),
     });
     const variables = collectIn(resourcesOf(Template.fromStack(stack))).Properties.Environment.Variables;

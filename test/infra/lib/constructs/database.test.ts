@@ -45,7 +45,16 @@ describe('database', () => {
         GenerateStringKey: 'password',
       }),
     });
-    defaults.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 1);
+    // The owner's, and one login per tracker role, each attached to the instance (host, port, dbname).
+    for (const username of ['tracker_collector', 'tracker_reader']) {
+      defaults.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({
+          SecretStringTemplate: JSON.stringify({ username, dbname: 'tracker' }),
+          GenerateStringKey: 'password',
+        }),
+      });
+    }
+    defaults.template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 3);
   });
 
   it('admits PostgreSQL connections from the collector security group only', () => {

@@ -35,14 +35,26 @@ describe('migration in the stack', () => {
     );
   });
 
-  it('lets migrate read the database secret and nothing else', () => {
-    const statements = statementsOf(resources, logicalId('AWS::Lambda::Function', /CollectorMigrate/));
-    expect(statements).toEqual([
-      expect.objectContaining({
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: { Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', /Database/) },
-      }),
-    ]);
+  it('lets migrate read the owner secret and the two login secrets, nothing else', () => {
+    const functionId = logicalId('AWS::Lambda::Function', /CollectorMigrate/);
+    const statements = statementsOf(resources, functionId);
+    const attachment = (pattern: RegExp) => ({
+      Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', pattern),
+    });
+    expect(statements).toEqual(
+      [/DatabaseInstanceSecret/, /DatabaseCollectorSecret/, /DatabaseReaderSecret/].map((pattern) =>
+        expect.objectContaining({
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: attachment(pattern),
+        }),
+      ),
+    );
+    // It migrates as the owner and gives each role the password of its own secret.
+    expect(resources[functionId].Properties.Environment.Variables).toMatchObject({
+      DATABASE_SECRET_ARN: attachment(/DatabaseInstanceSecret/),
+      COLLECTOR_SECRET_ARN: attachment(/DatabaseCollectorSecret/),
+      READER_SECRET_ARN: attachment(/DatabaseReaderSecret/),
+    });
   });
 });
 

@@ -1,4 +1,6 @@
 // lib/constructs/network.ts: the VPC (or an imported one), its subnets and the NAT.
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { natSetupFingerprint, natSetupScript } from '../../../../lib/constructs/nat-instance-setup';
 import {
   logicalIdIn,
   synthesize,
@@ -45,10 +47,133 @@ describe('network', () => {
     expect(routes.some((r) => databaseTables.includes(r.Properties.RouteTableId?.Ref))).toBe(false);
   });
 
-  it('uses a managed NAT Gateway with -c nat=gateway', () => {
-    const { template } = synthesize({ nat: 'gateway' });
+  it('uses a managed NAT Gateway with -c nat=gateway, and none of the NAT instance resources', () => {
+    const { template, stack } = synthesize({ nat: 'gateway' });
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
     template.resourceCountIs('AWS::EC2::Instance', 0);
+    expect(stack.network.natInstances).toEqual([]);
+    const text = JSON.stringify(template.toJSON());
+    for (const trace of ['StatusCheckFailed_System', ':ec2:recover', 'cloudformation:SignalResource']) {
+      expect(text).not.toContain(trace);
+    }
+    for (const trace of ['AmazonSSMManagedInstanceCore', 'CreationPolicy', 'HttpTokens']) {
+      expect(text).not.toContain(trace);
+    }
+  });
+
+  describe('the NAT instance', () => {
+    const instanceId = () => logicalId('AWS::EC2::Instance', /NatInstance/);
+    const instance = () => resources[instanceId()];
+    const roleId = () => logicalId('AWS::IAM::Role', /NatInstanceInstanceRole/);
+    const collectorRoutes = () =>
+      Object.keys(resources).filter((id) => resources[id].Type === 'AWS::EC2::Route' && /collectorSubnet/.test(id));
+
+    it('is exposed by the construct, for Session Manager port forwarding later', () => {
+      const [nat] = defaults.stack.network.natInstances;
+      const cfnInstance = nat.node.defaultChild as ec2.CfnInstance;
+      expect(defaults.stack.network.natInstances).toHaveLength(1);
+      expect(defaults.stack.resolve(cfnInstance.logicalId)).toBe(instanceId());
+    });
+
+    it('requires IMDSv2', () => {
+      expect(instance().Properties.MetadataOptions).toEqual({ HttpEndpoint: 'enabled', HttpTokens: 'required' });
+      defaults.template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+    });
+
+    it('is created only once its setup signals success, within 15 minutes', () => {
+      expect((instance() as Record<string, any>).CreationPolicy).toEqual({
+        ResourceSignal: { Count: 1, Timeout: 'PT15M' },
+      });
+      // The user data is the setup script, signalling this very instance (its real logical ID) in this stack.
+      expect(instance().Properties.UserData).toEqual({
+        'Fn::Base64': natSetupScript({ stackName: 'Tracker', region: 'us-east-1', logicalId: instanceId() }),
+      });
+      // The setup's check and signal need the public subnets' way out first.
+      expect(instance().DependsOn).toEqual(
+        expect.arrayContaining([
+          logicalId('AWS::EC2::Route', /publicSubnet1DefaultRoute/),
+          logicalId('AWS::EC2::Route', /publicSubnet2DefaultRoute/),
+        ]),
+      );
+    });
+
+    it('is replaced when its setup script changes; every other logical ID stays', () => {
+      expect(instanceId()).toBe(`NetworkVpcpublicSubnet1NatInstance90328396${natSetupFingerprint()}`);
+      // Stack.getLogicalId reports the ID before the override, so the script must not be given that one.
+      expect(
+        defaults.stack.getLogicalId(defaults.stack.network.natInstances[0].node.defaultChild as ec2.CfnInstance),
+      ).toBe('NetworkVpcpublicSubnet1NatInstance90328396');
+      for (const [id, type] of [
+        ['NetworkVpcpublicSubnet1NatInstanceInstanceRoleAE360287', 'AWS::IAM::Role'],
+        ['NetworkVpcpublicSubnet1NatInstanceInstanceProfile4AA2392C', 'AWS::IAM::InstanceProfile'],
+        ['NetworkVpcNatSecurityGroup559BBD24', 'AWS::EC2::SecurityGroup'],
+        ['NetworkVpccollectorSubnet1DefaultRoute5585F56E', 'AWS::EC2::Route'],
+        ['NetworkVpccollectorSubnet2DefaultRouteEBD53554', 'AWS::EC2::Route'],
+      ]) {
+        expect(resources[id]?.Type).toBe(type);
+      }
+    });
+
+    it('may signal this stack and nothing else', () => {
+      const policies = Object.values(resources).filter(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId() }]),
+      );
+      expect(policies.map((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+        [{ Action: 'cloudformation:SignalResource', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } }],
+      ]);
+      // The instance waits for that policy, or its signal would be refused.
+      expect(instance().DependsOn).toEqual(
+        expect.arrayContaining([logicalId('AWS::IAM::Policy', /NatInstanceInstanceRoleDefaultPolicy/)]),
+      );
+    });
+
+    it('is managed by Systems Manager, with the cdk-nag finding acknowledged for that policy only', () => {
+      const role = resources[roleId()];
+      expect(role.Properties.ManagedPolicyArns).toEqual([
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+      ]);
+      const iam4 = role.Metadata?.cdk_nag?.rules_to_suppress.filter(
+        (rule: { id: string }) => rule.id === 'AwsSolutions-IAM4',
+      );
+      expect(iam4.map((rule: { applies_to: string[] }) => rule.applies_to)).toEqual([
+        ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+      ]);
+      expect(instance().Properties.KeyName).toBeUndefined();
+    });
+
+    it('is recovered by EC2 after two minutes of failed system status checks', () => {
+      defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/EC2',
+        MetricName: 'StatusCheckFailed_System',
+        Dimensions: [{ Name: 'InstanceId', Value: { Ref: instanceId() } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 2,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        // EC2 recovers it, and the alert topic says so by email.
+        AlarmActions: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':automate:us-east-1:ec2:recover']] },
+          { Ref: logicalId('AWS::SNS::Topic', /AlertsTopic/) },
+        ],
+      });
+    });
+
+    it('routes the collector subnets, and the functions wait for those routes', () => {
+      expect(collectorRoutes()).toHaveLength(2);
+      for (const id of collectorRoutes()) {
+        expect(resources[id].Properties).toMatchObject({
+          DestinationCidrBlock: '0.0.0.0/0',
+          InstanceId: { Ref: instanceId() },
+        });
+      }
+      const functions = Object.entries(resources).filter(
+        ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.VpcConfig,
+      );
+      expect(functions.length).toBeGreaterThanOrEqual(2);
+      for (const [, fn] of functions) expect(fn.DependsOn).toEqual(expect.arrayContaining(collectorRoutes()));
+    });
   });
 
   it('imports an existing VPC by id instead of creating one', () => {

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { buildHandlers, type DispatchSummary } from '../../../../lambda/handlers/index';
 import type { ChunkMessage } from '../../../../lambda/core/schemas';
 import { loadFixture, type AyrshareStandIn, type RecordedRequest } from '../../../support/ayrshare-stand-in';
-import { resetSchema, type TestDatabase } from '../../../support/database';
+import { resetMigratedSchema, type TestDatabase } from '../../../support/database';
 import { useDatabaseAndStandIn } from '../../../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../../../support/lambda';
 
@@ -30,7 +30,7 @@ useDatabaseAndStandIn('fanout', (database, ayrshare) => {
   standIn = ayrshare;
 });
 beforeEach(async () => {
-  await resetSchema(db.client);
+  await resetMigratedSchema(db.client);
   resetAwsMocks(secretsManager, sns, { apiKey: 'TEST-KEY-FANOUT', profiles: PROFILES }, databaseSecretFor(db));
   sqs.reset();
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });

@@ -8,7 +8,7 @@ import type { ReportData } from '../../../../lambda/storage/reports';
 import type { RunSummary } from '../../../../lambda/pipeline/summarise';
 import { loadFixture, type AyrshareStandIn, type RecordedRequest } from '../../../support/ayrshare-stand-in';
 import { runCliCaptured } from '../../../support/cli';
-import { resetSchema, type TestDatabase } from '../../../support/database';
+import { resetMigratedSchema, type TestDatabase } from '../../../support/database';
 import { useDatabaseAndStandIn } from '../../../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../../../support/lambda';
 
@@ -43,7 +43,7 @@ useDatabaseAndStandIn('profiles', (database, ayrshare) => {
   standIn = ayrshare;
 });
 beforeEach(async () => {
-  await resetSchema(db.client);
+  await resetMigratedSchema(db.client);
   resetAwsMocks(secretsManager, sns, { apiKey: API_KEY, profiles: PROFILES }, databaseSecretFor(db));
   setFunctionEnvironment(standIn.baseUrl, { TRACKER_DIGEST_DAY: 'off', TRACKER_CONCURRENCY: '3' });
 });

@@ -12,7 +12,7 @@ import type { ReportData } from '../../../../lambda/storage/reports';
 import type { RunSummary } from '../../../../lambda/pipeline/summarise';
 import { loadFixture, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
 import { runCliCaptured } from '../../../support/cli';
-import { resetSchema, type TestDatabase } from '../../../support/database';
+import { resetMigratedSchema, type TestDatabase } from '../../../support/database';
 import { useDatabaseAndStandIn } from '../../../support/fixtures';
 import { databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../../../support/lambda';
 
@@ -30,7 +30,7 @@ useDatabaseAndStandIn('history', (database, ayrshare) => {
 beforeEach(async () => {
   resetAwsMocks(secretsManager, sns, { apiKey: 'TEST-KEY-HISTORY', name: 'brand' }, databaseSecretFor(db));
   setFunctionEnvironment(standIn.baseUrl, { TRACKER_DIGEST_DAY: 'off' });
-  await resetSchema(db.client);
+  await resetMigratedSchema(db.client);
 });
 
 type Edit = (answer: Record<string, any>) => void;

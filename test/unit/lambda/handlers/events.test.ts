@@ -12,6 +12,11 @@ describe('routing the collector function’s events by their schema', () => {
     expect(() => routeEvent({ action: 'report', drop: 'table' })).toThrow(/Invalid report request/);
   });
 
+  it('sends a status action to the status handler, and refuses one with anything else in it', () => {
+    expect(routeEvent({ action: 'status' })).toEqual({ kind: 'status', event: { action: 'status' } });
+    expect(() => routeEvent({ action: 'status', days: 7 })).toThrow(/^Invalid status request/);
+  });
+
   it('treats a schedule event, a hand-made date and an empty event as a collection', () => {
     expect(routeEvent({ scheduledTime: '2026-11-25T11:00:00Z' })).toEqual({
       kind: 'collect',

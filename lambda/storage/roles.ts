@@ -1,0 +1,56 @@
+// The tracker's database roles (created by the migrations) and their logins: a role gets LOGIN and a password from
+// whoever holds its secret. The password travels as a SCRAM-SHA-256 verifier, never in clear: a statement that fails
+// is written to the server log (and on RDS to CloudWatch) with its text.
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import type pg from 'pg';
+import { TrackerError } from '../core/errors';
+
+/** Reads and writes the tracker's rows: the deployed collector connects as this role. */
+export const COLLECTOR_ROLE = 'tracker_collector';
+/** Reads the tracker's tables and report views, read-only by default: `sql`, BI tools. */
+export const READER_ROLE = 'tracker_reader';
+export const TRACKER_ROLES = [COLLECTOR_ROLE, READER_ROLE] as const;
+export type TrackerRole = (typeof TRACKER_ROLES)[number];
+
+/**
+ * PostgreSQL's stored form of a SCRAM-SHA-256 password (RFC 5802/7677, as `pg_authid.rolpassword` keeps it). The
+ * server accepts it in ALTER ROLE ... PASSWORD and never sees the password itself. PostgreSQL applies SASLprep to
+ * the password first; the secrets here are generated ASCII, for which SASLprep changes nothing.
+ */
+export function scramVerifier(password: string, salt: Buffer = randomBytes(16), iterations = 4096): string {
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest();
+  const storedKey = createHash('sha256').update(hmac(salted, 'Client Key')).digest();
+  const serverKey = hmac(salted, 'Server Key');
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}
+
+/** Lets `role` log in with `password` (idempotent: every deploy sets it again from the secret). */
+export async function grantLogin(db: pg.ClientBase, role: TrackerRole, password: string): Promise<void> {
+  if (!TRACKER_ROLES.includes(role)) throw new TrackerError(`Unknown tracker role "${String(role)}".`);
+  const exists = await db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  if (exists.rowCount === 0) {
+    throw new TrackerError(
+      `The database has no role ${role}: the migration that creates it did not run as a user with CREATEROLE.`,
+      'Run the migrations as the database owner (the RDS master user does this during deploy).',
+    );
+  }
+  // A utility statement takes no parameters; the verifier is base64 and `$`/`:` only, quoted as a literal.
+  const verifier = scramVerifier(password);
+  if (!/^[A-Za-z0-9+/=$:-]+$/.test(verifier)) throw new TrackerError('Unexpected SCRAM verifier form.');
+  await db.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD '${verifier}'`);
+}
+
+/** Migration names that this code ships and the database has not applied (what `migrate` would apply). */
+export async function pendingMigrations(db: pg.ClientBase, migrationsDir: string): Promise<string[]> {
+  const shipped = readdirSync(migrationsDir)
+    .filter((file) => /\.(sql|js|ts)$/.test(file))
+    .map((file) => file.replace(/\.(sql|js|ts)$/, ''))
+    .sort();
+  const table = await db.query<{ t: string | null }>(`SELECT to_regclass('pgmigrations')::text AS t`);
+  if (!table.rows[0].t) return shipped;
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM pgmigrations');
+  const applied = new Set(rows.map((r) => r.name));
+  return shipped.filter((name) => !applied.has(name));
+}
