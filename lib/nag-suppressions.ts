@@ -2,8 +2,18 @@
 // error in `npm test` (test/infra/nag.test.ts) and in `cdk synth`. Each construct acknowledges the findings on its own
 // resources next to them; this file keeps only the stack-level ones: the resources aws-cdk-lib creates directly under
 // the stack as singletons shared by every construct that needs them, so no construct of this app owns them.
-import type { Stack } from 'aws-cdk-lib';
+import { Validations, type Stack } from 'aws-cdk-lib';
 import { NagSuppressions } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Acknowledges an AWS Control Tower proactive rule (checked by @cdklabs/cdk-validator-cfnguard in the tests) on a
+ * construct and everything in it, with the reason; docs/decisions.md lists them all.
+ */
+export function acknowledgeGuardRule(scope: IConstruct | IConstruct[], rule: string, reason: string): void {
+  for (const construct of [scope].flat())
+    Validations.of(construct).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
+}
 
 /** How cdk-nag names an AWS-managed service-role policy in `appliesTo`. */
 export function awsManagedPolicy(name: string): string {
@@ -37,6 +47,12 @@ export function suppressStackSingletonFindings(stack: Stack): void {
       true,
     );
   }
+  acknowledgeGuardRule(
+    providers,
+    'lambda_inside_vpc_check',
+    'aws-cdk-lib provider functions (log retention, the migration trigger) call AWS APIs only and touch no data; ' +
+      'in the VPC they would need its NAT during deploy.',
+  );
   NagSuppressions.addResourceSuppressions(
     singletons('SchedulerRoleForTarget'),
     [

@@ -46,13 +46,11 @@ const contextSchema = z.object({
     .union([z.string(), z.array(z.string()).transform((list) => list.join(','))])
     .pipe(platformListSchema)
     .default([...PLATFORMS]),
-  databaseInstanceType: z
-    .string()
-    .default('t4g.micro')
-    .refine(
-      (v) => /^[a-z][a-z0-9]*\.[a-z0-9]+$/.test(v),
-      'must be an instance type such as t4g.micro (without the "db." prefix)',
-    ),
+  // Unset: t4g.micro, or t3.micro in the regions where RDS for PostgreSQL does not offer it (lib/constructs/database).
+  databaseInstanceType: optionalText.refine(
+    (v) => v === undefined || /^[a-z][a-z0-9]*\.[a-z0-9]+$/.test(v),
+    'must be an instance type such as t4g.micro (without the "db." prefix)',
+  ),
   databaseStorageGiB: wholeNumber(20, 16384).default(20),
   multiAz: flag.default(false),
   deletionProtection: flag.default(true),

@@ -4,6 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { acknowledgeGuardRule } from '../nag-suppressions';
 
 export class DeadLetterQueue extends sqs.Queue {
   constructor(scope: Construct, id: string) {
@@ -20,5 +21,6 @@ export class DeadLetterQueue extends sqs.Queue {
           'fan-out chunk DLQ).',
       },
     ]);
+    acknowledgeGuardRule(this, 'sqs_dlq_check', 'This queue is itself a dead-letter queue.');
   }
 }

@@ -6,6 +6,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
+import { acknowledgeGuardRule } from '../nag-suppressions';
 import { Construct } from 'constructs';
 import { natSetupCommands, natSetupFingerprint } from './nat-instance-setup';
 
@@ -46,6 +47,8 @@ export class TrackerNetwork extends Construct {
           machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
           defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
           userData: natSetup,
+          // Asked for here: the public subnets give no address to whatever else is launched in them.
+          associatePublicIpAddress: true,
         })
       : undefined;
     const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -53,7 +56,7 @@ export class TrackerNetwork extends Construct {
       natGateways: 1,
       natGatewayProvider: this.natInstance ?? ec2.NatProvider.gateway(),
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'collector', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
         { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
@@ -76,6 +79,23 @@ export class TrackerNetwork extends Construct {
       },
     ]);
     if (this.natInstance) {
+      acknowledgeGuardRule(
+        this.natInstance.gatewayInstances,
+        'ec2_instance_detailed_monitoring_enabled_check',
+        'Detailed monitoring costs more than the t4g.nano instance itself; basic monitoring and the recovery ' +
+          'alarm on its status check suffice for a NAT.',
+      );
+      acknowledgeGuardRule(
+        this.natInstance.gatewayInstances,
+        'ec2_instance_nitro_encryption_in_transit_check',
+        "The NAT instance talks to no other instance: it forwards the functions' HTTPS (encrypted end to end) " +
+          'to the internet. The encrypting Nitro types start at several times its price.',
+      );
+      acknowledgeGuardRule(
+        this.natInstance.gatewayInstances,
+        'ec2_instance_no_public_ip_check',
+        'A NAT instance needs a public address to reach the internet; it admits traffic from inside the VPC only.',
+      );
       const applyToChildren = true;
       NagSuppressions.addResourceSuppressions(
         this.natInstance.securityGroup,

@@ -10,7 +10,6 @@ describe('context validation', () => {
       scheduleMinute: 0,
       timeZone: 'America/New_York',
       platforms: ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'],
-      databaseInstanceType: 't4g.micro',
       databaseStorageGiB: 20,
       multiAz: false,
       deletionProtection: true,

@@ -1,5 +1,9 @@
 // lib/constructs/database.ts: RDS PostgreSQL, its parameter group, its generated secret and its one ingress rule.
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { REGIONS_WITHOUT_DEFAULT_INSTANCE_TYPE, TrackerDatabase } from '../../../../lib/constructs/database';
 import { logicalIdIn, synthesize, type Resources, type Synthesized, synthesizeDefaults } from '../../../support/synth';
 
 let defaults: Synthesized;
@@ -70,6 +74,36 @@ describe('database', () => {
       SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^CollectorSecurityGroup/), 'GroupId'] },
     });
     expect(resources[databaseGroup].Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  describe('the default class, where RDS for PostgreSQL offers it', () => {
+    const classIn = (region?: string) => {
+      const app = new App({ context: { [cxapi.BUNDLING_STACKS]: [] } });
+      const stack = new Stack(app, 'Probe', region ? { env: { account: '111111111111', region } } : {});
+      const vpc = new ec2.Vpc(stack, 'Vpc', {
+        subnetConfiguration: [
+          { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+          { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        ],
+      });
+      new TrackerDatabase(stack, 'Database', { vpc });
+      const template = Template.fromStack(stack).toJSON();
+      const [instance] = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::RDS::DBInstance');
+      return { instanceClass: instance.Properties.DBInstanceClass, conditions: template.Conditions };
+    };
+
+    it('is t4g.micro in a region that offers it, t3.micro where it is not offered', () => {
+      expect(classIn('eu-central-1').instanceClass).toBe('db.t4g.micro');
+      for (const region of REGIONS_WITHOUT_DEFAULT_INSTANCE_TYPE)
+        expect(classIn(region).instanceClass).toBe('db.t3.micro');
+    });
+
+    it('is chosen by a condition on the region when the template is region-agnostic', () => {
+      const { instanceClass, conditions } = classIn();
+      const [condition] = Object.keys(conditions);
+      expect(instanceClass).toEqual({ 'Fn::If': [condition, 'db.t3.micro', 'db.t4g.micro'] });
+      expect(JSON.stringify(conditions[condition])).toContain('"ca-west-1"');
+    });
   });
 
   it('follows the instance size, Multi-AZ and deletion protection settings', () => {

@@ -37,13 +37,13 @@ describe('tracker functions in the stack', () => {
     expect(collect.Properties.Timeout).toBe(300);
   });
 
-  it('gives every function its own log group, named after it: three months of logs, kept if the stack goes', () => {
+  it('gives every function its own log group, named after it: a year of logs (the Control Tower minimum), kept if the stack goes', () => {
     const functionIds = Object.keys(resources).filter((id) => functions().includes(resources[id]));
     expect(functionIds).toHaveLength(2);
     for (const id of functionIds) {
       const logGroupId: string = resources[id].Properties.LoggingConfig.LogGroup.Ref;
       expect(resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
-      expect(resources[logGroupId].Properties.RetentionInDays).toBe(90);
+      expect(resources[logGroupId].Properties.RetentionInDays).toBe(365);
       expect(resources[logGroupId].DeletionPolicy).toBe('Retain');
       // CollectorCollect2FA495E4 logs to CollectorCollectLogs640018B6: the log group is the function's `<id>Logs`.
       expect(logGroupId.startsWith(`${id.slice(0, -8)}Logs`)).toBe(true);
@@ -105,13 +105,13 @@ describe('TrackerFunction on its own', () => {
     expect(fn.Properties.VpcConfig.SubnetIds.every((s: { Ref: string }) => /VpcPrivateSubnet/.test(s.Ref))).toBe(true);
   });
 
-  it('creates its log group next to itself as `<id>Logs`, with three months of retention', () => {
+  it('creates its log group next to itself as `<id>Logs`, with with a year of retention', () => {
     const { fn, resources: probe } = build();
     expect(fn.node.scope!.node.tryFindChild('ProbeLogs')).toBeDefined();
     const logGroups = Object.entries(probe).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
     expect(logGroups).toHaveLength(1);
     expect(logGroups[0][0]).toMatch(/^ProbeLogs/);
-    expect(logGroups[0][1].Properties.RetentionInDays).toBe(90);
+    expect(logGroups[0][1].Properties.RetentionInDays).toBe(365);
   });
 
   it('acknowledges the AWS-managed VPC execution policies on its role, and nothing else', () => {

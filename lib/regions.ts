@@ -1,0 +1,47 @@
+// The AWS Regions the stack is checked for: every Region of the commercial `aws` partition that AWS's cfn-lint
+// (1.51) knows. `npm test` lints each documented configuration of the template for all of them. The China, GovCloud,
+// ISO and European Sovereign Cloud partitions are not checked (other ARNs, service principals and service lists).
+export const SUPPORTED_REGIONS = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+] as const;
+
+/** The configurations the README documents, as CDK context: each is synthesized and checked in the tests. */
+export const DOCUMENTED_CONFIGURATIONS: Record<string, Record<string, string>> = {
+  default: {},
+  'nat=gateway': { nat: 'gateway' },
+  'multiAz=true': { multiAz: 'true' },
+  'teardown (deletionProtection=false)': { deletionProtection: 'false' },
+};
