@@ -3,7 +3,7 @@
 // the embedded database on Ctrl-C or SIGTERM before exiting.
 'use strict';
 require('tsx/cjs/api').register();
-const { runCli, shutdown } = require('./cli.ts');
+const { runCli, shutdown, requestStop } = require('./cli.ts');
 
 let interrupted = false;
 for (const [signal, code] of [
@@ -11,6 +11,8 @@ for (const [signal, code] of [
   ['SIGTERM', 143],
 ]) {
   process.once(signal, () => {
+    // A command that runs until stopped (db) ends normally: it stops its server and exits with its own code.
+    if (requestStop(signal)) return;
     interrupted = true;
     process.stderr.write(`\nInterrupted (${signal}): stopping cleanly...\n`);
     shutdown().finally(() => process.exit(code));

@@ -1,11 +1,21 @@
 // The ayrshare-tracker command line: argv to a command, the command's result to an exit code, and every error to a
 // message (never with a secret in it) and its exit code, in one place.
 import { createBoundary } from '../lambda/core/boundary';
-import { ConfigError, UsageError } from '../lambda/core/errors';
+import { ConfigError, RefusedError, UsageError } from '../lambda/core/errors';
 import { collectCommand, demoCommand, doctorCommand, migrateCommand, reportCommand } from '../local/commands';
-import { EXIT, formatError, inFlight, runCleanups, type CliContext, type RunContext } from '../local/commands/context';
+import {
+  EXIT,
+  formatError,
+  inFlight,
+  requestStop,
+  runCleanups,
+  type CliContext,
+  type RunContext,
+} from '../local/commands/context';
+import { dbCommand } from '../local/commands/db';
+import { sqlCommand } from '../local/commands/sql';
 
-export { EXIT, type CliContext };
+export { EXIT, requestStop, type CliContext };
 
 const USAGE = `Usage: ayrshare-tracker <command> [options]
 
@@ -19,12 +29,18 @@ Commands:
                                          --remote asks the deployed stack instead of a local database
   demo [--days N]                        simulated Ayrshare data for N days (default 30) into a local demo database,
                                          then the report, also written as HTML
+  sql "SELECT ..." | --file FILE | --query NAME [--format table|csv|json] [--out FILE] [--max-rows N]
+      [--timeout SECONDS] [--remote [--stack NAME] [--region REGION]]      sql --list
+                                         run one read-only statement as the read-only role (locally, or through
+                                         the deployed stack); --list shows the named queries
+  db                                     keep the local database running and print a read-only connection string
+                                         for psql, Metabase or Grafana, until Ctrl-C
   doctor --remote [--stack NAME] [--region REGION] [--json]
                                          check a deployed stack, read-only: stack, secret filled, alert email
                                          confirmed, alarms can publish, schedule and its next run, alarms, last run
 
 Exit codes: 0 success, 3 partial (some platforms failed), 1 error (nothing stored; for doctor: a check failed),
-2 usage or configuration error.
+2 usage or configuration error, or SQL refused (a write, a second statement, something the read-only role may not).
 Configuration: AYRSHARE_API_KEY, AYRSHARE_PROFILE_KEY, AYRSHARE_PROFILE_NAME, AYRSHARE_X_API_KEY,
 AYRSHARE_X_API_SECRET, AYRSHARE_BASE_URL, DATABASE_URL, TRACKER_PLATFORMS, TRACKER_TIMEZONE, TRACKER_DATA_DIR
 (see README.md).
@@ -56,6 +72,10 @@ export async function runCli(argv: string[], cliContext: CliContext): Promise<nu
         return await demoCommand(rest, context);
       case 'doctor':
         return await doctorCommand(rest, context);
+      case 'sql':
+        return await sqlCommand(rest, context);
+      case 'db':
+        return await dbCommand(rest, context);
       case undefined:
       case 'help':
       case '--help':
@@ -68,7 +88,9 @@ export async function runCli(argv: string[], cliContext: CliContext): Promise<nu
   } catch (error) {
     context.stderr.write(formatError(error));
     if (error instanceof UsageError) context.stderr.write('\n' + USAGE);
-    return error instanceof UsageError || error instanceof ConfigError ? EXIT.usage : EXIT.error;
+    return error instanceof UsageError || error instanceof ConfigError || error instanceof RefusedError
+      ? EXIT.usage
+      : EXIT.error;
   } finally {
     await runCleanups(context.cleanups);
     inFlight.delete(context.cleanups);

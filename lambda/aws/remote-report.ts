@@ -1,8 +1,9 @@
-// `report --remote`: asks the deployed collector for the report's JSON with the user's own AWS credentials, so nobody
+// `report --remote` and `sql --remote`: ask the deployed collector with the user's own AWS credentials, so nobody
 // needs network access to the database in its private subnet. The function's name comes from the stack's outputs.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { errorMessage, TrackerError } from '../core/errors';
+import { errorMessage, RefusedError, TrackerError } from '../core/errors';
+import type { SqlRefusal, SqlResult } from '../storage/read-only-sql';
 import type { ReportData, ReportRequest } from '../storage/reports';
 
 const FUNCTION_OUTPUT = 'CollectorFunctionName';
@@ -20,7 +21,8 @@ const CREDENTIALS_HINT =
   'AWS_PROFILE or AWS_REGION, or pass --region). They need cloudformation:DescribeStacks on the stack and ' +
   'lambda:InvokeFunction on its collector.';
 
-export async function fetchRemoteReport(request: ReportRequest, options: RemoteOptions): Promise<ReportData> {
+/** Invokes the stack's collector with `event` and returns its JSON answer; a function error becomes a TrackerError. */
+async function invokeCollector(event: Record<string, unknown>, what: string, options: RemoteOptions): Promise<unknown> {
   const clientConfig = options.region ? { region: options.region } : {};
   const cloudFormation = options.cloudFormation ?? new CloudFormationClient(clientConfig);
   const lambda = options.lambda ?? new LambdaClient(clientConfig);
@@ -48,7 +50,7 @@ export async function fetchRemoteReport(request: ReportRequest, options: RemoteO
       new InvokeCommand({
         FunctionName: functionName,
         InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify({ action: 'report', ...request })),
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
       }),
     );
   } catch (error) {
@@ -67,10 +69,15 @@ export async function fetchRemoteReport(request: ReportRequest, options: RemoteO
         ? String(payload.errorMessage)
         : text.slice(0, 200);
     throw new TrackerError(
-      `The deployed function could not build the report: ${message}`,
+      `The deployed function could not ${what}: ${message}`,
       `Its log group has the details (\`aws logs tail ${logGroup ?? `<${LOG_GROUP_OUTPUT} output>`} --since 1h\`).`,
     );
   }
+  return payload;
+}
+
+export async function fetchRemoteReport(request: ReportRequest, options: RemoteOptions): Promise<ReportData> {
+  const payload = await invokeCollector({ action: 'report', ...request }, 'build the report', options);
   if (
     !payload ||
     typeof payload !== 'object' ||
@@ -81,4 +88,22 @@ export async function fetchRemoteReport(request: ReportRequest, options: RemoteO
     );
   }
   return payload as ReportData;
+}
+
+/** What the deployed function answers to `{"action": "sql"}`: the result, or why it refused (exit 2 here too). */
+export type RemoteSqlAnswer = SqlResult | SqlRefusal;
+
+export async function fetchRemoteSql(
+  request: { sql: string; maxRows: number; timeoutMs: number },
+  options: RemoteOptions,
+): Promise<SqlResult> {
+  const payload = (await invokeCollector({ action: 'sql', ...request }, 'run the SQL', options)) as RemoteSqlAnswer;
+  if (payload?.result === 'ayrshare-analytics-tracker-sql-refused')
+    throw new RefusedError(payload.message, payload.hint);
+  if (payload?.result !== 'ayrshare-analytics-tracker-sql') {
+    throw new TrackerError(
+      'The deployed function did not answer with a SQL result: deploy this version of the stack (`npx cdk deploy`).',
+    );
+  }
+  return payload;
 }

@@ -108,6 +108,24 @@ export function readMigrateEnvironment(env: NodeJS.ProcessEnv): MigrateEnvironme
   return parsed.data;
 }
 
+/**
+ * Where reads (report, status, sql) connect: the read-only login when the stack gives one (READER_SECRET_ARN), else
+ * the function's own. `required` (sql) refuses to fall back: people's SQL never runs as the collector.
+ */
+export function readReaderEnvironment(
+  env: NodeJS.ProcessEnv,
+  options: { required?: boolean } = {},
+): DatabaseEnvironment {
+  const reader = env.READER_SECRET_ARN?.trim();
+  if (!reader && options.required) {
+    throw new ConfigError(
+      'READER_SECRET_ARN is not set: this deployment has no read-only login.',
+      'Deploy this version of the stack (`npx cdk deploy`).',
+    );
+  }
+  return readDatabaseEnvironment(reader ? { ...env, DATABASE_SECRET_ARN: reader } : env);
+}
+
 export function readDatabaseEnvironment(env: NodeJS.ProcessEnv): DatabaseEnvironment {
   const parsed = databaseEnvSchema.safeParse(env);
   if (!parsed.success) throw configErrorFrom(parsed.error, env as Record<string, unknown>, new Set());

@@ -23,6 +23,9 @@ export class ConfigError extends TrackerError {}
 /** Bad command-line usage. */
 export class UsageError extends TrackerError {}
 
+/** A request refused on purpose (a write or a second statement where only one read may run): exit code 2. */
+export class RefusedError extends TrackerError {}
+
 /** The analytics request failed as a whole (HTTP error, timeout, network). */
 export class AyrshareRequestError extends TrackerError {
   constructor(

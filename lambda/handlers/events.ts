@@ -3,9 +3,14 @@
 // `ayrshare-tracker doctor --remote`, and fan-out chunks from SQS.
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { TrackerError } from '../core/errors';
+import { RefusedError, TrackerError } from '../core/errors';
 import { describeIssues } from '../core/schemas';
+import { DEFAULT_SQL_MAX_ROWS, DEFAULT_SQL_TIMEOUT_MS } from '../storage/read-only-sql';
 import { reportRequestSchema } from '../storage/reports';
+
+/** What one remote `sql` request may ask for: the answer must fit Lambda's 6 MB response. */
+export const MAX_REMOTE_SQL_ROWS = 10_000;
+export const MAX_REMOTE_SQL_TIMEOUT_MS = 120_000;
 
 /** What EventBridge Scheduler sends (`scheduledTime` from <aws.scheduler.scheduled-time>), or a hand-made `date`. */
 export const collectEventSchema = z.looseObject({
@@ -24,6 +29,15 @@ export type ReportEvent = z.input<typeof reportEventSchema>;
 export const statusEventSchema = z.strictObject({ action: z.literal('status') });
 export type StatusEvent = z.output<typeof statusEventSchema>;
 
+/** `ayrshare-tracker sql --remote` sends one read statement this way; the function runs it as the read-only role. */
+export const sqlEventSchema = z.strictObject({
+  action: z.literal('sql'),
+  sql: z.string().min(1, 'is empty').max(100_000, 'is longer than 100,000 characters'),
+  maxRows: z.number().int().min(1).max(MAX_REMOTE_SQL_ROWS).default(DEFAULT_SQL_MAX_ROWS),
+  timeoutMs: z.number().int().min(1_000).max(MAX_REMOTE_SQL_TIMEOUT_MS).default(DEFAULT_SQL_TIMEOUT_MS),
+});
+export type SqlEvent = z.output<typeof sqlEventSchema>;
+
 /** An SQS batch of fan-out chunk messages (the body is checked per record, so one bad message fails alone). */
 export const sqsEventSchema = z.looseObject({
   Records: z
@@ -35,9 +49,10 @@ export type CollectorEvent =
   | { kind: 'chunks'; event: SQSEvent }
   | { kind: 'report'; event: z.output<typeof reportEventSchema> }
   | { kind: 'status'; event: StatusEvent }
+  | { kind: 'sql'; event: SqlEvent }
   | { kind: 'collect'; event: CollectEvent };
 
-/** Which handler an event is for, by its schema: SQS records, an explicit `report` or `status` action, or collect. */
+/** Which handler an event is for, by its schema: SQS records, an explicit `report`, `status` or `sql` action, or collect. */
 export function routeEvent(event: unknown): CollectorEvent {
   const payload = event ?? {};
   if (sqsEventSchema.safeParse(payload).success) return { kind: 'chunks', event: payload as SQSEvent };
@@ -50,6 +65,11 @@ export function routeEvent(event: unknown): CollectorEvent {
     const status = statusEventSchema.safeParse(payload);
     if (!status.success) throw new TrackerError(`Invalid status request: ${describeIssues(status.error, payload)}.`);
     return { kind: 'status', event: status.data };
+  }
+  if (z.looseObject({ action: z.literal('sql') }).safeParse(payload).success) {
+    const sql = sqlEventSchema.safeParse(payload);
+    if (!sql.success) throw new RefusedError(`Invalid sql request: ${describeIssues(sql.error, payload)}.`);
+    return { kind: 'sql', event: sql.data };
   }
   const collect = collectEventSchema.safeParse(payload);
   if (!collect.success) throw new TrackerError(`Invalid event: ${describeIssues(collect.error, payload)}.`);

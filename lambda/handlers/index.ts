@@ -7,6 +7,7 @@ import { handleChunks } from './collect-chunk';
 import { routeEvent } from './events';
 import { handleMigrate } from './migrate';
 import { handleReport } from './report';
+import { handleSql } from './sql';
 import { handleStatus } from './status';
 import { createRuntime, type HandlerDependencies } from './runtime';
 
@@ -24,6 +25,7 @@ export function buildHandlers(deps: HandlerDependencies = {}) {
     if (routed.kind === 'chunks') return handleChunks(routed.event, context, runtime);
     if (routed.kind === 'report') return handleReport(routed.event, runtime);
     if (routed.kind === 'status') return handleStatus(routed.event, runtime);
+    if (routed.kind === 'sql') return handleSql(routed.event, runtime);
     return handleCollect(routed.event, context, runtime);
   };
   return {

@@ -1,5 +1,5 @@
 // `status` requests: the last run's outcome from the ledger, for `ayrshare-tracker doctor --remote`.
-import { readDatabaseEnvironment } from '../core/deployed-config';
+import { readReaderEnvironment } from '../core/deployed-config';
 import { latestRun, type LatestRun } from '../storage/ledger';
 import type { StatusEvent } from './events';
 import type { Runtime } from './runtime';
@@ -10,7 +10,7 @@ export interface StatusAnswer {
 }
 
 export async function handleStatus(_event: StatusEvent, runtime: Runtime): Promise<StatusAnswer> {
-  return runtime.withDatabase(readDatabaseEnvironment(process.env), async (db) => ({
+  return runtime.withDatabase(readReaderEnvironment(process.env), async (db) => ({
     status: 'ayrshare-analytics-tracker',
     lastRun: await latestRun(db),
   }));

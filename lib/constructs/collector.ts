@@ -28,7 +28,7 @@ export interface CollectorProps {
   readonly databaseSecret: secretsmanager.ISecret;
   /** The collector role's login: collect connects with it. */
   readonly collectorSecret: secretsmanager.ISecret;
-  /** The read-only role's login: the migrate function gives the role this password. */
+  /** The read-only role's login: report, status and sql requests connect with it; migrate sets its password. */
   readonly readerSecret: secretsmanager.ISecret;
   /** Where collect publishes alerts and the weekly digest. */
   readonly alertTopic: sns.ITopic;
@@ -82,6 +82,8 @@ export class Collector extends Construct {
       environment: {
         ...databaseEnvironment(props.collectorSecret, timeZone),
         AYRSHARE_SECRET_ARN: props.ayrshareSecret.secretArn,
+        // Reads (report, status, and people's SQL) connect as the read-only role.
+        READER_SECRET_ARN: props.readerSecret.secretArn,
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         TRACKER_PLATFORMS: (props.platforms ?? PLATFORMS).join(','),
         TRACKER_DIGEST_DAY: props.weeklyDigest ?? DEFAULT_DIGEST_DAY,
@@ -92,10 +94,12 @@ export class Collector extends Construct {
       },
     });
 
-    // Least privilege: collect reads exactly its two secrets (Ayrshare's, its own database login) and publishes to
-    // exactly its topic. The database owner's secret is the migrate function's alone.
+    // Least privilege: collect reads exactly its three secrets (Ayrshare's, its own database login, the read-only
+    // login for report, status and sql requests) and publishes to exactly its topic. The database owner's secret is
+    // the migrate function's alone.
     props.ayrshareSecret.grantRead(this.collectFunction);
     props.collectorSecret.grantRead(this.collectFunction);
+    props.readerSecret.grantRead(this.collectFunction);
     props.alertTopic.grantPublish(this.collectFunction);
 
     this.failureQueue = new DeadLetterQueue(this, 'FailedRuns');

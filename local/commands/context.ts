@@ -10,8 +10,9 @@ import { ConfigError, DatabaseError, errorMessage, TrackerError, UsageError } fr
 import type { Log } from '../../lambda/core/log';
 import { isPlatform, KNOWN_PLATFORMS, type Platform } from '../../lambda/metrics/platforms';
 import { connectDatabase } from '../../lambda/storage/connection';
-import { migrateDatabase } from '../../lambda/storage/migrations';
-import { startEmbeddedDatabase } from '../embedded-database';
+import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../lambda/storage/migrations';
+import { pendingMigrations } from '../../lambda/storage/roles';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database';
 import type { LocalEnvironment } from '../environment';
 import { REPORT_FORMATS, type ReportFormat } from '../report-render';
 
@@ -39,6 +40,24 @@ export interface RunContext extends CliContext {
   cleanups: Set<Cleanup>;
 }
 
+/** Commands that run until Ctrl-C (`db`): there the signal ends them normally, with their own exit code. */
+const stopWaiters = new Set<(signal: string) => void>();
+
+/** Resolves with the signal's name when the user stops the command (SIGINT, SIGTERM). */
+export function untilStopped(): Promise<string> {
+  return new Promise((resolve) => stopWaiters.add(resolve));
+}
+
+/** Hands a signal to the commands waiting for it; false when none waits (the signal then interrupts). */
+export function requestStop(signal: string): boolean {
+  if (stopWaiters.size === 0) return false;
+  for (const stop of [...stopWaiters]) {
+    stopWaiters.delete(stop);
+    stop(signal);
+  }
+  return true;
+}
+
 /** The cleanups of every command in flight, for Ctrl-C. */
 export const inFlight = new Set<Set<Cleanup>>();
 
@@ -57,18 +76,24 @@ export async function withDatabase<T>(
   env: LocalEnvironment,
   database: string,
   context: RunContext,
-  work: (db: pg.Client, appliedMigrations: string[]) => Promise<T>,
+  work: (db: pg.Client, appliedMigrations: string[], embedded?: EmbeddedDatabase) => Promise<T>,
+  options: {
+    /** Only reads: a DATABASE_URL is not migrated (its user may be read-only), only checked to be current. */
+    readOnly?: boolean;
+  } = {},
 ): Promise<T> {
   const progress = progressWriter(context);
   let connection = env.DATABASE_URL;
+  let embedded: EmbeddedDatabase | undefined;
   if (!connection) {
-    const embedded = await startEmbeddedDatabase({
+    embedded = await startEmbeddedDatabase({
       baseDir: env.TRACKER_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'),
       progress,
     });
+    const server = embedded;
     const stopEmbedded = async () => {
       progress('Stopping the local PostgreSQL server.');
-      await embedded.stop();
+      await server.stop();
     };
     context.cleanups.add(stopEmbedded);
     connection = await embedded.databaseUrl(database);
@@ -93,11 +118,21 @@ export async function withDatabase<T>(
         `DATABASE_URL points at PostgreSQL ${Math.floor(version / 10000)}; the tracker needs PostgreSQL 14 or newer.`,
       );
     }
+    if (options.readOnly && !embedded) {
+      const pending = await pendingMigrations(db, DEFAULT_MIGRATIONS_DIR);
+      if (pending.length > 0) {
+        throw new DatabaseError(
+          `The database at DATABASE_URL is behind this version: ${pending.length} migration(s) not applied.`,
+          'Run `ayrshare-tracker migrate` with a DATABASE_URL of the database owner, then try again.',
+        );
+      }
+      return await work(db, [], embedded);
+    }
     const applied = await migrateDatabase(db).catch((error: unknown) => {
       throw new DatabaseError(`Database migration failed: ${errorMessage(error)}`);
     });
     if (applied.length > 0) progress(`Applied migration(s): ${applied.join(', ')}`);
-    return await work(db, applied);
+    return await work(db, applied, embedded);
   } finally {
     context.cleanups.delete(closeDb);
     await closeDb().catch(() => undefined);

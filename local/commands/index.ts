@@ -122,7 +122,7 @@ export async function reportCommand(args: string[], context: RunContext): Promis
 }
 
 /** Writes the rendered report to --out (printing its path) or to stdout. */
-async function emitReport(rendered: string, out: string | undefined, context: RunContext): Promise<void> {
+export async function emitReport(rendered: string, out: string | undefined, context: RunContext): Promise<void> {
   if (!out) {
     context.stdout.write(rendered);
     return;

@@ -63,6 +63,15 @@ export function setFunctionEnvironment(baseUrl: string, extra: Record<string, st
   }
 }
 
+/**
+ * Passwords of the tracker's database roles in tests. Roles belong to the whole server, which every test file shares,
+ * so every file sets the same ones.
+ */
+export const TEST_ROLE_PASSWORDS = {
+  tracker_collector: 'TEST-COLLECTOR-PASSWORD-7Qx',
+  tracker_reader: 'TEST-READER-PASSWORD-3Kd',
+};
+
 /** A fully configured account's X app credentials in the Ayrshare secret (test values). */
 export const TEST_X_SECRET_FIELDS = { xApiKey: 'TEST-X-API-KEY', xApiSecret: 'TEST-X-API-SECRET' };
 

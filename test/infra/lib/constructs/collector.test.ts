@@ -43,6 +43,7 @@ describe('collector', () => {
         'NODE_OPTIONS',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
+        'READER_SECRET_ARN',
         'TRACKER_ANOMALY_THRESHOLD',
         'TRACKER_DIGEST_DAY',
         'TRACKER_PLATFORMS',
@@ -94,7 +95,7 @@ describe('collector', () => {
     defaults.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
-  it('lets collect read exactly its two secrets and publish to exactly its topic', () => {
+  it('lets collect read exactly its three secrets and publish to exactly its topic', () => {
     const role = resources[logicalId('AWS::Lambda::Function', /CollectorCollect/)].Properties.Role['Fn::GetAtt'][0];
     const policies = Object.values(resources).filter(
       (r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === role),
@@ -108,16 +109,18 @@ describe('collector', () => {
     ).toEqual(
       [
         { Ref: logicalId('AWS::SecretsManager::Secret', /AyrshareSecret/) },
-        // Its own login (tracker_collector), never the owner's nor the reader's.
+        // Its own login (tracker_collector) and the read-only one for reads, never the owner's.
         { Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', /DatabaseCollectorSecret/) },
+        { Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', /DatabaseReaderSecret/) },
       ].sort(byJson),
     );
     expect(byAction('sns:Publish').map((s) => s.Resource)).toEqual([
       { Ref: logicalId('AWS::SNS::Topic', /AlertsTopic/) },
     ]);
-    // Everything the role may do, listed: the two secrets, the topic, its own on-failure queue, and the fan-out queue
+    // Everything the role may do, listed: the three secrets, the topic, its own on-failure queue, and the fan-out queue
     // (send chunks, and consume them through the event source mapping).
     expect(statements.map((s) => [s.Action].flat().sort().join(',')).sort()).toEqual([
+      'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
       'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
       'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
       'sns:Publish',

@@ -9,16 +9,21 @@ import { buildHandlers } from '../../../../lambda/handlers/index';
 import { scramVerifier } from '../../../../lambda/storage/roles';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
 import { createTestDatabase, resetSchema, type TestDatabase } from '../../../support/database';
-import { ARNS, databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../../../support/lambda';
+import {
+  ARNS,
+  databaseSecretFor,
+  lambdaContext,
+  resetAwsMocks,
+  setFunctionEnvironment,
+  TEST_ROLE_PASSWORDS,
+} from '../../../support/lambda';
 import { MIGRATION_NAMES } from '../../../support/migrations';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
 const COLLECTOR_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:collector-AbCdEf';
 const READER_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:reader-AbCdEf';
-// Roles belong to the whole server, which every test file shares: these passwords are the same in every run.
-const COLLECTOR_PASSWORD = 'TEST-COLLECTOR-PASSWORD-7Qx';
-const READER_PASSWORD = 'TEST-READER-PASSWORD-3Kd';
+const { tracker_collector: COLLECTOR_PASSWORD, tracker_reader: READER_PASSWORD } = TEST_ROLE_PASSWORDS;
 
 let db: TestDatabase;
 let standIn: AyrshareStandIn;

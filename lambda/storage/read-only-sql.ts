@@ -1,0 +1,256 @@
+// Read-only SQL for people: `ayrshare-tracker sql` locally and through the deployed function. Three locks, each enough
+// on its own for the common case, together for the rest:
+//   1. the text: exactly one statement, and it must start as a read (SELECT, WITH, VALUES, TABLE, SHOW, EXPLAIN);
+//   2. the transaction: READ ONLY, with a statement timeout, rolled back at the end, rows fetched through a cursor
+//      up to a cap (a cursor also refuses data-modifying WITH clauses);
+//   3. the role: tracker_reader may SELECT the tracker's tables and views and nothing else (no server files, no
+//      programs, no other role, no temporary tables).
+// What PostgreSQL refuses for being a write or for lack of privilege comes back as a refusal (exit 2), never as a
+// half-done change: nothing is ever committed.
+import type pg from 'pg';
+import { RefusedError, TrackerError } from '../core/errors';
+
+export const DEFAULT_SQL_MAX_ROWS = 1_000;
+export const DEFAULT_SQL_TIMEOUT_MS = 30_000;
+const READ_STARTS = ['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'EXPLAIN'];
+/** Statements a cursor can hold; SHOW and EXPLAIN answer a few rows and run as they are. */
+const CURSOR_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
+
+export interface SqlOptions {
+  maxRows?: number;
+  timeoutMs?: number;
+}
+
+export interface SqlColumn {
+  name: string;
+  /** PostgreSQL's name of the column type (int4, numeric, date, ...). */
+  type: string;
+}
+
+export interface SqlResult {
+  result: 'ayrshare-analytics-tracker-sql';
+  columns: SqlColumn[];
+  /** Values as text, numbers, booleans, JSON or null; dates and timestamps as PostgreSQL writes them. */
+  rows: unknown[][];
+  /** More rows existed than `maxRows`: the answer stops at the cap. */
+  truncated: boolean;
+  maxRows: number;
+  timeoutMs: number;
+}
+
+/** A refusal as the deployed function answers it (the CLI turns it back into a refusal, exit 2). */
+export interface SqlRefusal {
+  result: 'ayrshare-analytics-tracker-sql-refused';
+  message: string;
+  hint?: string;
+}
+
+/**
+ * The statements in `sql`, split on semicolons outside quotes, quoted identifiers, dollar quotes and comments;
+ * empty ones (whitespace and comments only) are left out. Unterminated quotes or comments are refused.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let meaningful = false;
+  let i = 0;
+  const take = (end: number) => {
+    current += sql.slice(i, end);
+    i = end;
+  };
+  while (i < sql.length) {
+    const c = sql[i];
+    const next = sql[i + 1];
+    if (c === '-' && next === '-') {
+      const end = sql.indexOf('\n', i);
+      // A comment is not a statement, but keeps the text as written.
+      take(end === -1 ? sql.length : end + 1);
+    } else if (c === '/' && next === '*') {
+      let depth = 0;
+      let j = i;
+      while (j < sql.length) {
+        if (sql[j] === '/' && sql[j + 1] === '*') {
+          depth += 1;
+          j += 2;
+        } else if (sql[j] === '*' && sql[j + 1] === '/') {
+          depth -= 1;
+          j += 2;
+          if (depth === 0) break;
+        } else j += 1;
+      }
+      if (depth !== 0) throw new RefusedError('The SQL has a /* comment that never ends.');
+      take(j);
+    } else if (c === "'" || c === '"') {
+      // E'...' strings let a backslash escape the quote.
+      const escapes = c === "'" && /[eE]/.test(sql[i - 1] ?? '') && !/\w/.test(sql[i - 2] ?? '');
+      let j = i + 1;
+      for (;;) {
+        if (j >= sql.length) throw new RefusedError(`The SQL has a ${c} quote that never closes.`);
+        if (escapes && sql[j] === '\\') j += 2;
+        else if (sql[j] === c && sql[j + 1] === c) j += 2;
+        else if (sql[j] === c) break;
+        else j += 1;
+      }
+      meaningful = true;
+      take(j + 1);
+    } else if (c === '$' && /[A-Za-z_$]|\$/.test(next ?? '') && !/\w/.test(sql[i - 1] ?? '')) {
+      const tag = /^\$([A-Za-z_][A-Za-z_0-9]*)?\$/.exec(sql.slice(i));
+      if (!tag) {
+        meaningful = true;
+        take(i + 1);
+        continue;
+      }
+      const close = sql.indexOf(tag[0], i + tag[0].length);
+      if (close === -1) throw new RefusedError(`The SQL has a ${tag[0]} quote that never closes.`);
+      meaningful = true;
+      take(close + tag[0].length);
+    } else if (c === ';') {
+      if (meaningful) statements.push(current.trim());
+      current = '';
+      meaningful = false;
+      i += 1;
+    } else {
+      if (!/\s/.test(c)) meaningful = true;
+      take(i + 1);
+    }
+  }
+  if (meaningful) statements.push(current.trim());
+  return statements;
+}
+
+/** The first keyword of a statement, past comments and opening parentheses, upper-cased. */
+export function leadingKeyword(statement: string): string {
+  const bare = statement
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/^[\s(]+/, '');
+  return (/^[A-Za-z]+/.exec(bare)?.[0] ?? '').toUpperCase();
+}
+
+/** The one read statement in `sql`, or a refusal that says why. */
+export function checkReadStatement(sql: string): { statement: string; keyword: string } {
+  const statements = splitStatements(sql);
+  if (statements.length === 0) throw new RefusedError('There is no SQL statement to run.');
+  if (statements.length > 1) {
+    throw new RefusedError(
+      `One statement at a time: this SQL has ${statements.length}.`,
+      'Run them one by one, or join them into one query (WITH ... SELECT).',
+    );
+  }
+  const [statement] = statements;
+  const keyword = leadingKeyword(statement);
+  if (!READ_STARTS.includes(keyword)) {
+    throw new RefusedError(
+      `Only reads run here: the statement starts with ${keyword || 'something that is not a keyword'}.`,
+      `Start it with ${READ_STARTS.join(', ')}. The data is changed only by the collector.`,
+    );
+  }
+  return { statement, keyword };
+}
+
+/** PostgreSQL codes that mean "this would write, or this role may not": refusals, not failures. */
+const REFUSAL_CODES: Record<string, string> = {
+  '25006': 'it would write, and this is a read-only transaction',
+  '42501': 'the read-only role may not do that',
+  '0A000': 'a query that changes data cannot be read through a cursor',
+  '25001': 'it would change the transaction, which stays read-only',
+  '2F003': 'it is not allowed inside a function here',
+};
+
+export class SqlTimeoutError extends TrackerError {}
+
+/**
+ * Runs one read statement inside a READ ONLY transaction (rolled back), with a statement timeout and a row cap.
+ * Refusals throw RefusedError (the statement, a write or a privilege PostgreSQL refused, a syntax error); the timeout
+ * throws SqlTimeoutError; the rest throws as it came.
+ */
+export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: SqlOptions = {}): Promise<SqlResult> {
+  const maxRows = options.maxRows ?? DEFAULT_SQL_MAX_ROWS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
+  const { statement, keyword } = checkReadStatement(sql);
+  await db.query('BEGIN TRANSACTION READ ONLY');
+  try {
+    await db.query(`SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`);
+    let answer: pg.QueryResult<unknown[]>;
+    try {
+      if (CURSOR_STARTS.has(keyword)) {
+        await db.query(`DECLARE tracker_sql NO SCROLL CURSOR FOR ${statement}`);
+        answer = await db.query({
+          text: `FETCH FORWARD ${maxRows + 1} FROM tracker_sql`,
+          rowMode: 'array',
+          types: valueTypes,
+        });
+      } else {
+        answer = await db.query({ text: statement, rowMode: 'array', types: valueTypes });
+      }
+    } catch (error) {
+      throw classify(error, timeoutMs);
+    }
+    const typeNamesByOid = await typeNames(
+      db,
+      answer.fields.map((f) => f.dataTypeID),
+    );
+    const rows = answer.rows.slice(0, maxRows);
+    return {
+      result: 'ayrshare-analytics-tracker-sql',
+      columns: answer.fields.map((f) => ({
+        name: f.name,
+        type: typeNamesByOid.get(f.dataTypeID) ?? String(f.dataTypeID),
+      })),
+      rows,
+      truncated: answer.rows.length > maxRows,
+      maxRows,
+      timeoutMs,
+    };
+  } finally {
+    // Nothing is ever committed, whatever the statement was.
+    await db.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+function classify(error: unknown, timeoutMs: number): Error {
+  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === '57014') {
+    return new SqlTimeoutError(
+      `The statement was stopped after ${timeoutMs / 1000} s (statement timeout); nothing was returned.`,
+      'Narrow it (a shorter date range, one profile), or allow longer with --timeout.',
+    );
+  }
+  if (REFUSAL_CODES[code]) return new RefusedError(`Refused: ${REFUSAL_CODES[code]} (${message}).`);
+  // Syntax errors, unknown tables or columns, bad values: the SQL as written cannot run.
+  if (code.startsWith('42') || code.startsWith('22')) return new RefusedError(`The SQL cannot run: ${message}.`);
+  return error instanceof Error ? error : new Error(message);
+}
+
+async function typeNames(db: pg.ClientBase, oids: number[]): Promise<Map<number, string>> {
+  if (oids.length === 0) return new Map();
+  const { rows } = await db.query<{ oid: number; name: string }>(
+    'SELECT oid::int AS oid, typname AS name FROM pg_type WHERE oid = ANY($1::oid[])',
+    [oids],
+  );
+  return new Map(rows.map((r) => [r.oid, r.name]));
+}
+
+const NUMBER_TYPES = new Set([20, 21, 23, 700, 701, 1700]); // int8, int2, int4, float4, float8, numeric
+const BOOL_TYPE = 16;
+const JSON_TYPES = new Set([114, 3802]);
+
+/**
+ * Values as PostgreSQL writes them, so nothing shifts on the way: dates and timestamps stay text (no JavaScript Date
+ * in the local time zone), numbers become numbers only when exact, booleans booleans, JSON parsed.
+ */
+const valueTypes = {
+  getTypeParser(oid: number) {
+    if (NUMBER_TYPES.has(oid)) {
+      return (text: string) => {
+        const n = Number(text);
+        // Whole numbers beyond 2^53 stay text; decimals keep what a double can hold, as the reports do.
+        return Number.isFinite(n) && (/[.eE]/.test(text) || Number.isSafeInteger(n)) ? n : text;
+      };
+    }
+    if (oid === BOOL_TYPE) return (text: string) => text === 't';
+    if (JSON_TYPES.has(oid)) return (text: string) => JSON.parse(text) as unknown;
+    return (text: string) => text;
+  },
+} as pg.CustomTypesConfig;

@@ -1,0 +1,46 @@
+// `ayrshare-tracker db`: keeps the local embedded database running (schema current) and prints a read-only connection
+// for psql, Metabase or Grafana, until Ctrl-C; then stops the server cleanly.
+import { UsageError } from '../../lambda/core/errors';
+import { readLocalEnvironment } from '../environment';
+import {
+  EXIT,
+  MAIN_DATABASE,
+  parseFlags,
+  progressWriter,
+  untilStopped,
+  withDatabase,
+  type RunContext,
+} from './context';
+
+export async function dbCommand(args: string[], context: RunContext): Promise<number> {
+  parseFlags(args, {});
+  const env = readLocalEnvironment(context.env);
+  if (env.DATABASE_URL) {
+    throw new UsageError(
+      'db keeps the local embedded database running; with DATABASE_URL set, your data is on that server already.',
+      'Connect to it directly, or unset DATABASE_URL to open the local database.',
+    );
+  }
+  await withDatabase(env, MAIN_DATABASE, context, async (_db, _applied, embedded) => {
+    const url = new URL(await embedded!.readerUrl(MAIN_DATABASE));
+    const password = decodeURIComponent(url.password);
+    context.stdout.write(
+      [
+        'The local database is running. Read-only connection (role tracker_reader):',
+        '',
+        `  ${url.toString()}`,
+        '',
+        `  psql "${url.toString()}"`,
+        `  Metabase / Grafana: host ${url.hostname}, port ${url.port}, database ${MAIN_DATABASE}, ` +
+          `user ${decodeURIComponent(url.username)}, password ${password}, SSL off (local only)`,
+        '',
+        'It listens on 127.0.0.1 only. Other commands cannot open the local database while it runs: press Ctrl-C to ' +
+          'stop it first.',
+        '',
+      ].join('\n'),
+    );
+    const signal = await untilStopped();
+    progressWriter(context)(`\n${signal}: stopping the local database...`);
+  });
+  return EXIT.success;
+}

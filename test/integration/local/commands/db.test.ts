@@ -1,0 +1,117 @@
+// `ayrshare-tracker db` and the embedded `sql`, in a child process as a user runs them: the printed connection
+// string works (node-postgres, and psql where the machine has it), is read-only, and Ctrl-C stops the server cleanly.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
+import { TEST_X_CREDENTIALS } from '../../../support/cli';
+import { fromRoot } from '../../../support/paths';
+
+const BIN = fromRoot('bin', 'ayrshare-tracker.js');
+let standIn: AyrshareStandIn;
+let dir: string;
+
+beforeAll(async () => {
+  standIn = await startAyrshareStandIn();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ayrshare-tracker-db-'));
+});
+afterAll(async () => {
+  await standIn.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = () => {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  return {
+    ...inherited,
+    ...TEST_X_CREDENTIALS,
+    AYRSHARE_API_KEY: 'TEST-API-KEY-DB',
+    AYRSHARE_BASE_URL: standIn.baseUrl,
+    TRACKER_DATA_DIR: dir,
+  };
+};
+
+function run(args: string[], extra: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...env(), ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done, output: () => stdout };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the local database for any tool', () => {
+  beforeAll(async () => {
+    standIn.script({ body: loadFixture() });
+    const collected = await run(['collect', '--date', '2026-02-01']).done;
+    expect(collected.code).toBe(0);
+  }, 60_000);
+
+  it('sql on the embedded database runs as the read-only role', async () => {
+    const answer = await run([
+      'sql',
+      'SELECT current_user AS role, count(*) AS rows FROM social_media_analytics',
+      '--format',
+      'json',
+    ]).done;
+    expect(answer.code).toBe(0);
+    expect(JSON.parse(answer.stdout).rows).toEqual([['tracker_reader', 7]]);
+  }, 60_000);
+
+  it('db prints a read-only connection string that works until Ctrl-C, then stops the server and leaves no postmaster.pid', async () => {
+    const db = run(['db']);
+    const url = await waitFor(() => /postgres:\/\/tracker_reader:[^\s"]+/.exec(db.output())?.[0]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT current_user AS role, count(*)::int AS n FROM social_media_analytics',
+      );
+      expect(rows).toEqual([{ role: 'tracker_reader', n: 7 }]);
+      await expect(client.query('DELETE FROM social_media_analytics')).rejects.toMatchObject({ code: '25006' });
+      // Even after leaving read-only mode, the role may not write.
+      await client.query('SET default_transaction_read_only = off');
+      await expect(client.query('DELETE FROM social_media_analytics')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await client.end();
+    }
+    const psql = spawnSync('psql', ['--version']);
+    if (psql.status === 0) {
+      const answer = spawnSync('psql', [url, '-At', '-c', 'SELECT count(*) FROM report_daily_growth'], {
+        encoding: 'utf8',
+      });
+      expect(answer.stdout.trim()).toBe('7');
+    }
+    const dataDir = path.join(dir, 'postgres');
+    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(true);
+    db.child.kill('SIGINT');
+    const finished = await db.done;
+    expect(finished.code).toBe(0);
+    expect(finished.stderr).toContain('SIGINT: stopping the local database');
+    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
+  }, 60_000);
+
+  it('db refuses to run with DATABASE_URL (there is nothing local to keep running)', async () => {
+    const finished = await run(['db'], { DATABASE_URL: 'postgres://someone@127.0.0.1:1/x' }).done;
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toContain('db keeps the local embedded database running');
+  });
+});
