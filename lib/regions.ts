@@ -44,4 +44,6 @@ export const DOCUMENTED_CONFIGURATIONS: Record<string, Record<string, string>> =
   'nat=gateway': { nat: 'gateway' },
   'multiAz=true': { multiAz: 'true' },
   'teardown (deletionProtection=false)': { deletionProtection: 'false' },
+  'sqlAccess=ssm': { sqlAccess: 'ssm' },
+  'sqlAccess=ssm, nat=gateway': { sqlAccess: 'ssm', nat: 'gateway' },
 };

@@ -59,6 +59,12 @@ const contextSchema = z.object({
       message: 'must be "instance" (a small NAT instance) or "gateway" (a managed NAT Gateway)',
     })
     .default('instance'),
+  // Opt-in: a Session Manager port forward to the database for BI tools (lib/constructs/sql-access).
+  sqlAccess: z
+    .enum(['off', 'ssm'], {
+      message: 'must be "off" (no access from outside the VPC) or "ssm" (a Session Manager port forward)',
+    })
+    .default('off'),
   vpcId: optionalText.refine(
     (v) => v === undefined || /^vpc-[0-9a-f]{8,17}$/.test(v),
     'must be a VPC id such as vpc-0123456789abcdef0',

@@ -10,6 +10,7 @@ import { TrackerDashboard } from './constructs/dashboard';
 import { TrackerDatabase } from './constructs/database';
 import { TrackerNetwork } from './constructs/network';
 import { DailySchedule } from './constructs/schedule';
+import { SqlAccess } from './constructs/sql-access';
 import { suppressStackSingletonFindings } from './nag-suppressions';
 import type { TrackerConfig } from './tracker-config';
 
@@ -25,6 +26,8 @@ export class TrackerStack extends Stack {
   public readonly alerts: TrackerAlerts;
   public readonly dashboard: TrackerDashboard;
   public readonly ayrshareSecret: secretsmanager.ISecret;
+  /** The Session Manager path to the database, with -c sqlAccess=ssm only. */
+  public readonly sqlAccess?: SqlAccess;
 
   constructor(scope: Construct, id: string, props: TrackerStackProps) {
     super(scope, id, props);
@@ -60,6 +63,14 @@ export class TrackerStack extends Stack {
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.
     this.collector.migration.runAfter(this.database);
+    if (config.sqlAccess === 'ssm') {
+      const [natInstance] = this.network.natInstances;
+      this.sqlAccess = new SqlAccess(this, 'SqlAccess', {
+        vpc: this.network.vpc,
+        database: this.database,
+        natInstance,
+      });
+    }
     this.schedule = new DailySchedule(this, 'Schedule', {
       target: this.collector.collectFunction,
       hour: config.scheduleHour,
@@ -102,6 +113,14 @@ export class TrackerStack extends Stack {
     );
     const dashboardDescription = 'CloudWatch dashboard: growth per platform, run health, alarms';
     output('DashboardName', this.dashboard.dashboard.dashboardName, dashboardDescription);
+    if (this.sqlAccess) {
+      output('SqlAccessInstanceId', this.sqlAccess.instance.instanceId, 'Session Manager host for the SQL tunnel');
+      output(
+        'SqlTunnelCommand',
+        this.sqlAccess.tunnelCommand,
+        'Opens the tunnel: the database on 127.0.0.1:15432 (see README, "Query the deployed database")',
+      );
+    }
 
     suppressStackSingletonFindings(this);
   }
