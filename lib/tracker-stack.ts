@@ -63,6 +63,9 @@ export class TrackerStack extends Stack {
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.
     this.collector.migration.runAfter(this.database);
+    // The collector logs in as tracker_collector, whose login the migration step gives: on the first deploy and on
+    // every update, the collector (and so its schedule) changes only once the migrations have run.
+    this.collector.collectFunction.node.addDependency(this.collector.migration.trigger);
     if (config.sqlAccess === 'ssm') {
       const [natInstance] = this.network.natInstances;
       this.sqlAccess = new SqlAccess(this, 'SqlAccess', {
@@ -105,6 +108,11 @@ export class TrackerStack extends Stack {
       'CollectorLogGroupName',
       this.collector.collectFunction.logGroup.logGroupName,
       'Logs of every run: aws logs tail <name> --since 1d',
+    );
+    output(
+      'MigrateFunctionName',
+      this.collector.migration.functionName,
+      'Runs during deploy; invoke it after changing a database login secret',
     );
     output(
       'MigrateLogGroupName',

@@ -93,8 +93,21 @@ describe('outputs', () => {
         'ScheduleGroupName',
         'CollectorLogGroupName',
         'MigrateLogGroupName',
+        'MigrateFunctionName',
+        'ReaderSecretName',
       ]),
     );
+  });
+
+  it('changes the collector only after the migrations ran (they give it its database login)', () => {
+    const template = defaults.template.toJSON();
+    const [triggerId] = Object.keys(template.Resources).filter(
+      (id) => template.Resources[id].Type === 'Custom::Trigger',
+    );
+    const [, collect] = Object.entries<any>(template.Resources).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && /^CollectorCollect[0-9A-F]{8}$/.test(id),
+    )!;
+    expect(collect.DependsOn).toContain(triggerId);
   });
 
   it('names the log groups the functions really write to', () => {
