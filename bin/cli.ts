@@ -33,7 +33,7 @@ Commands:
       [--timeout SECONDS] [--remote [--stack NAME] [--region REGION]]      sql --list
                                          run one read-only statement as the read-only role (locally, or through
                                          the deployed stack); --list shows the named queries
-  db                                     keep the local database running and print a read-only connection string
+  db [--port N]                          keep the local database running and print a read-only connection string
                                          for psql, Metabase or Grafana, until Ctrl-C
   doctor --remote [--stack NAME] [--region REGION] [--json]
                                          check a deployed stack, read-only: stack, secret filled, alert email

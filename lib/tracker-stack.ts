@@ -62,7 +62,8 @@ export class TrackerStack extends Stack {
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.
-    this.collector.migration.runAfter(this.database);
+    // ...and after the functions' security group with its rules (its only way to the database is an egress rule).
+    this.collector.migration.runAfter(this.database, this.collector.securityGroup);
     // The collector logs in as tracker_collector, whose login the migration step gives: on the first deploy and on
     // every update, the collector (and so its schedule) changes only once the migrations have run.
     this.collector.collectFunction.node.addDependency(this.collector.migration.trigger);

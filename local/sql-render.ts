@@ -40,8 +40,15 @@ export function renderSql(result: SqlResult, format: SqlFormat): string {
 
 /** What the user must know about the answer: where the row cap cut it. Empty when nothing was cut. */
 export function cutNotice(result: SqlResult): string {
-  return result.truncated
-    ? `Cut at ${result.maxRows.toLocaleString('en-US')} rows (row cap): there are more. Narrow the query, or raise ` +
-        '--max-rows.\n'
-    : '';
+  if (!result.truncated) return '';
+  if (result.cutBy === 'bytes') {
+    return (
+      `Cut at ${result.rows.length.toLocaleString('en-US')} rows: the answer reached its size limit and there is ` +
+      'more. Select fewer or narrower columns, or fewer rows.\n'
+    );
+  }
+  return (
+    `Cut at ${result.maxRows.toLocaleString('en-US')} rows (row cap): there are more. Narrow the query, or raise ` +
+    '--max-rows.\n'
+  );
 }

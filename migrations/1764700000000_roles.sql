@@ -1,7 +1,9 @@
 -- The tracker's own roles, so that no function connects as the database owner:
 --   tracker_collector  the daily collection: reads and writes the tracker's rows (no DDL, no migrations table writes);
 --   tracker_reader     reports, `sql` and BI tools: reads the tables and report views, nothing else; read-only by
---                      default, no temporary tables.
+--                      default, no temporary tables, and time limits so that no reader holds a lock (an advisory
+--                      lock, or a long read before a migration) for long: 5 minutes per statement, 1 minute idle in a
+--                      transaction, 15 minutes idle in a session.
 -- Both are created NOLOGIN; a login (and its password) is given by whoever holds their secret: the deployed migrate
 -- function from Secrets Manager, the local embedded database from its credentials file. Creating a role needs
 -- CREATEROLE (the RDS master user has it): where the migrating user lacks it and nobody created the roles before, this
@@ -15,9 +17,6 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
       BEGIN
         EXECUTE format('CREATE ROLE %I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT', role_name);
-        IF role_name = 'tracker_reader' THEN
-          EXECUTE format('ALTER ROLE %I SET default_transaction_read_only = on', role_name);
-        END IF;
       EXCEPTION
         -- Another database of the same server created it at the same moment.
         WHEN duplicate_object OR unique_violation THEN NULL;
@@ -27,7 +26,19 @@ BEGIN
     END IF;
   END LOOP;
 
-  -- Temporary tables only for the owner and the collector (PUBLIC may create them by default).
+  -- The reader's defaults, set by whoever may (the role's creator, a superuser); others leave them as they are.
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'tracker_reader') THEN
+    BEGIN
+      ALTER ROLE tracker_reader SET default_transaction_read_only = on;
+      ALTER ROLE tracker_reader SET statement_timeout = '5min';
+      ALTER ROLE tracker_reader SET idle_in_transaction_session_timeout = '1min';
+      ALTER ROLE tracker_reader SET idle_session_timeout = '15min';
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE NOTICE 'tracker_reader defaults not set: % may not alter the role.', current_user;
+    END;
+  END IF;
+
+  -- Temporary tables only for the database owner (PUBLIC may create them by default; neither role is granted them).
   EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
 
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'tracker_collector') THEN

@@ -3,7 +3,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { errorMessage, RefusedError, TrackerError } from '../core/errors';
-import type { SqlRefusal, SqlResult } from '../storage/read-only-sql';
+import type { SqlFailure, SqlRefusal, SqlResult } from '../storage/read-only-sql';
 import type { ReportData, ReportRequest } from '../storage/reports';
 
 const FUNCTION_OUTPUT = 'CollectorFunctionName';
@@ -91,7 +91,7 @@ export async function fetchRemoteReport(request: ReportRequest, options: RemoteO
 }
 
 /** What the deployed function answers to `{"action": "sql"}`: the result, or why it refused (exit 2 here too). */
-export type RemoteSqlAnswer = SqlResult | SqlRefusal;
+export type RemoteSqlAnswer = SqlResult | SqlRefusal | SqlFailure;
 
 export async function fetchRemoteSql(
   request: { sql: string; maxRows: number; timeoutMs: number },

@@ -1,5 +1,5 @@
 // Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
-// two secrets it reads at invocation, each with one zod schema and messages that name the field, not its value.
+// secrets it reads at invocation (Ayrshare's keys, its database logins), each with one zod schema and messages that name the field, not its value.
 import * as z from 'zod';
 import {
   DEFAULT_ANOMALY_THRESHOLD,

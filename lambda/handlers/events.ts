@@ -3,7 +3,7 @@
 // `ayrshare-tracker doctor --remote`, and fan-out chunks from SQS.
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { RefusedError, TrackerError } from '../core/errors';
+import { TrackerError } from '../core/errors';
 import { describeIssues } from '../core/schemas';
 import { DEFAULT_SQL_MAX_ROWS, DEFAULT_SQL_TIMEOUT_MS } from '../storage/read-only-sql';
 import { reportRequestSchema } from '../storage/reports';
@@ -49,7 +49,7 @@ export type CollectorEvent =
   | { kind: 'chunks'; event: SQSEvent }
   | { kind: 'report'; event: z.output<typeof reportEventSchema> }
   | { kind: 'status'; event: StatusEvent }
-  | { kind: 'sql'; event: SqlEvent }
+  | { kind: 'sql'; event: unknown }
   | { kind: 'collect'; event: CollectEvent };
 
 /** Which handler an event is for, by its schema: SQS records, an explicit `report`, `status` or `sql` action, or collect. */
@@ -66,11 +66,8 @@ export function routeEvent(event: unknown): CollectorEvent {
     if (!status.success) throw new TrackerError(`Invalid status request: ${describeIssues(status.error, payload)}.`);
     return { kind: 'status', event: status.data };
   }
-  if (z.looseObject({ action: z.literal('sql') }).safeParse(payload).success) {
-    const sql = sqlEventSchema.safeParse(payload);
-    if (!sql.success) throw new RefusedError(`Invalid sql request: ${describeIssues(sql.error, payload)}.`);
-    return { kind: 'sql', event: sql.data };
-  }
+  // Checked by the sql handler itself: a bad request is an answer to the person who sent it, not a function error.
+  if (z.looseObject({ action: z.literal('sql') }).safeParse(payload).success) return { kind: 'sql', event: payload };
   const collect = collectEventSchema.safeParse(payload);
   if (!collect.success) throw new TrackerError(`Invalid event: ${describeIssues(collect.error, payload)}.`);
   return { kind: 'collect', event: collect.data };

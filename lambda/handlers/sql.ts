@@ -1,32 +1,43 @@
 // `sql` requests from `ayrshare-tracker sql --remote`: one read statement, run as the read-only role inside a READ
-// ONLY transaction with a statement timeout and a row cap. A refusal is an answer (the CLI exits 2), not an error.
+// ONLY transaction with a statement timeout, a row cap and a byte budget that keeps the answer under Lambda's 6 MB.
+// Whatever goes wrong with a person's SQL is an answer to that person (refused: the CLI exits 2; failed: 1), never a
+// function error: those raise the collector's FunctionErrors alarm, which is about the daily runs.
 import { readReaderEnvironment } from '../core/deployed-config';
-import { RefusedError } from '../core/errors';
-import { runReadOnlySql, type SqlRefusal, type SqlResult } from '../storage/read-only-sql';
-import type { SqlEvent } from './events';
+import { errorMessage, RefusedError, TrackerError } from '../core/errors';
+import { describeIssues } from '../core/schemas';
+import { runReadOnlySql, type SqlFailure, type SqlRefusal, type SqlResult } from '../storage/read-only-sql';
+import { sqlEventSchema } from './events';
 import type { Runtime } from './runtime';
 
-/** Lambda answers at most 6 MB; the rows stop short of that and the answer says it was cut. */
+/** Lambda answers at most 6 MB: the rows stop before 5 MB of JSON. */
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
-export async function handleSql(event: SqlEvent, runtime: Runtime): Promise<SqlResult | SqlRefusal> {
-  const env = readReaderEnvironment(process.env, { required: true });
+export async function handleSql(event: unknown, runtime: Runtime): Promise<SqlResult | SqlRefusal | SqlFailure> {
+  const request = sqlEventSchema.safeParse(event);
+  if (!request.success) {
+    return {
+      result: 'ayrshare-analytics-tracker-sql-refused',
+      message: `Invalid sql request: ${describeIssues(request.error, event)}.`,
+    };
+  }
   try {
+    const env = readReaderEnvironment(process.env, { required: true });
+    const { sql, maxRows, timeoutMs } = request.data;
     const result = await runtime.withDatabase(env, (db) =>
-      runReadOnlySql(db, event.sql, { maxRows: event.maxRows, timeoutMs: event.timeoutMs }),
+      runReadOnlySql(db, sql, { maxRows, timeoutMs, maxBytes: MAX_ANSWER_BYTES }),
     );
-    let size = Buffer.byteLength(JSON.stringify(result));
-    while (size > MAX_ANSWER_BYTES && result.rows.length > 0) {
-      const dropped = result.rows.splice(Math.floor(result.rows.length * 0.9));
-      size -= Buffer.byteLength(JSON.stringify(dropped));
-      result.truncated = true;
-      result.maxRows = result.rows.length;
-    }
     runtime.log.info('SQL answered', { rows: result.rows.length, truncated: result.truncated });
     return result;
   } catch (error) {
-    if (!(error instanceof RefusedError)) throw error;
-    runtime.log.warn('SQL refused', { reason: error.message });
-    return { result: 'ayrshare-analytics-tracker-sql-refused', message: error.message, hint: error.hint };
+    if (error instanceof RefusedError) {
+      runtime.log.warn('SQL refused', { reason: error.message });
+      return { result: 'ayrshare-analytics-tracker-sql-refused', message: error.message, hint: error.hint };
+    }
+    runtime.log.warn('SQL failed', { reason: errorMessage(error) });
+    return {
+      result: 'ayrshare-analytics-tracker-sql-failed',
+      message: errorMessage(error),
+      hint: error instanceof TrackerError ? error.hint : undefined,
+    };
   }
 }

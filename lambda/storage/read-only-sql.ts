@@ -1,8 +1,10 @@
 // Read-only SQL for people: `ayrshare-tracker sql` locally and through the deployed function. Three locks, each enough
 // on its own for the common case, together for the rest:
 //   1. the text: exactly one statement, and it must start as a read (SELECT, WITH, VALUES, TABLE, SHOW, EXPLAIN);
-//   2. the transaction: READ ONLY, with a statement timeout, rolled back at the end, rows fetched through a cursor
-//      up to a cap (a cursor also refuses data-modifying WITH clauses);
+//      it is sent with the extended query protocol, which PostgreSQL itself refuses to run more than one statement
+//      with, whatever this file's reading of the text;
+//   2. the transaction: READ ONLY, with a statement timeout, rolled back at the end, rows fetched through a cursor in
+//      batches up to a row cap and a byte budget (a cursor also refuses data-modifying WITH clauses);
 //   3. the role: tracker_reader may SELECT the tracker's tables and views and nothing else (no server files, no
 //      programs, no other role, no temporary tables).
 // What PostgreSQL refuses for being a write or for lack of privilege comes back as a refusal (exit 2), never as a
@@ -12,6 +14,9 @@ import { RefusedError, TrackerError } from '../core/errors';
 
 export const DEFAULT_SQL_MAX_ROWS = 1_000;
 export const DEFAULT_SQL_TIMEOUT_MS = 30_000;
+/** What one answer may hold, as the JSON it becomes; the rows stop before it. */
+export const DEFAULT_SQL_MAX_BYTES = 16 * 1024 * 1024;
+const BATCH_ROWS = 100;
 const READ_STARTS = ['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'EXPLAIN'];
 /** Statements a cursor can hold; SHOW and EXPLAIN answer a few rows and run as they are. */
 const CURSOR_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
@@ -19,6 +24,7 @@ const CURSOR_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
 export interface SqlOptions {
   maxRows?: number;
   timeoutMs?: number;
+  maxBytes?: number;
 }
 
 export interface SqlColumn {
@@ -32,8 +38,9 @@ export interface SqlResult {
   columns: SqlColumn[];
   /** Values as text, numbers, booleans, JSON or null; dates and timestamps as PostgreSQL writes them. */
   rows: unknown[][];
-  /** More rows existed than `maxRows`: the answer stops at the cap. */
+  /** More rows existed than the answer holds: it stops at the row cap or at the byte budget (`cutBy`). */
   truncated: boolean;
+  cutBy?: 'rows' | 'bytes';
   maxRows: number;
   timeoutMs: number;
 }
@@ -44,6 +51,19 @@ export interface SqlRefusal {
   message: string;
   hint?: string;
 }
+
+/** A statement that could not finish (the timeout, the server): the CLI exits 1. */
+export interface SqlFailure {
+  result: 'ayrshare-analytics-tracker-sql-failed';
+  message: string;
+  hint?: string;
+}
+
+/**
+ * What PostgreSQL reads as part of a word (identifier or keyword): letters of any script, digits, `_` and `$`. A `$`
+ * or a quote right after one of these does not start a quote.
+ */
+const WORD = /[\p{L}\p{N}_$\u0080-\uffff]/u;
 
 /**
  * The statements in `sql`, split on semicolons outside quotes, quoted identifiers, dollar quotes and comments;
@@ -82,7 +102,7 @@ export function splitStatements(sql: string): string[] {
       take(j);
     } else if (c === "'" || c === '"') {
       // E'...' strings let a backslash escape the quote.
-      const escapes = c === "'" && /[eE]/.test(sql[i - 1] ?? '') && !/\w/.test(sql[i - 2] ?? '');
+      const escapes = c === "'" && /[eE]/.test(sql[i - 1] ?? '') && !WORD.test(sql[i - 2] ?? '');
       let j = i + 1;
       for (;;) {
         if (j >= sql.length) throw new RefusedError(`The SQL has a ${c} quote that never closes.`);
@@ -93,8 +113,9 @@ export function splitStatements(sql: string): string[] {
       }
       meaningful = true;
       take(j + 1);
-    } else if (c === '$' && /[A-Za-z_$]|\$/.test(next ?? '') && !/\w/.test(sql[i - 1] ?? '')) {
-      const tag = /^\$([A-Za-z_][A-Za-z_0-9]*)?\$/.exec(sql.slice(i));
+    } else if (c === '$' && !WORD.test(sql[i - 1] ?? '')) {
+      // A dollar quote: $$ or $tag$, where a tag is an identifier (letters of any script, digits, underscores).
+      const tag = /^\$([\p{L}_][\p{L}\p{N}_]*)?\$/u.exec(sql.slice(i));
       if (!tag) {
         meaningful = true;
         take(i + 1);
@@ -118,13 +139,28 @@ export function splitStatements(sql: string): string[] {
   return statements;
 }
 
-/** The first keyword of a statement, past comments and opening parentheses, upper-cased. */
+/** The first keyword of a statement, past whitespace, comments (nested ones too) and opening parentheses. */
 export function leadingKeyword(statement: string): string {
-  const bare = statement
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/^[\s(]+/, '');
-  return (/^[A-Za-z]+/.exec(bare)?.[0] ?? '').toUpperCase();
+  let i = 0;
+  for (;;) {
+    while (i < statement.length && (/\s/.test(statement[i]) || statement[i] === '(')) i += 1;
+    if (statement.startsWith('--', i)) {
+      const end = statement.indexOf('\n', i);
+      i = end === -1 ? statement.length : end + 1;
+    } else if (statement.startsWith('/*', i)) {
+      let depth = 0;
+      do {
+        if (statement.startsWith('/*', i)) {
+          depth += 1;
+          i += 2;
+        } else if (statement.startsWith('*/', i)) {
+          depth -= 1;
+          i += 2;
+        } else i += 1;
+      } while (depth > 0 && i < statement.length);
+    } else break;
+  }
+  return (/^[A-Za-z]+/.exec(statement.slice(i))?.[0] ?? '').toUpperCase();
 }
 
 /** The one read statement in `sql`, or a refusal that says why. */
@@ -167,38 +203,55 @@ export class SqlTimeoutError extends TrackerError {}
 export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: SqlOptions = {}): Promise<SqlResult> {
   const maxRows = options.maxRows ?? DEFAULT_SQL_MAX_ROWS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? DEFAULT_SQL_MAX_BYTES;
   const { statement, keyword } = checkReadStatement(sql);
+  // Extended protocol: one statement per message, or PostgreSQL refuses it.
+  const run = (text: string) => {
+    // node-postgres honours queryMode; its types do not list it yet.
+    const config = { text, rowMode: 'array', types: valueTypes, queryMode: 'extended' } as pg.QueryArrayConfig;
+    return db.query<unknown[]>(config);
+  };
   await db.query('BEGIN TRANSACTION READ ONLY');
   try {
     await db.query(`SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`);
-    let answer: pg.QueryResult<unknown[]>;
+    let fields: pg.FieldDef[] = [];
+    const rows: unknown[][] = [];
+    let cutBy: SqlResult['cutBy'];
     try {
       if (CURSOR_STARTS.has(keyword)) {
-        await db.query(`DECLARE tracker_sql NO SCROLL CURSOR FOR ${statement}`);
-        answer = await db.query({
-          text: `FETCH FORWARD ${maxRows + 1} FROM tracker_sql`,
-          rowMode: 'array',
-          types: valueTypes,
-        });
+        await run(`DECLARE tracker_sql NO SCROLL CURSOR FOR ${statement}`);
+        let bytes = 0;
+        for (;;) {
+          const batch = await run(`FETCH FORWARD ${Math.min(BATCH_ROWS, maxRows + 1 - rows.length)} FROM tracker_sql`);
+          fields = batch.fields;
+          for (const row of batch.rows) {
+            bytes += Buffer.byteLength(JSON.stringify(row));
+            if (rows.length >= maxRows) cutBy = 'rows';
+            else if (bytes > maxBytes) cutBy = 'bytes';
+            if (cutBy) break;
+            rows.push(row);
+          }
+          if (cutBy || batch.rows.length === 0) break;
+        }
       } else {
-        answer = await db.query({ text: statement, rowMode: 'array', types: valueTypes });
+        const answer = await run(statement);
+        fields = answer.fields;
+        rows.push(...answer.rows.slice(0, maxRows));
+        if (answer.rows.length > maxRows) cutBy = 'rows';
       }
     } catch (error) {
       throw classify(error, timeoutMs);
     }
     const typeNamesByOid = await typeNames(
       db,
-      answer.fields.map((f) => f.dataTypeID),
+      fields.map((f) => f.dataTypeID),
     );
-    const rows = answer.rows.slice(0, maxRows);
     return {
       result: 'ayrshare-analytics-tracker-sql',
-      columns: answer.fields.map((f) => ({
-        name: f.name,
-        type: typeNamesByOid.get(f.dataTypeID) ?? String(f.dataTypeID),
-      })),
+      columns: fields.map((f) => ({ name: f.name, type: typeNamesByOid.get(f.dataTypeID) ?? String(f.dataTypeID) })),
       rows,
-      truncated: answer.rows.length > maxRows,
+      truncated: cutBy !== undefined,
+      ...(cutBy ? { cutBy } : {}),
       maxRows,
       timeoutMs,
     };

@@ -80,6 +80,8 @@ export async function withDatabase<T>(
   options: {
     /** Only reads: a DATABASE_URL is not migrated (its user may be read-only), only checked to be current. */
     readOnly?: boolean;
+    /** The embedded server's port (`db --port`); a free one when unset. */
+    port?: number;
   } = {},
 ): Promise<T> {
   const progress = progressWriter(context);
@@ -87,6 +89,7 @@ export async function withDatabase<T>(
   let embedded: EmbeddedDatabase | undefined;
   if (!connection) {
     embedded = await startEmbeddedDatabase({
+      port: options.port,
       baseDir: env.TRACKER_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'),
       progress,
     });

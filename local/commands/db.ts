@@ -13,7 +13,10 @@ import {
 } from './context';
 
 export async function dbCommand(args: string[], context: RunContext): Promise<number> {
-  parseFlags(args, {});
+  const { values } = parseFlags(args, { port: { type: 'string' } });
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!/^\d+$/.test(String(values.port)) || port < 1024 || port > 65535))
+    throw new UsageError(`--port must be a whole number from 1024 to 65535 (got "${String(values.port)}").`);
   const env = readLocalEnvironment(context.env);
   if (env.DATABASE_URL) {
     throw new UsageError(
@@ -21,26 +24,32 @@ export async function dbCommand(args: string[], context: RunContext): Promise<nu
       'Connect to it directly, or unset DATABASE_URL to open the local database.',
     );
   }
-  await withDatabase(env, MAIN_DATABASE, context, async (_db, _applied, embedded) => {
-    const url = new URL(await embedded!.readerUrl(MAIN_DATABASE));
-    const password = decodeURIComponent(url.password);
-    context.stdout.write(
-      [
-        'The local database is running. Read-only connection (role tracker_reader):',
-        '',
-        `  ${url.toString()}`,
-        '',
-        `  psql "${url.toString()}"`,
-        `  Metabase / Grafana: host ${url.hostname}, port ${url.port}, database ${MAIN_DATABASE}, ` +
-          `user ${decodeURIComponent(url.username)}, password ${password}, SSL off (local only)`,
-        '',
-        'It listens on 127.0.0.1 only. Other commands cannot open the local database while it runs: press Ctrl-C to ' +
-          'stop it first.',
-        '',
-      ].join('\n'),
-    );
-    const signal = await untilStopped();
-    progressWriter(context)(`\n${signal}: stopping the local database...`);
-  });
+  await withDatabase(
+    env,
+    MAIN_DATABASE,
+    context,
+    async (_db, _applied, embedded) => {
+      const url = new URL(await embedded!.readerUrl(MAIN_DATABASE));
+      const password = decodeURIComponent(url.password);
+      context.stdout.write(
+        [
+          'The local database is running. Read-only connection (role tracker_reader):',
+          '',
+          `  ${url.toString()}`,
+          '',
+          `  psql "${url.toString()}"`,
+          `  Metabase / Grafana: host ${url.hostname}, port ${url.port}, database ${MAIN_DATABASE}, ` +
+            `user ${decodeURIComponent(url.username)}, password ${password}, SSL off (local only)`,
+          '',
+          'It listens on 127.0.0.1 only. Other commands cannot open the local database while it runs: press Ctrl-C to ' +
+            'stop it first.',
+          '',
+        ].join('\n'),
+      );
+      const signal = await untilStopped();
+      progressWriter(context)(`\n${signal}: stopping the local database...`);
+    },
+    { port },
+  );
   return EXIT.success;
 }

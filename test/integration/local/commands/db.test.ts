@@ -2,6 +2,7 @@
 // string works (node-postgres, and psql where the machine has it), is read-only, and Ctrl-C stops the server cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -77,8 +78,16 @@ describe('the local database for any tool', () => {
   }, 60_000);
 
   it('db prints a read-only connection string that works until Ctrl-C, then stops the server and leaves no postmaster.pid', async () => {
-    const db = run(['db']);
+    // A port of our choosing, as a saved BI data source needs.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const db = run(['db', '--port', String(port)]);
     const url = await waitFor(() => /postgres:\/\/tracker_reader:[^\s"]+/.exec(db.output())?.[0]);
+    expect(new URL(url).port).toBe(String(port));
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {

@@ -244,6 +244,11 @@ describe('refusals, through both doors', () => {
     `SELECT set_config('transaction_read_only', 'off', true)`,
     `SELECT pg_read_file('/etc/passwd')`,
     'CREATE TABLE intruder AS SELECT 1',
+    // Statements hidden from a reading of the text that took é$$ for a dollar quote: PostgreSQL gets one statement
+    // at a time (extended protocol) whatever the reading.
+    "SELECT 1 AS é$$; COMMIT; BEGIN READ WRITE; ALTER ROLE tracker_reader PASSWORD 'pwned'; COMMIT; SELECT 1 AS é$$",
+    "SELECT $é$'$é$; COMMIT; SELECT lo_from_bytea(0, 'x'); SELECT $é$'$é$",
+    '/* /* */ SHOW */ DO $$ BEGIN PERFORM 1; END $$',
   ];
 
   it('refuses each with exit 2 and a clear message, and changes nothing', async () => {
@@ -257,6 +262,12 @@ describe('refusals, through both doors', () => {
       expect([sql, answer.result]).toEqual([sql, 'ayrshare-analytics-tracker-sql-refused']);
     }
     expect(await fingerprint()).toEqual(before);
+    // The reader's password is still the one its secret holds, and no large object was written.
+    const reader = new URL(readerUrl);
+    const { rows: objects } = await db.client.query('SELECT count(*)::int AS n FROM pg_largeobject_metadata');
+    expect(objects).toEqual([{ n: 0 }]);
+    expect(decodeURIComponent(reader.password)).toBe(TEST_ROLE_PASSWORDS.tracker_reader);
+    expect((await local(['SELECT 1 AS still_in', '--format', 'json'])).code).toBe(0);
     // The server is still there for the owner, and nothing ran a program.
     expect((await db.client.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
     expect(existsSync('/tmp/tracker-sql-escaped')).toBe(false);
@@ -280,6 +291,28 @@ describe('limits, stated when they cut', () => {
     expect({ rows: answer.rows.length, truncated: answer.truncated }).toEqual({ rows: 3, truncated: true });
     const all = (await remote('SELECT count(*) AS n FROM social_media_analytics', 3)) as SqlResult;
     expect(all.truncated).toBe(false);
+  });
+
+  it('stops at the byte budget through the function, and says so', async () => {
+    const answer = (await remote(`SELECT repeat('x', 1000000) AS big FROM generate_series(1, 20)`, 100)) as SqlResult;
+    expect(answer.truncated).toBe(true);
+    expect(answer.cutBy).toBe('bytes');
+    expect(answer.rows.length).toBeLessThan(20);
+    expect(Buffer.byteLength(JSON.stringify(answer))).toBeLessThan(6 * 1024 * 1024);
+  });
+
+  it('answers a timeout through the function as a failure for the person, not a function error', async () => {
+    const handlers = buildHandlers({ databaseCa: process.env.TEST_PG_CA });
+    const answer = await handlers.collect(
+      { action: 'sql', sql: 'SELECT pg_sleep(3)', maxRows: 10, timeoutMs: 1_000 },
+      lambdaContext(),
+    );
+    expect(answer).toMatchObject({
+      result: 'ayrshare-analytics-tracker-sql-failed',
+      message: expect.stringContaining('stopped after 1 s'),
+    });
+    const invalid = await handlers.collect({ action: 'sql', sql: '' }, lambdaContext());
+    expect(invalid).toMatchObject({ result: 'ayrshare-analytics-tracker-sql-refused' });
   });
 
   it('stops a statement at the timeout and says so (exit 1: nothing was wrong with it but its time)', async () => {

@@ -23,6 +23,25 @@ describe('splitStatements', () => {
     expect(splitStatements(sql)).toEqual(expected);
   });
 
+  // PostgreSQL reads letters of any script as part of a word: `é$$` is an identifier, not a dollar quote, so a
+  // splitter that thinks it is would miss the statements between two of them.
+  it.each([
+    ["SELECT 1 AS é$$; COMMIT; BEGIN READ WRITE; ALTER ROLE tracker_reader PASSWORD 'x'; COMMIT; SELECT 1 AS é$$", 6],
+    ["SELECT $é$'$é$; DELETE FROM t; SELECT $é$'$é$", 3],
+    ["SELECT 1 AS éE'\\'; DELETE FROM t; SELECT '", 2],
+    ['SELECT $ä$ a;b $ä$; DELETE FROM t', 2],
+  ])('sees every statement of %j', (sql, count) => {
+    let statements: string[] = [];
+    try {
+      statements = splitStatements(sql);
+    } catch (error) {
+      // Refusing the text outright is as good as counting its statements.
+      expect(error).toBeInstanceOf(RefusedError);
+      return;
+    }
+    expect(statements.length).toBeGreaterThanOrEqual(Math.min(count, 2));
+  });
+
   it.each(["SELECT 'open", 'SELECT "open', 'SELECT $$open', 'SELECT 1 /* open'])(
     'refuses %j, whose quote or comment never ends (it could hide a second statement)',
     (sql) => {
@@ -63,8 +82,11 @@ describe('checkReadStatement', () => {
     expect(() => checkReadStatement(sql)).toThrow(message);
   });
 
-  it('reads the first keyword past comments and parentheses', () => {
+  it('reads the first keyword past comments (nested ones too) and parentheses', () => {
     expect(leadingKeyword('/* x */ ((select 1))')).toBe('SELECT');
     expect(leadingKeyword('-- c\n  delete from t')).toBe('DELETE');
+    // A nested comment: what looks like SHOW is inside it; the statement is a DO.
+    expect(leadingKeyword('/* /* */ SHOW */ DO $$ BEGIN END $$')).toBe('DO');
+    expect(() => checkReadStatement('/* /* */ SHOW */ DO $$ BEGIN END $$')).toThrow(/starts with DO/);
   });
 });
