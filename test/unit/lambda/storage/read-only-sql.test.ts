@@ -31,7 +31,7 @@ describe('splitStatements', () => {
     ["SELECT 1 AS éE'\\'; DELETE FROM t; SELECT '", 2],
     ['SELECT $ä$ a;b $ä$; DELETE FROM t', 2],
   ])('sees every statement of %j', (sql, count) => {
-    let statements: string[] = [];
+    let statements: string[];
     try {
       statements = splitStatements(sql);
     } catch (error) {
