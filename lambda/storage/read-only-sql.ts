@@ -222,7 +222,12 @@ export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: Sq
         await run(`DECLARE tracker_sql NO SCROLL CURSOR FOR ${statement}`);
         let bytes = 0;
         for (;;) {
-          const batch = await run(`FETCH FORWARD ${Math.min(BATCH_ROWS, maxRows + 1 - rows.length)} FROM tracker_sql`);
+          // One row first, then batches sized by the rows seen so far, so that wide rows arrive a few at a time
+          // and the budget is checked before much more than it is held.
+          const average = rows.length === 0 ? 0 : bytes / rows.length;
+          const fits = average === 0 ? 1 : Math.floor((maxBytes - bytes) / average);
+          const size = Math.max(1, Math.min(BATCH_ROWS, fits, maxRows + 1 - rows.length));
+          const batch = await run(`FETCH FORWARD ${size} FROM tracker_sql`);
           fields = batch.fields;
           for (const row of batch.rows) {
             bytes += Buffer.byteLength(JSON.stringify(row));
