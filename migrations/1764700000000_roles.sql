@@ -27,14 +27,24 @@ BEGIN
   END LOOP;
 
   -- The reader's defaults, set by whoever may (the role's creator, a superuser); others leave them as they are.
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'tracker_reader') THEN
+  -- Roles belong to the whole server: set only what is missing, and let a database that sets the same at the same
+  -- moment win ("tuple concurrently updated").
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'tracker_reader') AND NOT EXISTS (
+    SELECT FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+    WHERE r.rolname = 'tracker_reader' AND s.setdatabase = 0
+      AND s.setconfig @> ARRAY['default_transaction_read_only=on', 'statement_timeout=5min',
+                               'idle_in_transaction_session_timeout=1min', 'idle_session_timeout=15min']
+  ) THEN
     BEGIN
       ALTER ROLE tracker_reader SET default_transaction_read_only = on;
       ALTER ROLE tracker_reader SET statement_timeout = '5min';
       ALTER ROLE tracker_reader SET idle_in_transaction_session_timeout = '1min';
       ALTER ROLE tracker_reader SET idle_session_timeout = '15min';
-    EXCEPTION WHEN insufficient_privilege THEN
-      RAISE NOTICE 'tracker_reader defaults not set: % may not alter the role.', current_user;
+    EXCEPTION
+      WHEN insufficient_privilege THEN
+        RAISE NOTICE 'tracker_reader defaults not set: % may not alter the role.', current_user;
+      WHEN internal_error THEN
+        RAISE NOTICE 'tracker_reader defaults: another database set them at the same moment.';
     END;
   END IF;
 

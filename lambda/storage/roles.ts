@@ -39,7 +39,18 @@ export async function grantLogin(db: pg.ClientBase, role: TrackerRole, password:
   // A utility statement takes no parameters; the verifier is base64 and `$`/`:` only, quoted as a literal.
   const verifier = scramVerifier(password);
   if (!/^[A-Za-z0-9+/=$:-]+$/.test(verifier)) throw new TrackerError('Unexpected SCRAM verifier form.');
-  await db.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD '${verifier}'`);
+  // A role belongs to the whole server; two databases of one server setting it at once collide ("tuple concurrently
+  // updated", XX000): try again.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await db.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD '${verifier}'`);
+      return;
+    } catch (error) {
+      const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+      if (code !== 'XX000' || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 /** Migration names that this code ships and the database has not applied (what `migrate` would apply). */

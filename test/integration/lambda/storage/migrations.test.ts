@@ -130,3 +130,25 @@ describe('upgrading a database that already holds history', () => {
     }
   });
 });
+
+describe('several databases of one server', () => {
+  it('migrate at the same time, although the roles they set up belong to the whole server', async () => {
+    const databases = await Promise.all(Array.from({ length: 6 }, (_, i) => createTestDatabase(`parallel_${i}`)));
+    try {
+      // Each database's migrations run from the start at once: they create, alter and grant the same roles.
+      const applied = await Promise.allSettled(databases.map((database) => migrateDatabase(database.client)));
+      expect(applied.map((a) => (a.status === 'fulfilled' ? a.value.length : String(a.reason)))).toEqual(
+        databases.map(() => MIGRATION_NAMES.length),
+      );
+      const { rows } = await databases[0].client.query<{ setconfig: string[] }>(
+        `SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+         WHERE r.rolname = 'tracker_reader' AND s.setdatabase = 0`,
+      );
+      expect(rows[0].setconfig).toEqual(
+        expect.arrayContaining(['default_transaction_read_only=on', 'statement_timeout=5min']),
+      );
+    } finally {
+      await Promise.all(databases.map((database) => database.drop()));
+    }
+  });
+});
