@@ -183,6 +183,7 @@ async function ensureAppDatabase(
       `statement_timeout = '5min'`,
       `idle_in_transaction_session_timeout = '1min'`,
       `idle_session_timeout = '15min'`,
+      `temp_file_limit = '1GB'`,
     ])
       await admin.query(`ALTER ROLE ${READER_ROLE} SET ${setting}`);
     await admin.query(`ALTER ROLE ${READER_ROLE} WITH LOGIN PASSWORD '${scramVerifier(readerPassword)}'`);

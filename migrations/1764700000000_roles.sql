@@ -48,6 +48,22 @@ BEGIN
     END;
   END IF;
 
+  -- No reader fills the disk with the temporary files of a huge sort: 1 GB per session. Only a superuser may set
+  -- this; on RDS the parameter group sets it for everyone (lib/constructs/database.ts).
+  BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'tracker_reader') AND NOT EXISTS (
+      SELECT FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+      WHERE r.rolname = 'tracker_reader' AND s.setdatabase = 0 AND s.setconfig @> ARRAY['temp_file_limit=1GB']
+    ) THEN
+      ALTER ROLE tracker_reader SET temp_file_limit = '1GB';
+    END IF;
+  EXCEPTION
+    WHEN insufficient_privilege THEN
+      RAISE NOTICE 'tracker_reader temp_file_limit not set: % is not a superuser.', current_user;
+    WHEN internal_error THEN
+      RAISE NOTICE 'tracker_reader temp_file_limit: another database set it at the same moment.';
+  END;
+
   -- Temporary tables only for the database owner (PUBLIC may create them by default; neither role is granted them).
   EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
 

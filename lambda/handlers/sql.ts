@@ -9,6 +9,10 @@ import { runReadOnlySql, type SqlFailure, type SqlRefusal, type SqlResult } from
 import { sqlEventSchema } from './events';
 import type { Runtime } from './runtime';
 
+function errorCode(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'code' in error ? String(error.code) : undefined;
+}
+
 /** Lambda answers at most 6 MB: the rows stop before 5 MB of JSON. */
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
@@ -30,10 +34,11 @@ export async function handleSql(event: unknown, runtime: Runtime): Promise<SqlRe
     return result;
   } catch (error) {
     if (error instanceof RefusedError) {
-      runtime.log.warn('SQL refused', { reason: error.message });
+      // Not the reason: PostgreSQL's messages can quote values of the data, which have no place in the logs.
+      runtime.log.warn('SQL refused');
       return { result: 'ayrshare-analytics-tracker-sql-refused', message: error.message, hint: error.hint };
     }
-    runtime.log.warn('SQL failed', { reason: errorMessage(error) });
+    runtime.log.warn('SQL failed', { code: errorCode(error) });
     return {
       result: 'ayrshare-analytics-tracker-sql-failed',
       message: errorMessage(error),

@@ -205,15 +205,23 @@ export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: Sq
   const timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_SQL_MAX_BYTES;
   const { statement, keyword } = checkReadStatement(sql);
-  // Extended protocol: one statement per message, or PostgreSQL refuses it.
-  const run = (text: string) => {
-    // node-postgres honours queryMode; its types do not list it yet.
+  // One deadline for the whole statement: each FETCH is a statement of its own to PostgreSQL, with a timer that
+  // starts afresh (and a row could even switch the setting off), so every one gets what is left, set again.
+  const deadline = Date.now() + timeoutMs;
+  // What may arrive on the connection, counted as it arrives: a row far wider than its batch's share (a single
+  // huge value) is stopped on the way in, before it is held, not after.
+  const wire = { budget: maxBytes * 2 + 1024 * 1024, received: 0, overflow: false };
+  const run = async (text: string) => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    await db.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(left))}`);
+    // Extended protocol: one statement per message, or PostgreSQL refuses it. node-postgres honours queryMode; its
+    // types do not list it yet.
     const config = { text, rowMode: 'array', types: valueTypes, queryMode: 'extended' } as pg.QueryArrayConfig;
-    return db.query<unknown[]>(config);
+    return watchingBytes(db, wire, () => db.query<unknown[]>(config));
   };
   await db.query('BEGIN TRANSACTION READ ONLY');
   try {
-    await db.query(`SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`);
     let fields: pg.FieldDef[] = [];
     const rows: unknown[][] = [];
     let cutBy: SqlResult['cutBy'];
@@ -221,13 +229,20 @@ export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: Sq
       if (CURSOR_STARTS.has(keyword)) {
         await run(`DECLARE tracker_sql NO SCROLL CURSOR FOR ${statement}`);
         let bytes = 0;
+        let size = 1;
         for (;;) {
-          // One row first, then batches sized by the rows seen so far, so that wide rows arrive a few at a time
-          // and the budget is checked before much more than it is held.
+          // One row first, then batches that double while the rows seen so far say they fit.
           const average = rows.length === 0 ? 0 : bytes / rows.length;
           const fits = average === 0 ? 1 : Math.floor((maxBytes - bytes) / average);
-          const size = Math.max(1, Math.min(BATCH_ROWS, fits, maxRows + 1 - rows.length));
-          const batch = await run(`FETCH FORWARD ${size} FROM tracker_sql`);
+          size = Math.max(1, Math.min(BATCH_ROWS, fits, size, maxRows + 1 - rows.length));
+          let batch: pg.QueryResult<unknown[]>;
+          try {
+            batch = await run(`FETCH FORWARD ${size} FROM tracker_sql`);
+          } catch (error) {
+            if (!wire.overflow || fields.length === 0) throw error;
+            cutBy = 'bytes';
+            break;
+          }
           fields = batch.fields;
           for (const row of batch.rows) {
             bytes += Buffer.byteLength(JSON.stringify(row));
@@ -237,6 +252,7 @@ export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: Sq
             rows.push(row);
           }
           if (cutBy || batch.rows.length === 0) break;
+          size *= 2;
         }
       } else {
         const answer = await run(statement);
@@ -245,15 +261,26 @@ export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: Sq
         if (answer.rows.length > maxRows) cutBy = 'rows';
       }
     } catch (error) {
+      if (wire.overflow) {
+        throw new TrackerError(
+          `One row of the answer is larger than an answer may be (${Math.round(maxBytes / 1024 / 1024)} MB).`,
+          'Select fewer or narrower columns (left(text, n), octet_length(...)).',
+        );
+      }
       throw classify(error, timeoutMs);
     }
-    const typeNamesByOid = await typeNames(
-      db,
-      fields.map((f) => f.dataTypeID),
-    );
+    const typeNamesByOid = wire.overflow
+      ? new Map<number, string>()
+      : await typeNames(
+          db,
+          fields.map((f) => f.dataTypeID),
+        );
     return {
       result: 'ayrshare-analytics-tracker-sql',
-      columns: fields.map((f) => ({ name: f.name, type: typeNamesByOid.get(f.dataTypeID) ?? String(f.dataTypeID) })),
+      columns: fields.map((f) => ({
+        name: f.name,
+        type: typeNamesByOid.get(f.dataTypeID) ?? KNOWN_TYPES[f.dataTypeID] ?? String(f.dataTypeID),
+      })),
       rows,
       truncated: cutBy !== undefined,
       ...(cutBy ? { cutBy } : {}),
@@ -261,8 +288,53 @@ export async function runReadOnlySql(db: pg.ClientBase, sql: string, options: Sq
       timeoutMs,
     };
   } finally {
-    // Nothing is ever committed, whatever the statement was.
-    await db.query('ROLLBACK').catch(() => undefined);
+    // Nothing is ever committed, whatever the statement was (a connection cut for its size ends with its session).
+    if (!wire.overflow) await db.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/** Type names of the usual columns, for an answer whose connection was cut (no pg_type to ask). */
+const KNOWN_TYPES: Record<number, string> = {
+  16: 'bool',
+  17: 'bytea',
+  20: 'int8',
+  21: 'int2',
+  23: 'int4',
+  25: 'text',
+  114: 'json',
+  700: 'float4',
+  701: 'float8',
+  1043: 'varchar',
+  1082: 'date',
+  1114: 'timestamp',
+  1184: 'timestamptz',
+  1700: 'numeric',
+  3802: 'jsonb',
+};
+
+/**
+ * Runs `query` while counting what arrives on the connection's socket; past the budget the socket is closed (the
+ * query then fails and `wire.overflow` says why). node-postgres keeps the socket as `connection.stream`.
+ */
+async function watchingBytes<T>(
+  db: pg.ClientBase,
+  wire: { budget: number; received: number; overflow: boolean },
+  query: () => Promise<T>,
+): Promise<T> {
+  const stream = (db as unknown as { connection?: { stream?: NodeJS.EventEmitter & { destroy(): void } } }).connection
+    ?.stream;
+  const onData = (chunk: Buffer) => {
+    wire.received += chunk.length;
+    if (wire.received > wire.budget && !wire.overflow) {
+      wire.overflow = true;
+      stream?.destroy();
+    }
+  };
+  stream?.on('data', onData);
+  try {
+    return await query();
+  } finally {
+    stream?.off('data', onData);
   }
 }
 

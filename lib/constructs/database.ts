@@ -66,8 +66,9 @@ export class TrackerDatabase extends Construct {
       autoMinorVersionUpgrade: true,
       parameterGroup: new rds.ParameterGroup(this, 'Parameters', {
         engine,
-        description: 'ayrshare-tracker: TLS required',
-        parameters: { 'rds.force_ssl': '1' },
+        description: 'ayrshare-tracker: TLS required, temporary files capped',
+        // temp_file_limit (in kB): no session fills the disk with the temporary files of a huge sort (1 GB).
+        parameters: { 'rds.force_ssl': '1', temp_file_limit: '1048576' },
       }),
       cloudwatchLogsExports: ['postgresql', 'upgrade'],
       cloudwatchLogsRetention: logs.RetentionDays.ONE_MONTH,

@@ -38,7 +38,8 @@ describe('database', () => {
   it('requires TLS (rds.force_ssl = 1) through its parameter group', () => {
     defaults.template.hasResourceProperties('AWS::RDS::DBParameterGroup', {
       Family: 'postgres18',
-      Parameters: { 'rds.force_ssl': '1' },
+      // And no session's temporary files past 1 GB (in kB): a reader's huge sort cannot fill the disk.
+      Parameters: { 'rds.force_ssl': '1', temp_file_limit: '1048576' },
     });
   });
 

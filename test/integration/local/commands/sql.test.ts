@@ -315,6 +315,42 @@ describe('limits, stated when they cut', () => {
     expect(invalid).toMatchObject({ result: 'ayrshare-analytics-tracker-sql-refused' });
   });
 
+  it('keeps one deadline for the whole answer, even when a row turns the timeout off or every batch sleeps', async () => {
+    const sneaky =
+      `SELECT CASE WHEN g = 1 THEN set_config('statement_timeout', '0', true) ELSE pg_sleep(2)::text END ` +
+      'FROM generate_series(1, 3) g';
+    const slowBatches =
+      'SELECT g, pg_sleep(CASE WHEN g IN (1, 2, 4, 8) THEN 0.4 ELSE 0 END) FROM generate_series(1, 20) g';
+    for (const sql of [sneaky, slowBatches]) {
+      const started = Date.now();
+      const run = await local([sql, '--timeout', '1']);
+      expect([sql, run.code]).toEqual([sql, 1]);
+      expect(run.stderr).toContain('stopped after 1 s (statement timeout)');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+    const answer = await buildHandlers({ databaseCa: process.env.TEST_PG_CA }).collect(
+      { action: 'sql', sql: sneaky, maxRows: 10, timeoutMs: 1_000 },
+      lambdaContext(),
+    );
+    expect(answer).toMatchObject({ result: 'ayrshare-analytics-tracker-sql-failed' });
+  });
+
+  it('stops wide rows on the way in: a narrow first row does not let a hundred wide ones through', async () => {
+    const answer = (await remote(
+      `SELECT CASE WHEN g = 1 THEN 'x' ELSE repeat('x', 2000000) END AS v FROM generate_series(1, 101) g`,
+      1_000,
+    )) as SqlResult;
+    expect(answer).toMatchObject({ truncated: true, cutBy: 'bytes' });
+    expect(Buffer.byteLength(JSON.stringify(answer))).toBeLessThan(6 * 1024 * 1024);
+    // One value wider than a whole answer may be: refused on the way in, said plainly, nothing else harmed.
+    const huge = await remote(`SELECT repeat('x', 30000000) AS v`);
+    expect(huge).toMatchObject({
+      result: 'ayrshare-analytics-tracker-sql-failed',
+      message: expect.stringContaining('One row of the answer is larger than an answer may be (5 MB)'),
+    });
+    expect(((await remote('SELECT 1 AS fine')) as SqlResult).rows).toEqual([[1]]);
+  });
+
   it('stops a statement at the timeout and says so (exit 1: nothing was wrong with it but its time)', async () => {
     const run = await local(['SELECT pg_sleep(5)', '--timeout', '1']);
     expect(run.code).toBe(1);
