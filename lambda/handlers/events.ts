@@ -55,7 +55,9 @@ export type CollectorEvent =
 /** Which handler an event is for, by its schema: SQS records, an explicit `report`, `status` or `sql` action, or collect. */
 export function routeEvent(event: unknown): CollectorEvent {
   const payload = event ?? {};
-  if (sqsEventSchema.safeParse(payload).success) return { kind: 'chunks', event: payload as SQSEvent };
+  // The SQS event source never names an action: an event that does is routed by its action, whatever else it holds.
+  const named = typeof payload === 'object' && payload !== null && 'action' in payload;
+  if (!named && sqsEventSchema.safeParse(payload).success) return { kind: 'chunks', event: payload as SQSEvent };
   if (z.looseObject({ action: z.literal('report') }).safeParse(payload).success) {
     const report = reportEventSchema.safeParse(payload);
     if (!report.success) throw new TrackerError(`Invalid report request: ${describeIssues(report.error, payload)}.`);

@@ -17,6 +17,12 @@ describe('routing the collector function’s events by their schema', () => {
     expect(() => routeEvent({ action: 'status', days: 7 })).toThrow(/^Invalid status request/);
   });
 
+  it('routes by an explicit action before the SQS shape: a sql request with Records is still a sql request', () => {
+    const records = [{ eventSource: 'aws:sqs', messageId: 'm-1', body: '{}' }];
+    expect(routeEvent({ action: 'sql', sql: 'SELECT 1', Records: records }).kind).toBe('sql');
+    expect(() => routeEvent({ action: 'report', Records: records })).toThrow(/Invalid report request/);
+  });
+
   it('treats a schedule event, a hand-made date and an empty event as a collection', () => {
     expect(routeEvent({ scheduledTime: '2026-11-25T11:00:00Z' })).toEqual({
       kind: 'collect',
