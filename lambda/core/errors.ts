@@ -59,6 +59,11 @@ export function createRedactor(secrets: ReadonlyArray<string | undefined>): (tex
 }
 
 /** The message of anything thrown; duck-typed, since errors from fetch or another realm fail `instanceof Error`. */
+/** The `code` an error carries (PostgreSQL's SQLSTATE, Node's ERR_*, the SDK's), or '' when it has none. */
+export function errorCode(error: unknown): string {
+  return error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+}
+
 export function errorMessage(error: unknown): string {
   if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string')
     return error.message;

@@ -27,8 +27,7 @@ import type { CollectorSettings, Profile, RunSummary } from '../core/model';
 import { alertForFailure, alertForSummary } from '../notify/alert';
 import { digestPlanFor, weeklyDigestText } from '../notify/digest';
 import { claimDigest, releaseDigest } from '../storage/digests';
-import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../storage/migrations';
-import { pendingMigrations } from '../storage/roles';
+import { DEFAULT_MIGRATIONS_DIR, migrateDatabase, pendingMigrations } from '../storage/migrations';
 import { loadReport } from '../storage/reports';
 
 export interface HandlerDependencies extends AwsDependencies {

@@ -3,15 +3,11 @@
 // Whatever goes wrong with a person's SQL is an answer to that person (refused: the CLI exits 2; failed: 1), never a
 // function error: those raise the collector's FunctionErrors alarm, which is about the daily runs.
 import { readReaderEnvironment } from '../core/deployed-config';
-import { errorMessage, RefusedError, TrackerError } from '../core/errors';
+import { errorCode, errorMessage, RefusedError, TrackerError } from '../core/errors';
 import { describeIssues } from '../core/schemas';
 import { runReadOnlySql, type SqlFailure, type SqlRefusal, type SqlResult } from '../storage/read-only-sql';
 import { sqlEventSchema } from './events';
 import type { Runtime } from './runtime';
-
-function errorCode(error: unknown): string | undefined {
-  return error && typeof error === 'object' && 'code' in error ? String(error.code) : undefined;
-}
 
 /** Lambda answers at most 6 MB: the rows stop before 5 MB of JSON. */
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
@@ -38,7 +34,7 @@ export async function handleSql(event: unknown, runtime: Runtime): Promise<SqlRe
       runtime.log.warn('SQL refused');
       return { result: 'ayrshare-analytics-tracker-sql-refused', message: error.message, hint: error.hint };
     }
-    runtime.log.warn('SQL failed', { code: errorCode(error) });
+    runtime.log.warn('SQL failed', { code: errorCode(error) || undefined });
     return {
       result: 'ayrshare-analytics-tracker-sql-failed',
       message: errorMessage(error),

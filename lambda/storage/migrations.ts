@@ -1,4 +1,5 @@
 // Applies the versioned SQL migrations in migrations/ with node-pg-migrate; already-applied ones are skipped.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type pg from 'pg';
@@ -37,5 +38,32 @@ export async function migrateDatabase(
   }
   const names = applied.map((migration) => migration.name);
   if (names.length > 0) log.info('Applied database migrations', { migrations: names });
+  return names;
+}
+
+/** Migration names that this code ships and the database has not applied (what `migrate` would apply). */
+export async function pendingMigrations(
+  db: pg.ClientBase,
+  migrationsDir: string = DEFAULT_MIGRATIONS_DIR,
+): Promise<string[]> {
+  const shipped = shippedMigrations(migrationsDir);
+  const table = await db.query<{ t: string | null }>(`SELECT to_regclass('pgmigrations')::text AS t`);
+  if (!table.rows[0].t) return [...shipped];
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM pgmigrations');
+  const applied = new Set(rows.map((r) => r.name));
+  return shipped.filter((name) => !applied.has(name));
+}
+
+/** The migrations a folder ships, read once per folder: a warm Lambda checks the schema at every invocation. */
+const shippedByFolder = new Map<string, string[]>();
+function shippedMigrations(migrationsDir: string): string[] {
+  let names = shippedByFolder.get(migrationsDir);
+  if (!names) {
+    names = readdirSync(migrationsDir)
+      .filter((file) => /\.(sql|js|ts)$/.test(file))
+      .map((file) => file.replace(/\.(sql|js|ts)$/, ''))
+      .sort();
+    shippedByFolder.set(migrationsDir, names);
+  }
   return names;
 }

@@ -10,7 +10,7 @@
 // What PostgreSQL refuses for being a write or for lack of privilege comes back as a refusal (exit 2), never as a
 // half-done change: nothing is ever committed.
 import type pg from 'pg';
-import { RefusedError, TrackerError } from '../core/errors';
+import { errorCode, RefusedError, TrackerError } from '../core/errors';
 
 export const DEFAULT_SQL_MAX_ROWS = 1_000;
 export const DEFAULT_SQL_TIMEOUT_MS = 30_000;
@@ -86,20 +86,7 @@ export function splitStatements(sql: string): string[] {
       // A comment is not a statement, but keeps the text as written.
       take(end === -1 ? sql.length : end + 1);
     } else if (c === '/' && next === '*') {
-      let depth = 0;
-      let j = i;
-      while (j < sql.length) {
-        if (sql[j] === '/' && sql[j + 1] === '*') {
-          depth += 1;
-          j += 2;
-        } else if (sql[j] === '*' && sql[j + 1] === '/') {
-          depth -= 1;
-          j += 2;
-          if (depth === 0) break;
-        } else j += 1;
-      }
-      if (depth !== 0) throw new RefusedError('The SQL has a /* comment that never ends.');
-      take(j);
+      take(blockCommentEnd(sql, i));
     } else if (c === "'" || c === '"') {
       // E'...' strings let a backslash escape the quote.
       const escapes = c === "'" && /[eE]/.test(sql[i - 1] ?? '') && !WORD.test(sql[i - 2] ?? '');
@@ -139,6 +126,23 @@ export function splitStatements(sql: string): string[] {
   return statements;
 }
 
+/** Where the block comment that opens at `start` ends (PostgreSQL nests them); refused when it never does. */
+function blockCommentEnd(text: string, start: number): number {
+  let depth = 0;
+  let j = start;
+  do {
+    if (text.startsWith('/*', j)) {
+      depth += 1;
+      j += 2;
+    } else if (text.startsWith('*/', j)) {
+      depth -= 1;
+      j += 2;
+    } else j += 1;
+  } while (depth > 0 && j < text.length);
+  if (depth !== 0) throw new RefusedError('The SQL has a /* comment that never ends.');
+  return j;
+}
+
 /** The first keyword of a statement, past whitespace, comments (nested ones too) and opening parentheses. */
 export function leadingKeyword(statement: string): string {
   let i = 0;
@@ -148,16 +152,7 @@ export function leadingKeyword(statement: string): string {
       const end = statement.indexOf('\n', i);
       i = end === -1 ? statement.length : end + 1;
     } else if (statement.startsWith('/*', i)) {
-      let depth = 0;
-      do {
-        if (statement.startsWith('/*', i)) {
-          depth += 1;
-          i += 2;
-        } else if (statement.startsWith('*/', i)) {
-          depth -= 1;
-          i += 2;
-        } else i += 1;
-      } while (depth > 0 && i < statement.length);
+      i = blockCommentEnd(statement, i);
     } else break;
   }
   return (/^[A-Za-z]+/.exec(statement.slice(i))?.[0] ?? '').toUpperCase();
@@ -339,7 +334,7 @@ async function watchingBytes<T>(
 }
 
 function classify(error: unknown, timeoutMs: number): Error {
-  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+  const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code === '57014') {
     return new SqlTimeoutError(

@@ -2,15 +2,25 @@
 // whoever holds its secret. The password travels as a SCRAM-SHA-256 verifier, never in clear: a statement that fails
 // is written to the server log (and on RDS to CloudWatch) with its text.
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import type pg from 'pg';
-import { TrackerError } from '../core/errors';
+import { errorCode, TrackerError } from '../core/errors';
 
 /** Reads and writes the tracker's rows: the deployed collector connects as this role. */
 export const COLLECTOR_ROLE = 'tracker_collector';
 /** Reads the tracker's tables and report views, read-only by default: `sql`, BI tools. */
 export const READER_ROLE = 'tracker_reader';
 export const TRACKER_ROLES = [COLLECTOR_ROLE, READER_ROLE] as const;
+/**
+ * The reader's role settings: read-only by default, and time and disk limits so that no reader holds the collector's
+ * locks or fills the disk. migrations/1764700000000_roles.sql sets the same (SQL cannot import them).
+ */
+export const READER_DEFAULTS = [
+  'default_transaction_read_only = on',
+  `statement_timeout = '5min'`,
+  `idle_in_transaction_session_timeout = '1min'`,
+  `idle_session_timeout = '15min'`,
+  `temp_file_limit = '1GB'`,
+] as const;
 export type TrackerRole = (typeof TRACKER_ROLES)[number];
 
 /**
@@ -46,22 +56,8 @@ export async function grantLogin(db: pg.ClientBase, role: TrackerRole, password:
       await db.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD '${verifier}'`);
       return;
     } catch (error) {
-      const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
-      if (code !== 'XX000' || attempt >= 5) throw error;
+      if (errorCode(error) !== 'XX000' || attempt >= 5) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
-}
-
-/** Migration names that this code ships and the database has not applied (what `migrate` would apply). */
-export async function pendingMigrations(db: pg.ClientBase, migrationsDir: string): Promise<string[]> {
-  const shipped = readdirSync(migrationsDir)
-    .filter((file) => /\.(sql|js|ts)$/.test(file))
-    .map((file) => file.replace(/\.(sql|js|ts)$/, ''))
-    .sort();
-  const table = await db.query<{ t: string | null }>(`SELECT to_regclass('pgmigrations')::text AS t`);
-  if (!table.rows[0].t) return shipped;
-  const { rows } = await db.query<{ name: string }>('SELECT name FROM pgmigrations');
-  const applied = new Set(rows.map((r) => r.name));
-  return shipped.filter((name) => !applied.has(name));
 }

@@ -10,8 +10,7 @@ import { ConfigError, DatabaseError, errorMessage, TrackerError, UsageError } fr
 import type { Log } from '../../lambda/core/log';
 import { isPlatform, KNOWN_PLATFORMS, type Platform } from '../../lambda/metrics/platforms';
 import { connectDatabase } from '../../lambda/storage/connection';
-import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from '../../lambda/storage/migrations';
-import { pendingMigrations } from '../../lambda/storage/roles';
+import { migrateDatabase, pendingMigrations } from '../../lambda/storage/migrations';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database';
 import type { LocalEnvironment } from '../environment';
 import { REPORT_FORMATS, type ReportFormat } from '../report-render';
@@ -122,7 +121,7 @@ export async function withDatabase<T>(
       );
     }
     if (options.readOnly && !embedded) {
-      const pending = await pendingMigrations(db, DEFAULT_MIGRATIONS_DIR);
+      const pending = await pendingMigrations(db);
       if (pending.length > 0) {
         throw new DatabaseError(
           `The database at DATABASE_URL is behind this version: ${pending.length} migration(s) not applied.`,

@@ -6,7 +6,7 @@ import { addDays } from '../../lambda/core/dates';
 import { DEFAULT_STACK_NAME } from '../../lambda/core/defaults';
 import { DatabaseError, errorMessage, UsageError } from '../../lambda/core/errors';
 import type { CollectorSettings, RunSummary } from '../../lambda/core/model';
-import { fetchRemoteReport } from '../../lambda/aws/remote-report';
+import { fetchRemoteReport } from '../../lambda/aws/remote-collector';
 import { PLATFORMS } from '../../lambda/metrics/platforms';
 import { ADVICE } from '../../lambda/notify/alert';
 import { runCollection } from '../../lambda/pipeline/run';

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { DEFAULT_STACK_NAME } from '../../lambda/core/defaults';
 import { DatabaseError, errorMessage, UsageError } from '../../lambda/core/errors';
-import { fetchRemoteSql } from '../../lambda/aws/remote-report';
+import { fetchRemoteSql } from '../../lambda/aws/remote-collector';
 import { MAX_REMOTE_SQL_ROWS, MAX_REMOTE_SQL_TIMEOUT_MS } from '../../lambda/handlers/events';
 import { connectDatabase } from '../../lambda/storage/connection';
 import {

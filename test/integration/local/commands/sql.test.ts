@@ -109,11 +109,7 @@ async function remote(sql: string, maxRows = 1_000): Promise<SqlResult | SqlRefu
     SqlResult | SqlRefusal;
 }
 
-async function namedSql(name: string): Promise<string> {
-  const run = await local(['--list']);
-  expect(run.stdout).toContain(name);
-  return namedQueries().find((q) => q.name === name)!.sql;
-}
+const namedSql = (name: string): string => namedQueries().find((q) => q.name === name)!.sql;
 
 async function report(days: number): Promise<ReportData> {
   const run = await runCliCaptured(['report', '--days', String(days), '--format', 'json'], {
@@ -134,7 +130,7 @@ describe('named queries through both doors', () => {
       const run = await local(['--query', name, '--format', 'json']);
       expect(run.code).toBe(0);
       const fromCli = JSON.parse(run.stdout) as SqlResult;
-      const fromFunction = await remote(await namedSql(name));
+      const fromFunction = await remote(namedSql(name));
       expect(fromFunction).toEqual(fromCli);
       expect(fromCli.rows.length).toBeGreaterThan(0);
       // Both profiles are there, never added together.
@@ -187,6 +183,15 @@ describe('named queries through both doors', () => {
       })),
     );
     expect(weekly).toEqual(fromReport);
+  });
+
+  it('--list names and describes every named query', async () => {
+    const run = await local(['--list']);
+    expect(run.code).toBe(0);
+    for (const query of namedQueries()) expect(run.stdout).toContain(`${query.name}\n  ${query.description}\n`);
+    expect(namedQueries().map((q) => q.name)).toEqual(
+      expect.arrayContaining(['daily-growth', 'best-platform', 'weekly-summary', 'daily-growth-all-profiles']),
+    );
   });
 
   it('ships the documented dashboard queries unchanged', () => {
