@@ -21,12 +21,14 @@ export function awsManagedPolicy(name: string): string {
 }
 
 /**
- * The `triggers` provider (AWSCDK...), log retention for the RDS logs (LogRetention...), and the Scheduler's role for
- * its Lambda target (SchedulerRoleForTarget-...). Call it once the stack's constructs exist.
+ * The `triggers` provider (AWSCDK...), log retention for the RDS logs (LogRetention...), the AwsCustomResource
+ * provider that turns deletion protection on (AWS<uuid>), and the Scheduler's role for its Lambda target
+ * (SchedulerRoleForTarget-...). Call it once the stack's constructs exist.
  */
 export function suppressStackSingletonFindings(stack: Stack): void {
   const singletons = (prefix: string) => stack.node.children.filter((child) => child.node.id.startsWith(prefix));
-  const providers = [...singletons('AWSCDK'), ...singletons('LogRetention')];
+  const awsCustomResourceProviders = stack.node.children.filter((child) => /^AWS[0-9a-f]{32}$/.test(child.node.id));
+  const providers = [...singletons('AWSCDK'), ...singletons('LogRetention'), ...awsCustomResourceProviders];
   if (providers.length > 0) {
     NagSuppressions.addResourceSuppressions(
       providers,
@@ -40,7 +42,7 @@ export function suppressStackSingletonFindings(stack: Stack): void {
           id: 'AwsSolutions-IAM5',
           reason:
             'aws-cdk-lib provider function: sets retention on log groups named at run time, or invokes every ' +
-            'version of the migrate function.',
+            'version of the migrate function (the deletion-protection call is limited to the one instance).',
         },
         { id: 'AwsSolutions-L1', reason: 'aws-cdk-lib provider function: its runtime is chosen by aws-cdk-lib.' },
       ],
@@ -50,7 +52,8 @@ export function suppressStackSingletonFindings(stack: Stack): void {
   acknowledgeGuardRule(
     providers,
     'lambda_inside_vpc_check',
-    'aws-cdk-lib provider functions (log retention, the migration trigger) call AWS APIs only and touch no data; ' +
+    'aws-cdk-lib provider functions (log retention, the migration trigger, deletion protection) call AWS APIs only ' +
+      'and touch no data; ' +
       'in the VPC they would need its NAT during deploy.',
   );
   NagSuppressions.addResourceSuppressions(

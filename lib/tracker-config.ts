@@ -19,6 +19,16 @@ import {
   timeZoneSchema,
 } from '../lambda/core/schemas';
 import { PLATFORMS } from '../lambda/metrics/platforms';
+import { DEFAULT_INSTANCE_TYPE } from './constructs/database';
+import { defaultMaxConnections, maxFanOutConcurrency, reservedConnections } from './database-capacity';
+import {
+  parseBackupWindow,
+  parseMaintenanceWindow,
+  windowConflict,
+  gapBetween,
+  type DaySpan,
+} from './database-windows';
+import { retriesFor, runSpanMinutes } from './run-timing';
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const wholeNumber = (min: number, max: number) =>
@@ -36,7 +46,7 @@ const optionalText = z
 /** Lambda's SQS event source runs between 2 and 1,000 invocations at a time. */
 const eventSourceConcurrency = wholeNumber(2, 1_000);
 
-const contextSchema = z.object({
+const baseSchema = z.object({
   alertEmail: optionalText.refine((v) => v === undefined || email.test(v), 'must be an email address'),
   scheduleHour: wholeNumber(0, 23).default(DEFAULT_SCHEDULE.hour),
   scheduleMinute: wholeNumber(0, 59).default(DEFAULT_SCHEDULE.minute),
@@ -77,10 +87,68 @@ const contextSchema = z.object({
   fanOutConcurrency: eventSourceConcurrency.default(DEFAULT_FANOUT.concurrency),
   weeklyDigest: digestDaySchema.default(DEFAULT_DIGEST_DAY),
   maxAnswerMegabytes: maxAnswerMbSchema.optional(),
+  // Economy mode: the database and the NAT instance sleep outside a daily window around the run (docs/DEPLOY.md).
+  economy: flag.default(false),
+  // RDS windows in UTC; unset, they are computed from the schedule (lib/database-windows).
+  backupWindow: optionalText,
+  maintenanceWindow: optionalText,
+  // The NAT instance and the SQL access host keep the image they were launched with; raising this number replaces
+  // them with the image that is current then.
+  imageGeneration: wholeNumber(1, 1_000_000).default(1),
 });
 
+/** Rules between keys: each issue names the key to change. */
+function crossChecks(config: z.output<typeof baseSchema>, ctx: z.RefinementCtx): void {
+  const issue = (key: keyof typeof config, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+  if (config.economy && config.nat === 'gateway') {
+    issue(
+      'economy',
+      'cannot be true with nat=gateway: a NAT Gateway bills every hour and cannot sleep; use nat=instance ' +
+        '(the default)',
+    );
+  }
+  const run = {
+    hour: config.scheduleHour,
+    minute: config.scheduleMinute,
+    timeZone: config.timeZone,
+    spanMinutes: runSpanMinutes(retriesFor(config.economy)),
+  };
+  const windows: Partial<Record<'backupWindow' | 'maintenanceWindow', DaySpan>> = {};
+  for (const [key, parse] of [
+    ['backupWindow', parseBackupWindow],
+    ['maintenanceWindow', parseMaintenanceWindow],
+  ] as const) {
+    const text = config[key];
+    if (text === undefined) continue;
+    const span = parse(text);
+    if (typeof span === 'string') {
+      issue(key, span);
+      continue;
+    }
+    const conflict = windowConflict(span, run);
+    if (conflict) issue(key, conflict);
+    else windows[key] = span;
+  }
+  if (windows.backupWindow && windows.maintenanceWindow) {
+    if (gapBetween(windows.backupWindow, windows.maintenanceWindow) === 0)
+      issue('maintenanceWindow', 'must not overlap backupWindow (RDS refuses overlapping windows)');
+  }
+  const instanceType = config.databaseInstanceType ?? DEFAULT_INSTANCE_TYPE;
+  const limit = maxFanOutConcurrency(instanceType, config.sqlAccess === 'ssm');
+  if (limit !== undefined && config.fanOutConcurrency > limit) {
+    issue(
+      'fanOutConcurrency',
+      `must be at most ${limit} on db.${instanceType}: each chunk holds a database connection, the class allows ` +
+        `about ${defaultMaxConnections(instanceType)} and ${reservedConnections(config.sqlAccess === 'ssm')} are ` +
+        'kept for the migration, reads, SQL tools and RDS itself; choose a larger databaseInstanceType to go higher',
+    );
+  }
+}
+
+const contextSchema = baseSchema.superRefine(crossChecks);
+
 export type TrackerConfig = z.output<typeof contextSchema>;
-export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as Array<keyof TrackerConfig>;
+export const CONTEXT_KEYS = Object.keys(baseSchema.shape) as Array<keyof TrackerConfig>;
 
 /** Reads every key with `tryGetContext`; throws one error listing each bad key, its value and what it must be. */
 export function readTrackerConfig(tryGetContext: (key: string) => unknown): TrackerConfig {

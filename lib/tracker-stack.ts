@@ -8,10 +8,13 @@ import { TrackerAlerts } from './constructs/alerts';
 import { Collector } from './constructs/collector';
 import { TrackerDashboard } from './constructs/dashboard';
 import { TrackerDatabase } from './constructs/database';
+import { DeletionProtection } from './constructs/deletion-protection';
 import { TrackerNetwork } from './constructs/network';
 import { DailySchedule } from './constructs/schedule';
 import { SqlAccess } from './constructs/sql-access';
 import { suppressStackSingletonFindings } from './nag-suppressions';
+import { planWindows, type DatabaseWindows } from './database-windows';
+import { retriesFor, runSpanMinutes } from './run-timing';
 import type { TrackerConfig } from './tracker-config';
 
 export interface TrackerStackProps extends StackProps {
@@ -28,18 +31,29 @@ export class TrackerStack extends Stack {
   public readonly ayrshareSecret: secretsmanager.ISecret;
   /** The Session Manager path to the database, with -c sqlAccess=ssm only. */
   public readonly sqlAccess?: SqlAccess;
+  /** Turns the database's deletion protection on once everything else exists. */
+  public readonly deletionProtection: DeletionProtection;
+  /** The computed backup and maintenance windows (each may be replaced by its context flag). */
+  public readonly windows: DatabaseWindows;
 
   constructor(scope: Construct, id: string, props: TrackerStackProps) {
     super(scope, id, props);
     const { config } = props;
 
     this.network = new TrackerNetwork(this, 'Network', { nat: config.nat, vpcId: config.vpcId });
+    this.windows = planWindows({
+      hour: config.scheduleHour,
+      minute: config.scheduleMinute,
+      timeZone: config.timeZone,
+      spanMinutes: runSpanMinutes(retriesFor(config.economy)),
+    });
     this.database = new TrackerDatabase(this, 'Database', {
       vpc: this.network.vpc,
       instanceType: config.databaseInstanceType,
       allocatedStorageGiB: config.databaseStorageGiB,
       multiAz: config.multiAz,
-      deletionProtection: config.deletionProtection,
+      backupWindow: config.backupWindow ?? this.windows.backup,
+      maintenanceWindow: config.maintenanceWindow ?? this.windows.maintenance,
     });
     this.ayrshareSecret = config.ayrshareSecretName
       ? secretsmanager.Secret.fromSecretNameV2(this, 'AyrshareSecret', config.ayrshareSecretName)
@@ -131,6 +145,14 @@ export class TrackerStack extends Stack {
       );
     }
 
+    // Last: deletion protection comes on only once every other resource (the migration among them) exists, so a
+    // first deploy that fails anywhere rolls back completely.
+    this.deletionProtection = new DeletionProtection(this, 'DeletionProtection', {
+      instance: this.database.instance,
+      enabled: config.deletionProtection,
+    });
+    this.deletionProtection.runAfter(this.node.children.filter((child) => !isCustomResourceProvider(child.node.id)));
+
     suppressStackSingletonFindings(this);
   }
 
@@ -159,4 +181,9 @@ export class TrackerStack extends Stack {
     ]);
     return secret;
   }
+}
+
+/** aws-cdk-lib's singleton provider of AwsCustomResource (AWS + its UUID without dashes), a child of the stack. */
+function isCustomResourceProvider(id: string): boolean {
+  return /^AWS[0-9a-f]{32}$/.test(id);
 }

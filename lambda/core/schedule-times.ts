@@ -35,7 +35,7 @@ function wallClock(instant: Date, timeZone: string): WallClock {
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (wall clock minus UTC, to the minute). */
-function offsetAt(instant: number, timeZone: string): number {
+export function offsetAt(instant: number, timeZone: string): number {
   const w = wallClock(new Date(instant), timeZone);
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(instant / 60_000) * 60_000;
 }

@@ -1,5 +1,6 @@
-// The database: RDS PostgreSQL on a small Graviton instance in isolated subnets, encrypted, TLS-only, backed up,
-// protected from deletion, with credentials RDS generates into Secrets Manager.
+// The database: RDS PostgreSQL on a small Graviton instance in isolated subnets, encrypted, TLS-only, backed up in a
+// pinned window, with credentials RDS generates into Secrets Manager. It is created without deletion protection:
+// the stack's last step turns it on (lib/constructs/deletion-protection.ts), so a failed first deploy rolls back.
 import { Aws, CfnCondition, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -18,8 +19,10 @@ export interface TrackerDatabaseProps {
   readonly allocatedStorageGiB?: number;
   /** @default false */
   readonly multiAz?: boolean;
-  /** @default true */
-  readonly deletionProtection?: boolean;
+  /** RDS PreferredBackupWindow, "hh24:mi-hh24:mi" UTC (lib/database-windows). @default - RDS chooses */
+  readonly backupWindow?: string;
+  /** RDS PreferredMaintenanceWindow, "ddd:hh24:mi-ddd:hh24:mi" UTC. @default - RDS chooses */
+  readonly maintenanceWindow?: string;
 }
 
 export const DATABASE_NAME = 'tracker';
@@ -60,10 +63,14 @@ export class TrackerDatabase extends Construct {
       storageEncrypted: true,
       multiAz: props.multiAz ?? false,
       backupRetention: Duration.days(7),
-      deletionProtection: props.deletionProtection ?? true,
+      // Off at creation, on once the whole stack exists (DeletionProtection, wired by the stack).
+      deletionProtection: false,
       // Deleting the stack keeps a final snapshot, whatever deletion protection says.
       removalPolicy: RemovalPolicy.SNAPSHOT,
+      // Minor versions (security fixes) apply in the pinned maintenance window, away from the run.
       autoMinorVersionUpgrade: true,
+      ...(props.backupWindow ? { preferredBackupWindow: props.backupWindow } : {}),
+      ...(props.maintenanceWindow ? { preferredMaintenanceWindow: props.maintenanceWindow } : {}),
       parameterGroup: new rds.ParameterGroup(this, 'Parameters', {
         engine,
         description: 'ayrshare-tracker: TLS required, temporary files capped',
@@ -126,22 +133,12 @@ export class TrackerDatabase extends Construct {
       'Each function logs in as its own role with its own Secrets Manager password (least privilege per role); IAM ' +
         'tokens would replace the passwords but not the roles.',
     );
-    if (props.deletionProtection === false) {
-      acknowledge(
-        'rds_instance_deletion_protection_enabled_check',
-        'Deletion protection was turned off on purpose (-c deletionProtection=false) to delete the stack; ' +
-          'deleting it still keeps a final snapshot.',
-      );
-      // The documented teardown: an explicit -c deletionProtection=false, acknowledged here rather than failing synth.
-      NagSuppressions.addResourceSuppressions(this.instance, [
-        {
-          id: 'AwsSolutions-RDS10',
-          reason:
-            'Deletion protection was turned off on purpose (-c deletionProtection=false) to delete the stack; ' +
-            'deleting it still keeps a final snapshot.',
-        },
-      ]);
-    }
+    const createdUnprotected =
+      'Created without deletion protection so that a failed first deploy can roll back; the stack turns it on as ' +
+      'its last step (DeletionProtection custom resource), unless -c deletionProtection=false. Deleting the stack ' +
+      'keeps a final snapshot either way.';
+    acknowledge('rds_instance_deletion_protection_enabled_check', createdUnprotected);
+    NagSuppressions.addResourceSuppressions(this.instance, [{ id: 'AwsSolutions-RDS10', reason: createdUnprotected }]);
     // The generated secret itself (`secret` above is its attachment to the instance).
     NagSuppressions.addResourceSuppressions(this.instance.node.findChild('Secret'), [
       {

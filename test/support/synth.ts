@@ -81,3 +81,35 @@ export function synthesizeDefaults(): { defaults: Synthesized; resources: Resour
   const defaults = synthesize({ alertEmail: 'ops@example.com' });
   return { defaults, resources: resourcesOf(defaults.template) };
 }
+
+/** The logical IDs a resource names directly: DependsOn, Ref and Fn::GetAtt anywhere in its properties. */
+export function directDependencies(resources: Resources, id: string): Set<string> {
+  const found = new Set<string>(resources[id].DependsOn ?? []);
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string' && inner in resources) found.add(inner);
+        else if (key === 'Fn::GetAtt' && Array.isArray(inner) && inner[0] in resources) found.add(inner[0]);
+        else walk(inner);
+      }
+    }
+  };
+  walk(resources[id].Properties);
+  return found;
+}
+
+/** Everything CloudFormation must have created before `id`: the transitive closure of its dependencies. */
+export function dependencyClosure(resources: Resources, id: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [id];
+  while (stack.length > 0) {
+    for (const next of directDependencies(resources, stack.pop()!)) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
+}

@@ -21,6 +21,8 @@ describe('context validation', () => {
       fanOutAbove: 200,
       fanOutChunk: 50,
       fanOutConcurrency: 2,
+      economy: false,
+      imageGeneration: 1,
     });
   });
 
@@ -45,9 +47,36 @@ describe('context validation', () => {
     [{ concurrency: '0' }, /concurrency must be a whole number from 1 to 100 \(got "0"\)/],
     [{ fanOutConcurrency: '1' }, /fanOutConcurrency must be 2 to 1000/],
     [{ weeklyDigest: 'someday' }, /weeklyDigest must be a weekday \(sunday, monday, .*\) or off \(got "someday"\)/],
+    [{ economy: 'maybe' }, /economy .*\(got "maybe"\)/],
+    [{ economy: 'true', nat: 'gateway' }, /economy cannot be true with nat=gateway/],
+    [{ backupWindow: '10:00-10:30' }, /backupWindow comes within 0 min of the run and its retries/],
+    [{ backupWindow: '9:00-9:30' }, /backupWindow must be hh:mm-hh:mm in UTC/],
+    [{ maintenanceWindow: 'sun:11:00-sun:11:30' }, /maintenanceWindow comes within 0 min of the run/],
+    [
+      { backupWindow: '00:00-00:30', maintenanceWindow: 'sun:00:15-sun:00:45' },
+      /maintenanceWindow must not overlap backupWindow/,
+    ],
+    [{ fanOutConcurrency: '1000' }, /fanOutConcurrency must be at most 72 on db.t4g.micro: .* about 84 /],
+    [{ fanOutConcurrency: '70', sqlAccess: 'ssm' }, /fanOutConcurrency must be at most 62 on db.t4g.micro/],
+    [{ imageGeneration: '0' }, /imageGeneration must be 1 to 1000000/],
   ])('rejects %p with a message naming the key', (values, message) => {
     expect(() => readTrackerConfig(context(values))).toThrow(message);
     expect(() => readTrackerConfig(context(values))).toThrow(/Set it in cdk.json or with -c key=value/);
+  });
+
+  it('allows fan-out up to what a larger class takes, and any value on a class it does not know', () => {
+    expect(readTrackerConfig(context({ fanOutConcurrency: '300', databaseInstanceType: 'r6g.large' }))).toMatchObject({
+      fanOutConcurrency: 300,
+    });
+    expect(readTrackerConfig(context({ fanOutConcurrency: '72' })).fanOutConcurrency).toBe(72);
+    expect(readTrackerConfig(context({ fanOutConcurrency: '500', databaseInstanceType: 'x2g.large' }))).toMatchObject({
+      fanOutConcurrency: 500,
+    });
+  });
+
+  it('accepts windows an hour clear of the run, and economy with the NAT instance', () => {
+    const values = { backupWindow: '03:00-03:30', maintenanceWindow: 'wed:04:00-wed:04:30', economy: 'true' };
+    expect(readTrackerConfig(context(values))).toMatchObject({ ...values, economy: true });
   });
 
   it('reads strings from -c as numbers and booleans', () => {

@@ -13,7 +13,7 @@ const logicalId = (type: string, pattern: RegExp) => logicalIdIn(resources, type
 beforeAll(() => ({ defaults, resources } = synthesizeDefaults()));
 
 describe('database', () => {
-  it('is a private, encrypted, backed-up, deletion-protected PostgreSQL on Graviton in isolated subnets', () => {
+  it('is a private, encrypted, backed-up PostgreSQL on Graviton in isolated subnets, created unprotected', () => {
     const id = logicalId('AWS::RDS::DBInstance', /DatabaseInstance/);
     const db = resources[id];
     expect(db.Properties).toMatchObject({
@@ -23,7 +23,8 @@ describe('database', () => {
       PubliclyAccessible: false,
       StorageEncrypted: true,
       BackupRetentionPeriod: 7,
-      DeletionProtection: true,
+      // Turned on by the stack's last step (deletion-protection.test.ts), so a failed first deploy rolls back.
+      DeletionProtection: false,
       MultiAZ: false,
       StorageType: 'gp3',
       DBName: 'tracker',
@@ -107,16 +108,20 @@ describe('database', () => {
     });
   });
 
-  it('follows the instance size, Multi-AZ and deletion protection settings', () => {
-    const { template } = synthesize({
-      databaseInstanceType: 't4g.small',
-      multiAz: 'true',
-      deletionProtection: 'false',
+  it('follows the instance size and Multi-AZ settings', () => {
+    const { template } = synthesize({ databaseInstanceType: 't4g.small', multiAz: 'true' });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.t4g.small', MultiAZ: true });
+  });
+
+  it('pins its backup and maintenance windows: computed from the schedule, or given', () => {
+    defaults.template.hasResourceProperties('AWS::RDS::DBInstance', {
+      PreferredBackupWindow: '00:00-00:30',
+      PreferredMaintenanceWindow: 'sun:00:30-sun:01:00',
     });
-    template.hasResourceProperties('AWS::RDS::DBInstance', {
-      DBInstanceClass: 'db.t4g.small',
-      MultiAZ: true,
-      DeletionProtection: false,
+    const given = synthesize({ backupWindow: '03:00-03:30', maintenanceWindow: 'wed:04:00-wed:04:30' });
+    given.template.hasResourceProperties('AWS::RDS::DBInstance', {
+      PreferredBackupWindow: '03:00-03:30',
+      PreferredMaintenanceWindow: 'wed:04:00-wed:04:30',
     });
   });
 });
