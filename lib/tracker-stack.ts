@@ -40,7 +40,11 @@ export class TrackerStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    this.network = new TrackerNetwork(this, 'Network', { nat: config.nat, vpcId: config.vpcId });
+    this.network = new TrackerNetwork(this, 'Network', {
+      nat: config.nat,
+      vpcId: config.vpcId,
+      imageGeneration: config.imageGeneration,
+    });
     this.windows = planWindows({
       hour: config.scheduleHour,
       minute: config.scheduleMinute,
@@ -87,6 +91,7 @@ export class TrackerStack extends Stack {
         vpc: this.network.vpc,
         database: this.database,
         natInstance,
+        imageGeneration: config.imageGeneration,
       });
     }
     this.schedule = new DailySchedule(this, 'Schedule', {

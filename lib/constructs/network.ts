@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { acknowledgeGuardRule } from '../nag-suppressions';
 import { Construct } from 'constructs';
+import { generationSuffix, launchFromPinnedImage, pinnedAtLaunch } from './instance-image';
 import { natSetupCommands, natSetupFingerprint } from './nat-instance-setup';
 
 /** How long CloudFormation waits for the NAT instance's setup to signal before it fails the instance. */
@@ -18,6 +19,8 @@ export interface TrackerNetworkProps {
   readonly nat?: 'instance' | 'gateway';
   /** Use this existing VPC instead of creating one (looked up at synth). @default - a new VPC */
   readonly vpcId?: string;
+  /** Raising it replaces the NAT instance with the image current then (lib/constructs/instance-image). @default 1 */
+  readonly imageGeneration?: number;
 }
 
 export class TrackerNetwork extends Construct {
@@ -29,7 +32,10 @@ export class TrackerNetwork extends Construct {
    * open a shell or forward a port through it with Session Manager (no key pair, no inbound port).
    */
   public readonly natInstances: readonly ec2.Instance[] = [];
-  /** EC2 recovery of each NAT instance; the stack's alerts also send them by email. */
+  /**
+   * Self-healing of each NAT instance, which the stack's alerts also send by email: EC2 recovery on a failed system
+   * status check (the hardware), a reboot on a failed instance status check (the operating system).
+   */
   public readonly recoveryAlarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: TrackerNetworkProps = {}) {
@@ -44,7 +50,8 @@ export class TrackerNetwork extends Construct {
     this.natInstance = natSetup
       ? ec2.NatProvider.instanceV2({
           instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-          machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+          // Resolved by EC2 at launch: a new Amazon Linux image never replaces the instance on an unrelated deploy.
+          machineImage: pinnedAtLaunch(),
           defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
           userData: natSetup,
           // Asked for here: the public subnets give no address to whatever else is launched in them.
@@ -68,7 +75,9 @@ export class TrackerNetwork extends Construct {
       'NAT for the private subnets',
     );
     this.vpc = vpc;
-    if (this.natInstance && natSetup) this.natInstances = [this.makeNatTrustworthy(vpc, this.natInstance, natSetup)];
+    if (this.natInstance && natSetup) {
+      this.natInstances = [this.makeNatTrustworthy(vpc, this.natInstance, natSetup, props.imageGeneration ?? 1)];
+    }
 
     NagSuppressions.addResourceSuppressions(vpc, [
       {
@@ -144,7 +153,12 @@ export class TrackerNetwork extends Construct {
    * CreationPolicy (the routes through the instance, and the functions, wait for it); IMDSv2 only; EC2 recovery on a
    * failed system status check; and Session Manager instead of SSH.
    */
-  private makeNatTrustworthy(vpc: ec2.Vpc, provider: ec2.NatInstanceProviderV2, setup: ec2.UserData): ec2.Instance {
+  private makeNatTrustworthy(
+    vpc: ec2.Vpc,
+    provider: ec2.NatInstanceProviderV2,
+    setup: ec2.UserData,
+    imageGeneration: number,
+  ): ec2.Instance {
     // One instance (natGateways: 1), and the provider gives every instance the same user data, which names it.
     const instances = provider.gatewayInstances;
     if (instances.length !== 1) throw new Error(`expected one NAT instance, found ${instances.length}`);
@@ -152,10 +166,13 @@ export class TrackerNetwork extends Construct {
     const stack = Stack.of(this);
     const cfnInstance = instance.node.defaultChild as ec2.CfnInstance;
 
-    // A changed script replaces the instance (see natSetupFingerprint), so the new setup runs and is verified.
+    // A changed script replaces the instance (see natSetupFingerprint), so the new setup runs and is verified; so
+    // does a raised image generation, so the new instance launches with the image current then.
     // From here on the instance's logical ID is this override, which Stack.getLogicalId does not report:
     // the script signals cfnInstance.logicalId, the ID the template really has.
-    cfnInstance.overrideLogicalId(`${stack.getLogicalId(cfnInstance)}${natSetupFingerprint()}`);
+    cfnInstance.overrideLogicalId(
+      `${stack.getLogicalId(cfnInstance)}${natSetupFingerprint()}${generationSuffix(imageGeneration)}`,
+    );
     // Signalling: the AWS CLI v2, which every Amazon Linux 2023 image has. The CDK's own mechanisms
     // (UserData.addSignalOnExitCommand, Instance init/CloudFormationInit) call /opt/aws/bin/cfn-signal and cfn-init
     // from aws-cfn-bootstrap, which Amazon Linux 2023 images do not reliably include; and the signal belongs in the
@@ -173,6 +190,9 @@ export class TrackerNetwork extends Construct {
     cfnInstance.node.addDependency(
       vpc.selectSubnets({ subnetType: ec2.SubnetType.PUBLIC }).internetConnectivityEstablished,
     );
+
+    // The image, resolved by EC2 when it launches the instance (lib/constructs/instance-image).
+    launchFromPinnedImage(this, 'NatLaunchTemplate', instance);
 
     // IMDSv2 only. AWS::EC2::Instance takes MetadataOptions directly (what ec2.Instance renders for its
     // httpTokens prop), so no launch template is needed.
@@ -195,9 +215,33 @@ export class TrackerNetwork extends Construct {
       threshold: 1,
       evaluationPeriods: 2,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     recovery.addAlarmAction(new cloudwatchActions.Ec2Action(cloudwatchActions.Ec2InstanceAction.RECOVER));
     this.recoveryAlarms.push(recovery);
+
+    // A hung operating system (kernel panic, exhausted memory, a broken network stack) fails the instance status
+    // check, which recovery does not act on (AWS allows it on system checks only): a reboot does. The NAT rules and
+    // forwarding are saved on disk by the setup script, so they come back with the instance.
+    const reboot = new cloudwatch.Alarm(this, 'NatReboot', {
+      alarmDescription:
+        'The NAT instance failed its instance status check (its operating system) for 3 minutes; EC2 rebooted it. ' +
+        'If this alarm stays in ALARM, replace the instance: raise -c imageGeneration and deploy (docs/OPERATIONS.md).',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/EC2',
+        metricName: 'StatusCheckFailed_Instance',
+        dimensionsMap: { InstanceId: instance.instanceId },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No data while the instance is stopped (economy mode) is not a failure.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    reboot.addAlarmAction(new cloudwatchActions.Ec2Action(cloudwatchActions.Ec2InstanceAction.REBOOT));
+    this.recoveryAlarms.push(reboot);
     return instance;
   }
 }

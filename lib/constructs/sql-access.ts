@@ -8,6 +8,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { acknowledgeGuardRule } from '../nag-suppressions';
 import type { TrackerDatabase } from './database';
+import { generationSuffix, launchFromPinnedImage, pinnedAtLaunch } from './instance-image';
 
 /** The port on the analyst's machine that the tunnel listens on (not 5432, so a local PostgreSQL can keep it). */
 export const SQL_TUNNEL_LOCAL_PORT = 15432;
@@ -22,6 +23,8 @@ export interface SqlAccessProps {
    * @default - a t4g.nano host in a private subnet with egress
    */
   readonly natInstance?: ec2.Instance;
+  /** Raising it replaces the host with the image current then. @default 1 */
+  readonly imageGeneration?: number;
 }
 
 export class SqlAccess extends Construct {
@@ -35,7 +38,7 @@ export class SqlAccess extends Construct {
   constructor(scope: Construct, id: string, props: SqlAccessProps) {
     super(scope, id);
     this.ownHost = !props.natInstance;
-    this.instance = props.natInstance ?? this.createHost(props.vpc);
+    this.instance = props.natInstance ?? this.createHost(props.vpc, props.imageGeneration ?? 1);
     // The NAT instance's group allows all outbound already; the host's own group gets its egress rule from this.
     props.database.instance.connections.allowDefaultPortFrom(this.instance, 'PostgreSQL from the SSM access host');
 
@@ -55,7 +58,7 @@ export class SqlAccess extends Construct {
    * Without a NAT instance: the smallest Graviton instance, in a private subnet (it reaches Systems Manager through
    * the NAT Gateway), no key pair, no public address, IMDSv2 only, encrypted root volume, Session Manager only.
    */
-  private createHost(vpc: ec2.IVpc): ec2.Instance {
+  private createHost(vpc: ec2.IVpc, imageGeneration: number): ec2.Instance {
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: 'ayrshare-tracker SQL access host: no inbound; HTTPS to Systems Manager, PostgreSQL to the database',
@@ -66,7 +69,8 @@ export class SqlAccess extends Construct {
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      // Resolved by EC2 at launch: a new Amazon Linux image never replaces the host on an unrelated deploy.
+      machineImage: pinnedAtLaunch(),
       securityGroup,
       associatePublicIpAddress: false,
       // IMDSv2 only, rendered as the instance's MetadataOptions (requireImdsv2 would add a launch template for it).
@@ -82,6 +86,9 @@ export class SqlAccess extends Construct {
       ],
     });
 
+    launchFromPinnedImage(this, 'LaunchTemplate', host);
+    const cfnHost = host.node.defaultChild as ec2.CfnInstance;
+    cfnHost.overrideLogicalId(`${Stack.of(this).getLogicalId(cfnHost)}${generationSuffix(imageGeneration)}`);
     NagSuppressions.addResourceSuppressions(
       host,
       [

@@ -29,8 +29,9 @@ describe('network', () => {
   it('defaults to a t4g.nano NAT instance on Graviton, forwarding only for the VPC', () => {
     defaults.template.resourceCountIs('AWS::EC2::NatGateway', 0);
     defaults.template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.nano', SourceDestCheck: false });
-    const image = JSON.stringify(defaults.template.toJSON().Parameters);
-    expect(image).toMatch(/al2023-ami-kernel-[^"]*-arm64/);
+    // Amazon Linux 2023 for arm64, resolved by EC2 at launch from its launch template (redeploy.test.ts).
+    const [template] = Object.values(defaults.template.findResources('AWS::EC2::LaunchTemplate'));
+    expect(template.Properties.LaunchTemplateData.ImageId).toMatch(/^resolve:ssm:.*al2023-ami-kernel-default-arm64$/);
     const natGroup = resources[logicalId('AWS::EC2::SecurityGroup', /NatSecurityGroup/)];
     expect(natGroup.Properties.SecurityGroupIngress).toEqual([
       expect.objectContaining({
@@ -77,7 +78,11 @@ describe('network', () => {
 
     it('requires IMDSv2', () => {
       expect(instance().Properties.MetadataOptions).toEqual({ HttpEndpoint: 'enabled', HttpTokens: 'required' });
-      defaults.template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+      const [template] = Object.values(defaults.template.findResources('AWS::EC2::LaunchTemplate'));
+      expect(template.Properties.LaunchTemplateData.MetadataOptions).toEqual({
+        HttpEndpoint: 'enabled',
+        HttpTokens: 'required',
+      });
     });
 
     it('is created only once its setup signals success, within 15 minutes', () => {
@@ -158,6 +163,31 @@ describe('network', () => {
           { Ref: logicalId('AWS::SNS::Topic', /AlertsTopic/) },
         ],
       });
+    });
+
+    it('is rebooted by EC2 after three minutes of failed instance status checks (a hung OS), and the email says so', () => {
+      const [reboot] = Object.values(
+        defaults.template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { MetricName: 'StatusCheckFailed_Instance' },
+        }),
+      );
+      expect(reboot.Properties).toMatchObject({
+        Namespace: 'AWS/EC2',
+        Dimensions: [{ Name: 'InstanceId', Value: { Ref: instanceId() } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        // A stopped instance (economy mode) sends no data, which is no failure.
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':automate:us-east-1:ec2:reboot']] },
+          { Ref: logicalId('AWS::SNS::Topic', /AlertsTopic/) },
+        ],
+      });
+      // CloudWatch puts the description into the email: it says what EC2 did, and what to do if that was not enough.
+      expect(reboot.Properties.AlarmDescription).toMatch(/EC2 rebooted it\..*imageGeneration/);
     });
 
     it('routes the collector subnets, and the functions wait for those routes', () => {

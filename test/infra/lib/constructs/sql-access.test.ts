@@ -100,6 +100,7 @@ describe('sql access', () => {
     it('with nat=gateway: the host, its role, profile and group, its egress and the ingress on the database', () => {
       expect(added(offGateway, synthesized.gateway)).toEqual([
         expect.stringMatching(/^AWS::EC2::Instance SqlAccessHost[0-9A-F]{8}$/),
+        expect.stringMatching(/^AWS::EC2::LaunchTemplate SqlAccessLaunchTemplate[0-9A-F]{8}$/),
         expect.stringMatching(/^AWS::EC2::SecurityGroup SqlAccessSecurityGroup[0-9A-F]{8}$/),
         expect.stringMatching(
           /^AWS::EC2::SecurityGroupEgress SqlAccessSecurityGrouptoTrackerDatabaseInstanceSecurityGroup/,
@@ -180,7 +181,13 @@ describe('sql access', () => {
       const host = resources[hostId];
       expect(host.Properties.MetadataOptions).toEqual({ HttpEndpoint: 'enabled', HttpTokens: 'required' });
       expect(host.Properties.KeyName).toBeUndefined();
-      current().template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+      // The launch templates (one per instance) only name the image and require IMDSv2 too.
+      for (const template of Object.values(current().template.findResources('AWS::EC2::LaunchTemplate'))) {
+        expect(template.Properties.LaunchTemplateData).toEqual({
+          ImageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+          MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required' },
+        });
+      }
       const profile = resources[host.Properties.IamInstanceProfile.Ref];
       const [roleRef] = profile.Properties.Roles;
       expect(resources[roleRef.Ref].Properties.ManagedPolicyArns).toEqual([SSM_POLICY]);
@@ -264,7 +271,12 @@ describe('sql access', () => {
     it('is a t4g.nano on Amazon Linux 2023 arm64 in a private subnet with egress, with no public address', () => {
       const host = resources[hostId];
       expect(host.Properties.InstanceType).toBe('t4g.nano');
-      expect(host.Properties.ImageId.Ref).toMatch(/al2023amikernel.*arm64/);
+      // The image comes from its launch template, resolved by EC2 at launch (redeploy.test.ts).
+      expect(host.Properties.ImageId).toBeUndefined();
+      const template = resources[host.Properties.LaunchTemplate.LaunchTemplateId.Ref];
+      expect(template.Properties.LaunchTemplateData.ImageId).toBe(
+        'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+      );
       expect(host.Properties.SubnetId).toBeUndefined();
       const [nic] = host.Properties.NetworkInterfaces;
       expect(nic).toMatchObject({ DeviceIndex: '0', AssociatePublicIpAddress: false });
