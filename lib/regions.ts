@@ -46,4 +46,6 @@ export const DOCUMENTED_CONFIGURATIONS: Record<string, Record<string, string>> =
   'teardown (deletionProtection=false)': { deletionProtection: 'false' },
   'sqlAccess=ssm': { sqlAccess: 'ssm' },
   'sqlAccess=ssm, nat=gateway': { sqlAccess: 'ssm', nat: 'gateway' },
+  'economy=true': { economy: 'true' },
+  'economy=true, sqlAccess=ssm': { economy: 'true', sqlAccess: 'ssm' },
 };

@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { TrackerAlerts } from './constructs/alerts';
+import { AwakeWindows } from './constructs/awake-windows';
 import { Collector } from './constructs/collector';
 import { TrackerDashboard } from './constructs/dashboard';
 import { TrackerDatabase } from './constructs/database';
@@ -13,7 +14,13 @@ import { TrackerNetwork } from './constructs/network';
 import { DailySchedule } from './constructs/schedule';
 import { SqlAccess } from './constructs/sql-access';
 import { suppressStackSingletonFindings } from './nag-suppressions';
-import { planWindows, type DatabaseWindows } from './database-windows';
+import {
+  parseBackupWindow,
+  parseMaintenanceWindow,
+  planWindows,
+  type DatabaseWindows,
+  type DaySpan,
+} from './database-windows';
 import { retriesFor, runSpanMinutes } from './run-timing';
 import type { TrackerConfig } from './tracker-config';
 
@@ -35,6 +42,8 @@ export class TrackerStack extends Stack {
   public readonly deletionProtection: DeletionProtection;
   /** The computed backup and maintenance windows (each may be replaced by its context flag). */
   public readonly windows: DatabaseWindows;
+  /** Economy mode's wake and sleep schedules, with -c economy=true only. */
+  public readonly awakeWindows?: AwakeWindows;
 
   constructor(scope: Construct, id: string, props: TrackerStackProps) {
     super(scope, id, props);
@@ -45,12 +54,14 @@ export class TrackerStack extends Stack {
       vpcId: config.vpcId,
       imageGeneration: config.imageGeneration,
     });
-    this.windows = planWindows({
+    const retries = retriesFor(config.economy);
+    const run = {
       hour: config.scheduleHour,
       minute: config.scheduleMinute,
       timeZone: config.timeZone,
-      spanMinutes: runSpanMinutes(retriesFor(config.economy)),
-    });
+      spanMinutes: runSpanMinutes(retries),
+    };
+    this.windows = planWindows(run);
     this.database = new TrackerDatabase(this, 'Database', {
       vpc: this.network.vpc,
       instanceType: config.databaseInstanceType,
@@ -77,6 +88,8 @@ export class TrackerStack extends Stack {
       concurrency: config.concurrency,
       maxAnswerMegabytes: config.maxAnswerMegabytes,
       fanOut: { above: config.fanOutAbove, chunk: config.fanOutChunk, concurrency: config.fanOutConcurrency },
+      retries,
+      ...(config.economy ? { databaseWaitSeconds: ECONOMY_DATABASE_WAIT_SECONDS } : {}),
     });
     this.database.allowConnectionsFrom(this.collector.securityGroup);
     // After the instance, its security group and the ingress rule from the collector: all live in the construct.
@@ -99,7 +112,17 @@ export class TrackerStack extends Stack {
       hour: config.scheduleHour,
       minute: config.scheduleMinute,
       timeZone: config.timeZone,
+      retries,
     });
+    if (config.economy) {
+      this.awakeWindows = new AwakeWindows(this, 'AwakeWindows', {
+        database: this.database.instance,
+        natInstance: this.network.natInstances[0],
+        run,
+        backup: given(config.backupWindow, parseBackupWindow) ?? this.windows.backupSpan,
+        maintenance: given(config.maintenanceWindow, parseMaintenanceWindow) ?? this.windows.maintenanceSpan,
+      });
+    }
     this.alerts.monitor({
       collectFunction: this.collector.collectFunction,
       scheduleGroup: this.schedule.group,
@@ -113,6 +136,10 @@ export class TrackerStack extends Stack {
     this.dashboard = new TrackerDashboard(this, 'Dashboard', {
       collectFunction: this.collector.collectFunction,
       alarms: this.alerts.alarms,
+      awake: {
+        databaseInstanceId: this.database.instance.instanceIdentifier,
+        natInstanceId: this.network.natInstances[0]?.instanceId,
+      },
     });
 
     const output = (id: string, value: string, description?: string) => new CfnOutput(this, id, { value, description });
@@ -121,6 +148,14 @@ export class TrackerStack extends Stack {
     output('DatabaseSecretName', this.database.secret.secretName, 'PostgreSQL owner (master) credentials');
     output('ReaderSecretName', this.database.readerSecret.secretName, 'Read-only PostgreSQL login (tracker_reader)');
     output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress);
+    output('DatabaseInstanceId', this.database.instance.instanceIdentifier, 'The RDS instance (wake it: see README)');
+    output(
+      'EconomyMode',
+      String(config.economy),
+      'true: the database and the NAT instance sleep outside their windows',
+    );
+    const [natInstance] = this.network.natInstances;
+    if (natInstance) output('NatInstanceId', natInstance.instanceId, "The NAT instance: the functions' way out");
     output('AlertTopicArn', this.alerts.topic.topicArn);
     output('ScheduleName', this.schedule.schedule.scheduleName);
     output('ScheduleGroupName', this.schedule.group.scheduleGroupName);
@@ -186,6 +221,16 @@ export class TrackerStack extends Stack {
     ]);
     return secret;
   }
+}
+
+/** How long the collector waits for a database that is still waking up in economy mode. */
+export const ECONOMY_DATABASE_WAIT_SECONDS = 150;
+
+/** A window given in the context, already checked by readTrackerConfig. */
+function given(text: string | undefined, parse: (text: string) => DaySpan | string): DaySpan | undefined {
+  if (text === undefined) return undefined;
+  const span = parse(text);
+  return typeof span === 'string' ? undefined : span;
 }
 
 /** aws-cdk-lib's singleton provider of AwsCustomResource (AWS + its UUID without dashes), a child of the stack. */

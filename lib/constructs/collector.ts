@@ -15,6 +15,7 @@ import {
 import type { Weekday } from '../../lambda/core/dates';
 import { METRICS_NAMESPACE } from '../../lambda/core/metric-names';
 import { PLATFORMS, type Platform } from '../../lambda/metrics/platforms';
+import { STANDARD_RETRIES, type RunRetryPolicy } from '../run-timing';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { FanOut, type FanOutSettings } from './fan-out';
 import { Migration } from './migration';
@@ -46,6 +47,13 @@ export interface CollectorProps {
   readonly fanOut?: FanOutSettings;
   /** Ayrshare answers larger than this many MB are refused. @default DEFAULT_MAX_ANSWER_MB (left to the function) */
   readonly maxAnswerMegabytes?: number;
+  /** Retry horizons and timeout (lib/run-timing). @default STANDARD_RETRIES */
+  readonly retries?: RunRetryPolicy;
+  /**
+   * Economy mode: the database may still be waking when the run starts, so collect waits for it this long before it
+   * gives up and alerts. @default - a few quick retries (the database is always on)
+   */
+  readonly databaseWaitSeconds?: number;
 }
 
 export class Collector extends Construct {
@@ -62,6 +70,7 @@ export class Collector extends Construct {
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
     const timeZone = props.timeZone ?? DEFAULT_TIME_ZONE;
+    const retries = props.retries ?? STANDARD_RETRIES;
     // Outbound: HTTPS anywhere (Ayrshare and the AWS APIs, through the NAT), and PostgreSQL to the database's group
     // only (added by the database's allowConnectionsFrom). DNS goes to the VPC resolver, which groups do not filter.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -76,7 +85,7 @@ export class Collector extends Construct {
     this.collectFunction = new TrackerFunction(this, 'Collect', {
       handler: 'collect',
       description: 'ayrshare-tracker: daily analytics collection',
-      timeout: Duration.minutes(5),
+      timeout: Duration.minutes(retries.functionTimeout),
       vpc: props.vpc,
       securityGroup: this.securityGroup,
       environment: {
@@ -90,6 +99,7 @@ export class Collector extends Construct {
         TRACKER_ANOMALY_THRESHOLD: String(props.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD),
         TRACKER_CONCURRENCY: String(props.concurrency ?? DEFAULT_CONCURRENCY),
         ...(props.maxAnswerMegabytes ? { TRACKER_MAX_ANSWER_MB: String(props.maxAnswerMegabytes) } : {}),
+        ...(props.databaseWaitSeconds ? { TRACKER_DATABASE_WAIT_SECONDS: String(props.databaseWaitSeconds) } : {}),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
@@ -103,14 +113,19 @@ export class Collector extends Construct {
     props.alertTopic.grantPublish(this.collectFunction);
 
     this.failureQueue = new DeadLetterQueue(this, 'FailedRuns');
-    // One retry of a failed run (Lambda's default is two), and no run older than two hours.
+    // One retry of a failed run (Lambda's default is two), and no run older than the retry horizon.
     this.collectFunction.configureAsyncInvoke({
       retryAttempts: 1,
-      maxEventAge: Duration.hours(2),
+      maxEventAge: Duration.minutes(retries.asyncMaxEventAge),
       onFailure: new SqsDestination(this.failureQueue),
     });
 
-    this.fanOut = new FanOut(this, 'Chunks', { consumer: this.collectFunction, ...props.fanOut });
+    this.fanOut = new FanOut(this, 'Chunks', {
+      consumer: this.collectFunction,
+      ...props.fanOut,
+      visibility: Duration.minutes(retries.chunkVisibility),
+      receives: retries.chunkReceives,
+    });
 
     // Shares the security group, so the database's one ingress rule admits it too. Reads the database secrets only.
     this.migration = new Migration(this, 'Migrate', {

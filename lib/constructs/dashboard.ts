@@ -14,6 +14,8 @@ import {
 export interface TrackerDashboardProps {
   readonly collectFunction: lambda.IFunction;
   readonly alarms: cloudwatch.IAlarm[];
+  /** The instances whose running hours the dashboard shows (economy mode puts them to sleep between windows). */
+  readonly awake?: { databaseInstanceId: string; natInstanceId?: string };
 }
 
 const DAY = Duration.days(1);
@@ -99,5 +101,46 @@ export class TrackerDashboard extends Construct {
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 })],
       ],
     });
+    if (props.awake) this.dashboard.addWidgets(awakeWidget(props.awake));
   }
+}
+
+/**
+ * When the database and the NAT instance ran: their CPU metric exists only while they run, so one point per hour
+ * with data is one hour awake (economy mode: the run window and the upkeep window each day).
+ */
+function awakeWidget(awake: { databaseInstanceId: string; natInstanceId?: string }): cloudwatch.GraphWidget {
+  const hour = Duration.hours(1);
+  const awakeIn = (id: string, namespace: string, dimensionsMap: Record<string, string>, label: string) =>
+    new cloudwatch.MathExpression({
+      // 1 for every hour with at least one data point; no point while stopped.
+      expression: `IF(${id} > 0, 1)`,
+      usingMetrics: {
+        [id]: new cloudwatch.Metric({
+          namespace,
+          metricName: 'CPUUtilization',
+          dimensionsMap,
+          statistic: 'SampleCount',
+          period: hour,
+        }),
+      },
+      label,
+      period: hour,
+    });
+  const metrics = [
+    awakeIn('database', 'AWS/RDS', { DBInstanceIdentifier: awake.databaseInstanceId }, 'database awake'),
+  ];
+  if (awake.natInstanceId) {
+    metrics.push(awakeIn('nat', 'AWS/EC2', { InstanceId: awake.natInstanceId }, 'NAT instance awake'));
+  }
+  return new cloudwatch.GraphWidget({
+    title: 'Awake hours: the database and the NAT instance (a point per hour they ran)',
+    left: metrics,
+    leftYAxis: { min: 0, max: 1.2, showUnits: false },
+    width: 24,
+    height: 5,
+    period: hour,
+    view: cloudwatch.GraphWidgetView.TIME_SERIES,
+    legendPosition: cloudwatch.LegendPosition.BOTTOM,
+  });
 }

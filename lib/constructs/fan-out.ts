@@ -24,6 +24,10 @@ export interface FanOutSettings {
 export interface FanOutProps extends FanOutSettings {
   /** Sends the chunks (it gets the queue's URL and the settings in its environment) and consumes them. */
   readonly consumer: lambda.Function;
+  /** When a failed chunk comes back: above the consumer's timeout. @default six times the consumer's timeout */
+  readonly visibility?: Duration;
+  /** Deliveries before a chunk goes to the dead-letter queue. @default 3 */
+  readonly receives?: number;
 }
 
 /**
@@ -36,14 +40,19 @@ export class FanOut extends sqs.Queue {
 
   constructor(scope: Construct, id: string, props: FanOutProps) {
     const failedChunks = new DeadLetterQueue(scope, `Failed${id}`);
-    // Visibility: six times the consumer's timeout (AWS's rule for a Lambda event source).
+    // Visibility: six times the consumer's timeout (AWS's advice for a Lambda event source) unless given; never at or
+    // under the timeout, which Lambda refuses.
     const consumerTimeout = props.consumer.timeout ?? Duration.seconds(3);
+    const visibility = props.visibility ?? Duration.seconds(consumerTimeout.toSeconds() * 6);
+    if (visibility.toSeconds() <= consumerTimeout.toSeconds()) {
+      throw new Error(`The chunk queue's visibility timeout must exceed the consumer's timeout.`);
+    }
     super(scope, id, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      visibilityTimeout: visibility,
       retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: failedChunks, maxReceiveCount: 3 },
+      deadLetterQueue: { queue: failedChunks, maxReceiveCount: props.receives ?? 3 },
     });
     this.failedChunks = failedChunks;
 

@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_SCHEDULE, DEFAULT_TIME_ZONE } from '../../lambda/core/defaults';
+import { STANDARD_RETRIES, type RunRetryPolicy } from '../run-timing';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface DailyScheduleProps {
@@ -18,6 +19,8 @@ export interface DailyScheduleProps {
   readonly minute?: number;
   /** IANA zone. @default DEFAULT_TIME_ZONE */
   readonly timeZone?: string;
+  /** How long Scheduler keeps retrying (lib/run-timing). @default STANDARD_RETRIES */
+  readonly retries?: RunRetryPolicy;
 }
 
 export class DailySchedule extends Construct {
@@ -44,7 +47,7 @@ export class DailySchedule extends Construct {
         // The function takes the snapshot date from this, in the configured zone.
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
+        maxEventAge: Duration.minutes((props.retries ?? STANDARD_RETRIES).schedulerMaxEventAge),
         deadLetterQueue: this.deadLetterQueue,
       }),
     });
