@@ -3,6 +3,7 @@
 import { createBoundary } from '../lambda/core/boundary';
 import { ConfigError, RefusedError, UsageError } from '../lambda/core/errors';
 import { collectCommand, demoCommand, doctorCommand, migrateCommand, reportCommand } from '../local/commands';
+import { wakeCommand } from '../local/commands/doctor';
 import {
   EXIT,
   formatError,
@@ -23,21 +24,23 @@ Commands:
   collect [--date YYYY-MM-DD] [--json]   fetch today's analytics (or a given date's) and store one row per platform
   migrate                                apply the database migrations (collect and report do this too)
   report [--days N] [--profile NAME] [--platform NAME] [--format table|json|csv|html] [--out FILE]
-         [--remote [--stack NAME] [--region REGION]]
+         [--remote [--stack NAME] [--region REGION] [--wake]]
                                          growth over the last N days (default 30, today included): per platform,
                                          day by day, the best performer and the last 7 days; html has charts;
                                          --remote asks the deployed stack instead of a local database
   demo [--days N]                        simulated Ayrshare data for N days (default 30) into a local demo database,
                                          then the report, also written as HTML
   sql "SELECT ..." | --file FILE | --query NAME [--format table|csv|json] [--out FILE] [--max-rows N]
-      [--timeout SECONDS] [--remote [--stack NAME] [--region REGION]]      sql --list
+      [--timeout SECONDS] [--remote [--stack NAME] [--region REGION] [--wake]]      sql --list
                                          run one read-only statement as the read-only role (locally, or through
                                          the deployed stack); --list shows the named queries
   db [--port N]                          keep the local database running and print a read-only connection string
                                          for psql, Metabase or Grafana, until Ctrl-C
-  doctor --remote [--stack NAME] [--region REGION] [--json]
+  doctor --remote [--stack NAME] [--region REGION] [--json] [--wake]
                                          check a deployed stack, read-only: stack, secret filled, alert email
                                          confirmed, alarms can publish, schedule and its next run, alarms, last run
+  wake [--stack NAME] [--region REGION]  economy mode: start the deployed database and NAT instance and wait;
+                                         remote commands never wake them unless given --wake
 
 Exit codes: 0 success, 3 partial (some platforms failed), 1 error (nothing stored; for doctor: a check failed),
 2 usage or configuration error, or SQL refused (a write, a second statement, something the read-only role may not).
@@ -76,6 +79,8 @@ export async function runCli(argv: string[], cliContext: CliContext): Promise<nu
         return await sqlCommand(rest, context);
       case 'db':
         return await dbCommand(rest, context);
+      case 'wake':
+        return await wakeCommand(rest, context);
       case undefined:
       case 'help':
       case '--help':

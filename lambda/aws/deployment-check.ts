@@ -30,7 +30,15 @@ import { formatInZone, formatUtc, nextDailyFiring, parseDailyCron } from '../cor
 import { ADVICE } from '../notify/alert';
 import type { LatestRun } from '../storage/ledger';
 
-export type CheckId = 'stack' | 'secret' | 'subscription' | 'topic-policy' | 'schedule' | 'alarms' | 'last-run';
+export type CheckId =
+  | 'stack'
+  | 'secret'
+  | 'subscription'
+  | 'topic-policy'
+  | 'schedule'
+  | 'alarms'
+  | 'awake'
+  | 'last-run';
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface Check {
@@ -57,6 +65,11 @@ export interface DeploymentCheckOptions {
   region?: string;
   clients?: DeploymentClients;
   now?: () => Date;
+  /**
+   * Economy mode, read by the caller (lambda/aws/database-power): asleep, the last-run check is skipped (asking the
+   * function would wake nothing and time out) and an `awake` check says so. @default - not in economy mode
+   */
+  power?: { awake: boolean; description: string };
 }
 
 /** Every IAM permission the checks use, for the README and for advice. */
@@ -80,6 +93,7 @@ const TITLES: Record<CheckId, string> = {
   'topic-policy': 'CloudWatch alarms may publish to the alert topic',
   schedule: 'The daily schedule is enabled',
   alarms: 'No alarm is firing',
+  awake: 'The database and the NAT instance are awake (economy mode)',
   'last-run': 'The last run succeeded',
 };
 
@@ -168,8 +182,27 @@ export async function checkDeployment(options: DeploymentCheckOptions): Promise<
     (await run('schedule', () => checkSchedule(scheduler, output('ScheduleName'), output('ScheduleGroupName'), now())))
       .check,
     (await run('alarms', () => checkAlarms(cloudWatch, stackResources, now(), logsAdvice))).check,
-    (await run('last-run', () => checkLastRun(lambda, output('CollectorFunctionName'), logsAdvice))).check,
   );
+  const power = options.power;
+  if (power) {
+    checks.push({
+      id: 'awake',
+      title: TITLES.awake,
+      // Asleep is economy mode working as designed: not a failure, and nothing to check behind it.
+      status: power.awake ? 'pass' : 'skip',
+      details: [power.awake ? power.description : `Asleep: ${power.description}. Run doctor with --wake to wake it.`],
+    });
+  }
+  if (power && !power.awake) {
+    checks.push({
+      id: 'last-run',
+      title: TITLES['last-run'],
+      status: 'skip',
+      details: ['Not checked: the database sleeps (economy mode); add --wake to wake it and check.'],
+    });
+    return checks;
+  }
+  checks.push((await run('last-run', () => checkLastRun(lambda, output('CollectorFunctionName'), logsAdvice))).check);
   return checks;
 }
 

@@ -3,6 +3,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { errorMessage, RefusedError, TrackerError } from '../core/errors';
+import { ensureAwake, type PowerClients } from './database-power';
 import type { SqlFailure, SqlRefusal, SqlResult } from '../storage/read-only-sql';
 import type { ReportData, ReportRequest } from '../storage/reports';
 
@@ -14,6 +15,11 @@ export interface RemoteOptions {
   region?: string;
   cloudFormation?: CloudFormationClient;
   lambda?: LambdaClient;
+  /** Economy mode: start a sleeping database and NAT instance first and wait (otherwise a sleeping one is an error). */
+  wake?: boolean;
+  /** Progress lines while waking. */
+  progress?: (line: string) => void;
+  power?: PowerClients;
 }
 
 const CREDENTIALS_HINT =
@@ -43,6 +49,15 @@ async function invokeCollector(event: Record<string, unknown>, what: string, opt
       'Deploy this version of the stack (`npx cdk deploy`), or name yours with --stack.',
     );
   }
+
+  // In economy mode, never ask a function whose database sleeps (it would time out): say so, or wake it if asked.
+  await ensureAwake({
+    stackName: options.stackName,
+    region: options.region,
+    wake: options.wake,
+    progress: options.progress,
+    clients: { cloudFormation, ...options.power },
+  });
 
   let answer;
   try {

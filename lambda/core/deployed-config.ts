@@ -29,6 +29,18 @@ import {
 import { PLATFORMS } from '../metrics/platforms';
 
 /** The collector's environment as the stack sets it, and the settings it stands for. */
+/**
+ * Economy mode: how long a function keeps trying a database that may still be starting (seconds, at most 10 minutes;
+ * the function's timeout bounds it too). Unset: a few quick retries, for a database that is always on.
+ */
+const databaseWaitSchema = z.coerce
+  .number()
+  .int()
+  .min(0, 'must be 0 to 600 seconds')
+  .max(600, 'must be 0 to 600 seconds')
+  .optional();
+const waitMs = (seconds: number | undefined) => (seconds ? seconds * 1000 : undefined);
+
 const functionEnvSchema = z
   .object({
     AYRSHARE_SECRET_ARN: z.string().min(1, 'is not set'),
@@ -53,10 +65,12 @@ const functionEnvSchema = z
       .default(DEFAULT_FANOUT.chunk),
     TRACKER_DIGEST_DAY: digestDaySchema.default(DEFAULT_DIGEST_DAY),
     TRACKER_MAX_ANSWER_MB: maxAnswerMbSchema.optional(),
+    TRACKER_DATABASE_WAIT_SECONDS: databaseWaitSchema,
   })
   .transform((env) => ({
     ayrshareSecretArn: env.AYRSHARE_SECRET_ARN,
     databaseSecretArn: env.DATABASE_SECRET_ARN,
+    databaseWaitMs: waitMs(env.TRACKER_DATABASE_WAIT_SECONDS),
     alertTopicArn: env.ALERT_TOPIC_ARN,
     timeZone: env.TRACKER_TIMEZONE,
     platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
@@ -82,8 +96,13 @@ const databaseEnvSchema = z
   .object({
     DATABASE_SECRET_ARN: z.string().min(1, 'is not set'),
     TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+    TRACKER_DATABASE_WAIT_SECONDS: databaseWaitSchema,
   })
-  .transform((env) => ({ databaseSecretArn: env.DATABASE_SECRET_ARN, timeZone: env.TRACKER_TIMEZONE }));
+  .transform((env) => ({
+    databaseSecretArn: env.DATABASE_SECRET_ARN,
+    timeZone: env.TRACKER_TIMEZONE,
+    databaseWaitMs: waitMs(env.TRACKER_DATABASE_WAIT_SECONDS),
+  }));
 export type DatabaseEnvironment = z.output<typeof databaseEnvSchema>;
 
 /** The migrate function: the owner's secret (DATABASE_SECRET_ARN), and the secrets whose roles get their logins. */
@@ -93,10 +112,12 @@ const migrateEnvSchema = z
     TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
     COLLECTOR_SECRET_ARN: z.string().min(1).optional(),
     READER_SECRET_ARN: z.string().min(1).optional(),
+    TRACKER_DATABASE_WAIT_SECONDS: databaseWaitSchema,
   })
   .transform((env) => ({
     databaseSecretArn: env.DATABASE_SECRET_ARN,
     timeZone: env.TRACKER_TIMEZONE,
+    databaseWaitMs: waitMs(env.TRACKER_DATABASE_WAIT_SECONDS),
     collectorSecretArn: env.COLLECTOR_SECRET_ARN,
     readerSecretArn: env.READER_SECRET_ARN,
   }));

@@ -8,6 +8,7 @@ import type { RunSummary } from '../core/model';
 import { secretsOf } from '../core/schemas';
 import { collectAndStore } from '../pipeline/run';
 import { recordFanoutRun } from '../storage/fanout';
+import { recordMissedDays } from '../storage/ledger';
 import type { CollectEvent } from './events';
 import { CollectionFailedError, settingsFor, snapshotDate, type Runtime } from './runtime';
 
@@ -35,6 +36,12 @@ export async function handleCollect(
     // Lambda keeps the request id when it retries an event: the ledger turns a repeated id into "retry".
     const trigger = event.scheduledTime ? 'schedule' : 'manual';
     const names = ayrshare.profiles.map((p) => p.name);
+    // A scheduled run first records the days since the last one that no run reached the database for.
+    const recordMissed = async (db: Parameters<typeof recordMissedDays>[0]) => {
+      if (trigger !== 'schedule') return;
+      const days = await recordMissedDays(db, { date: runDate, profiles: names, platforms: env.platforms, now });
+      if (days.length > 0) runtime.log.warn('Recorded days that no run reached the database for', { days });
+    };
     if (env.fanOut && names.length > env.fanOut.above) {
       const { queueUrl, chunk } = env.fanOut;
       const run = {
@@ -44,12 +51,16 @@ export async function handleCollect(
         profiles: names,
         chunkSize: chunk,
       } as const;
-      const messages = await runtime.withDatabase(env, (db) => recordFanoutRun(db, run));
+      const messages = await runtime.withDatabase(env, async (db) => {
+        await recordMissed(db);
+        return recordFanoutRun(db, run);
+      });
       await runtime.sendChunks(queueUrl, messages);
       runtime.log.info('Run fanned out', { date: runDate, profiles: names.length, chunks: messages.length });
       return { status: 'dispatched', date: runDate, profiles: names.length, chunks: messages.length };
     }
     const summary = await runtime.withDatabase(env, async (db) => {
+      await recordMissed(db);
       const result = await collectAndStore(settingsFor(env, ayrshare, ayrshare.profiles), runDate, {
         db,
         log: runtime.log,

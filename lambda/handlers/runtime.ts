@@ -121,6 +121,7 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
         ca: deps.databaseCa,
         log,
         attempts: options.connectAttempts,
+        waitMs: env.databaseWaitMs,
       });
       try {
         if (options.migrate) return await work(db, await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log }));

@@ -204,3 +204,54 @@ export async function latestRun(client: pg.ClientBase): Promise<LatestRun | null
     failures: failures.rows,
   };
 }
+
+/** How far back a scheduled run looks for days that no run reached the database. */
+export const MISSED_DAYS_LOOKBACK = 14;
+
+/** The days after the last scheduled run (within the lookback) and before this one with no run of these profiles. */
+const MISSED_DAYS_SQL = `
+WITH last AS (
+  SELECT MAX(snapshot_date) AS day FROM collection_runs
+  WHERE trigger IN ('schedule', 'retry') AND snapshot_date < $1::date AND snapshot_date >= $1::date - $2::int
+)
+SELECT d::date::text AS day
+FROM last, generate_series(last.day + 1, $1::date - 1, interval '1 day') AS d
+WHERE last.day IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM collection_runs r WHERE r.snapshot_date = d::date AND r.profile = ANY($3::text[]))
+ORDER BY 1`;
+
+/**
+ * The days between the last scheduled run and this one that no run reached the database for (the database asleep or
+ * unreachable, the network down, the function never started): one failed run per profile and day, with every platform
+ * failed as `database`, so the failure streaks count them and no day is lost silently. Only after an earlier scheduled
+ * run (a first deploy misses nothing) and at most MISSED_DAYS_LOOKBACK days back. Returns the days recorded.
+ */
+export async function recordMissedDays(
+  client: pg.ClientBase,
+  request: { date: string; profiles: readonly string[]; platforms: readonly string[]; now: Date },
+): Promise<string[]> {
+  const { rows } = await client.query<{ day: string }>(MISSED_DAYS_SQL, [
+    request.date,
+    MISSED_DAYS_LOOKBACK,
+    request.profiles,
+  ]);
+  for (const { day } of rows) {
+    const runs: RunRecord[] = request.profiles.map((profile) => ({
+      profile,
+      trigger: 'schedule',
+      startedAt: request.now,
+      finishedAt: request.now,
+      requests: 0,
+      rateLimited: 0,
+      rateLimit: {},
+    }));
+    const reason =
+      `No run reached the database for ${day} (it was asleep or unreachable, or the run never started); ` +
+      `recorded by the run of ${request.date}.`;
+    const failed: FailedPlatform[] = request.profiles.flatMap((profile) =>
+      request.platforms.map((platform) => ({ profile, platform, reason, error_class: 'database' as const })),
+    );
+    await inTransaction(client, () => recordRuns(client, { date: day, runs }, [], failed));
+  }
+  return rows.map((r) => r.day);
+}

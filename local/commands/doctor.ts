@@ -1,5 +1,6 @@
 // `ayrshare-tracker doctor --remote`: checks a deployed stack read-only and prints a checklist, each failed item with
 // what to do; exit code 0 when every check holds, 1 otherwise.
+import { describeSleep, isAwake, readPowerState, wakeDeployment } from '../../lambda/aws/database-power';
 import { checkDeployment, type Check } from '../../lambda/aws/deployment-check';
 import { DEFAULT_STACK_NAME } from '../../lambda/core/defaults';
 import { UsageError } from '../../lambda/core/errors';
@@ -13,6 +14,7 @@ export async function doctorCommand(args: string[], context: RunContext): Promis
     stack: { type: 'string' },
     region: { type: 'string' },
     json: { type: 'boolean' },
+    wake: { type: 'boolean' },
   });
   if (!values.remote)
     throw new UsageError(
@@ -21,9 +23,19 @@ export async function doctorCommand(args: string[], context: RunContext): Promis
     );
   const stackName = checkedText('--stack', values.stack as string | undefined) ?? DEFAULT_STACK_NAME;
   const region = checkedText('--region', values.region as string | undefined);
-  progressWriter(context)(`Checking the deployed stack ${stackName} (read-only)...`);
-  const checks = await checkDeployment({ stackName, region, now: context.now });
-  const healthy = checks.every((c) => c.status === 'pass');
+  const progress = progressWriter(context);
+  // Economy mode: asleep is normal and said as such; --wake starts it first (the only thing doctor ever changes).
+  let power = await readPowerState({ stackName, region }).catch(() => undefined);
+  if (power && !isAwake(power) && values.wake) power = await wakeDeployment({ stackName, region, progress }, power);
+  progress(`Checking the deployed stack ${stackName} (read-only)...`);
+  const checks = await checkDeployment({
+    stackName,
+    region,
+    now: context.now,
+    ...(power?.economy ? { power: { awake: isAwake(power), description: describeSleep(power) } } : {}),
+  });
+  // Every check holds; an "asleep" economy deployment is healthy, its skipped checks waiting for its next window.
+  const healthy = checks.every((c) => c.status === 'pass' || (power?.economy && c.status === 'skip'));
   context.stdout.write(
     values.json ? `${JSON.stringify({ stack: stackName, healthy, checks })}\n` : describeChecks(checks),
   );
@@ -45,4 +57,14 @@ export function describeChecks(checks: readonly Check[]): string {
       : `${checks.length - passed} of ${checks.length} checks do not hold.`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** `ayrshare-tracker wake`: starts an economy-mode deployment's database and NAT instance, and waits for both. */
+export async function wakeCommand(args: string[], context: RunContext): Promise<number> {
+  const { values } = parseFlags(args, { stack: { type: 'string' }, region: { type: 'string' } });
+  const stackName = checkedText('--stack', values.stack as string | undefined) ?? DEFAULT_STACK_NAME;
+  const region = checkedText('--region', values.region as string | undefined);
+  const state = await wakeDeployment({ stackName, region, progress: progressWriter(context) });
+  context.stdout.write(state.economy ? `awake: ${describeSleep(state)}\n` : 'not in economy mode: always awake\n');
+  return EXIT.success;
 }

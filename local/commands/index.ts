@@ -94,6 +94,7 @@ export async function reportCommand(args: string[], context: RunContext): Promis
     remote: { type: 'boolean' },
     stack: { type: 'string' },
     region: { type: 'string' },
+    wake: { type: 'boolean' },
   });
   const request: ReportRequest = {
     days: checkedDays(values.days as string | undefined),
@@ -102,16 +103,19 @@ export async function reportCommand(args: string[], context: RunContext): Promis
   };
   const out = values.out === undefined ? undefined : path.resolve(checkedText('--out', values.out as string)!);
   const format = checkedFormat(values.format as string | undefined, out);
-  if (!values.remote && (values.stack !== undefined || values.region !== undefined))
-    throw new UsageError('--stack and --region go with --remote.');
+  if (!values.remote && (values.stack !== undefined || values.region !== undefined || values.wake))
+    throw new UsageError('--stack, --region and --wake go with --remote.');
 
   let report: ReportData;
   if (values.remote) {
     const stackName = checkedText('--stack', values.stack as string | undefined) ?? DEFAULT_STACK_NAME;
-    progressWriter(context)(`Asking the deployed collector of stack ${stackName} for the report...`);
+    const progress = progressWriter(context);
+    progress(`Asking the deployed collector of stack ${stackName} for the report...`);
     report = await fetchRemoteReport(request, {
       stackName,
       region: checkedText('--region', values.region as string | undefined),
+      wake: Boolean(values.wake),
+      progress,
     });
   } else {
     const env = readLocalEnvironment(context.env);

@@ -40,6 +40,7 @@ export async function sqlCommand(args: string[], context: RunContext): Promise<n
         'max-rows': { type: 'string' },
         timeout: { type: 'string' },
         remote: { type: 'boolean' },
+        wake: { type: 'boolean' },
         stack: { type: 'string' },
         region: { type: 'string' },
       },
@@ -67,8 +68,8 @@ export async function sqlCommand(args: string[], context: RunContext): Promise<n
   const out = values.out === undefined ? undefined : path.resolve(checkedText('--out', values.out)!);
   const format = sqlFormat(values.format, out);
   const remote = Boolean(values.remote);
-  if (!remote && (values.stack !== undefined || values.region !== undefined))
-    throw new UsageError('--stack and --region go with --remote.');
+  if (!remote && (values.stack !== undefined || values.region !== undefined || values.wake))
+    throw new UsageError('--stack, --region and --wake go with --remote.');
   const maxRows = wholeNumber(
     '--max-rows',
     values['max-rows'],
@@ -86,10 +87,11 @@ export async function sqlCommand(args: string[], context: RunContext): Promise<n
   let result: SqlResult;
   if (remote) {
     const stackName = checkedText('--stack', values.stack) ?? DEFAULT_STACK_NAME;
-    progressWriter(context)(`Asking the deployed collector of stack ${stackName} to run it as the read-only role...`);
+    const progress = progressWriter(context);
+    progress(`Asking the deployed collector of stack ${stackName} to run it as the read-only role...`);
     result = await fetchRemoteSql(
       { sql, maxRows, timeoutMs },
-      { stackName, region: checkedText('--region', values.region) },
+      { stackName, region: checkedText('--region', values.region), wake: Boolean(values.wake), progress },
     );
   } else {
     const env = readLocalEnvironment(context.env);

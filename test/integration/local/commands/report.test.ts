@@ -239,7 +239,7 @@ describe('ayrshare-tracker report', () => {
     [['--format', 'pdf'], /--format must be one of table, json, csv, html \(got "pdf"\)/],
     [['--platform', 'myspace'], /--platform must be one of facebook/],
     [['--days', '0'], /--days must be a whole number from 1 to 3660/],
-    [['--stack', 'X'], /--stack and --region go with --remote/],
+    [['--stack', 'X'], /--stack, --region and --wake go with --remote/],
   ])('exits 2 on %p', async (args, message) => {
     const run = await report(args);
     expect(run.code).toBe(2);

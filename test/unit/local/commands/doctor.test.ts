@@ -121,6 +121,6 @@ describe('ayrshare-tracker doctor --remote', () => {
 
   it('is listed in the help', async () => {
     const run = await runCliCaptured(['help'], {});
-    expect(run.stdout).toMatch(/^ {2}doctor --remote \[--stack NAME\] \[--region REGION\] \[--json\]$/m);
+    expect(run.stdout).toMatch(/^ {2}doctor --remote \[--stack NAME\] \[--region REGION\] \[--json\] \[--wake\]$/m);
   });
 });
