@@ -31,14 +31,7 @@ import { ADVICE } from '../notify/alert';
 import type { LatestRun } from '../storage/ledger';
 
 export type CheckId =
-  | 'stack'
-  | 'secret'
-  | 'subscription'
-  | 'topic-policy'
-  | 'schedule'
-  | 'alarms'
-  | 'awake'
-  | 'last-run';
+  'stack' | 'secret' | 'subscription' | 'topic-policy' | 'schedule' | 'alarms' | 'awake' | 'last-run';
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface Check {
