@@ -138,6 +138,13 @@ export function parseMaintenanceWindow(text: string): DaySpan | string {
   return { start: mod(start, DAY), length };
 }
 
+/** When a maintenance window starts in the week (UTC): minutes after Monday 00:00. */
+export function maintenanceWeekStart(text: string): number {
+  const match = MAINTENANCE_FORMAT.exec(text.trim().toLowerCase());
+  if (!match) throw new Error(`Not a maintenance window: ${text}`);
+  return WEEKDAYS.indexOf(match[1] as (typeof WEEKDAYS)[number]) * DAY + Number(match[2]) * 60 + Number(match[3]);
+}
+
 /** Why a given window is refused (too close to the run under some offset), or undefined when it keeps clear. */
 export function windowConflict(window: DaySpan, run: RunTime, from?: Date): string | undefined {
   const spans = runSpans(run, from);

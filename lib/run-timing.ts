@@ -26,13 +26,17 @@ export const STANDARD_RETRIES: RunRetryPolicy = {
   chunkReceives: 3,
 };
 
-/** Economy mode: the same number of retries, closer together, so the awake window stays short. */
+/**
+ * Economy mode: the same number of retries, closer together, so the awake window stays short. Scheduler retries only
+ * a failed invocation (throttling, an unavailable service), which 5 minutes covers; Lambda retries a failed run about
+ * a minute after it ends, which 10 minutes covers.
+ */
 export const ECONOMY_RETRIES: RunRetryPolicy = {
-  schedulerMaxEventAge: 15,
-  asyncMaxEventAge: 15,
+  schedulerMaxEventAge: 5,
+  asyncMaxEventAge: 10,
   functionTimeout: 5,
-  // Twice the function timeout: still above it, as Lambda requires.
-  chunkVisibility: 10,
+  // A minute above the function timeout, as Lambda requires it to be above.
+  chunkVisibility: 6,
   chunkReceives: 3,
 };
 

@@ -15,6 +15,7 @@ import { DailySchedule } from './constructs/schedule';
 import { SqlAccess } from './constructs/sql-access';
 import { suppressStackSingletonFindings } from './nag-suppressions';
 import {
+  maintenanceWeekStart,
   parseBackupWindow,
   parseMaintenanceWindow,
   planWindows,
@@ -120,7 +121,10 @@ export class TrackerStack extends Stack {
         natInstance: this.network.natInstances[0],
         run,
         backup: given(config.backupWindow, parseBackupWindow) ?? this.windows.backupSpan,
-        maintenance: given(config.maintenanceWindow, parseMaintenanceWindow) ?? this.windows.maintenanceSpan,
+        maintenance: {
+          weekStart: maintenanceWeekStart(config.maintenanceWindow ?? this.windows.maintenance),
+          length: (given(config.maintenanceWindow, parseMaintenanceWindow) ?? this.windows.maintenanceSpan).length,
+        },
       });
     }
     this.alerts.monitor({

@@ -7,7 +7,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { EdgeLog } from '../core/log';
-import { METRICS_NAMESPACE, PLATFORM_METRICS, SERVICE_NAME, SUCCESSFUL_RUN_METRIC } from '../core/metric-names';
+import { METRICS_NAMESPACE, PLATFORM_METRICS, RUN_METRICS, SERVICE_NAME } from '../core/metric-names';
 import type { FailedPlatform, RunSummary, StoredSnapshot } from '../core/model';
 
 export { Logger, Metrics };
@@ -26,9 +26,9 @@ export function toLog(logger: Logger): EdgeLog {
 
 /** Run health: platforms stored and failed, and the heartbeat the "no successful run" alarm watches. */
 export function recordRunMetrics(metrics: Metrics, summary: RunSummary): void {
-  metrics.addMetric('PlatformsStored', MetricUnit.Count, summary.platforms_tracked);
-  metrics.addMetric('PlatformsFailed', MetricUnit.Count, summary.failed.length);
-  if (summary.status !== 'error') metrics.addMetric(SUCCESSFUL_RUN_METRIC, MetricUnit.Count, 1);
+  metrics.addMetric(RUN_METRICS.stored, MetricUnit.Count, summary.platforms_tracked);
+  metrics.addMetric(RUN_METRICS.failed, MetricUnit.Count, summary.failed.length);
+  if (summary.status !== 'error') metrics.addMetric(RUN_METRICS.succeeded, MetricUnit.Count, 1);
 }
 
 /**

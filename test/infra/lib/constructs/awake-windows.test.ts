@@ -12,7 +12,7 @@ function schedules(resources: Resources): Schedule[] {
   return Object.entries(resources)
     .filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule')
     .map(([id, r]) => {
-      const [, minute, hour] = /^cron\((\d+) (\d+) \* \* \? \*\)$/.exec(r.Properties.ScheduleExpression)!;
+      const [, minute, hour] = /^cron\((\d+) (\d+) /.exec(r.Properties.ScheduleExpression)!;
       const arn = r.Properties.Target.Arn;
       const input = r.Properties.Target.Input;
       const part = (p: any): string => (typeof p === 'string' ? p : `<${p.Ref ?? p['Fn::GetAtt']?.[0]}>`);
@@ -68,22 +68,35 @@ describe('economy mode', () => {
     expect(lastAttemptEnds).toBeLessThanOrEqual(60);
   });
 
-  it('wakes the database alone (in UTC) around its backup and maintenance windows', () => {
+  it('wakes the database alone (in UTC) around its backup every day, and through its maintenance on that day', () => {
     const database = economy[databaseId].Properties;
     const backup = clock(database.PreferredBackupWindow);
-    const maintenance = clock(database.PreferredMaintenanceWindow.slice(4));
-    const [wake] = byAction('rds:startDBInstance', 'Etc/UTC');
-    const [sleep] = byAction('rds:stopDBInstance', 'Etc/UTC');
+    const [, day, start, , end] = /^(\w+):(\d\d:\d\d)-(\w+):(\d\d:\d\d)$/.exec(database.PreferredMaintenanceWindow)!;
+    expect(day).toBe('sun');
+    const wakes = byAction('rds:startDBInstance', 'Etc/UTC');
+    const sleeps = byAction('rds:stopDBInstance', 'Etc/UTC');
     expect(byAction('ec2:startInstances', 'Etc/UTC')).toEqual([]);
-    // Awake from 15 minutes before the backup window to 10 minutes after the maintenance window, every day.
-    expect(backup - minutes(wake.cron)).toBe(15);
-    expect(minutes(sleep.cron)).toBeGreaterThanOrEqual(maintenance + 30 + 10);
-    expect(minutes(sleep.cron) - backup).toBeGreaterThanOrEqual(30);
+    // One daily wake, 15 minutes before the backup window.
+    expect(wakes.map((w) => economy[w.id].Properties.ScheduleExpression)).toEqual([
+      expect.stringMatching(/\* \* \? \*\)$/),
+    ]);
+    expect(backup - minutes(wakes[0].cron)).toBe(15);
+    // Six days it sleeps 10 minutes after the backup window; on Sunday 10 minutes after the maintenance window.
+    const expressions = sleeps.map((s) => economy[s.id].Properties.ScheduleExpression as string).sort();
+    expect(expressions).toEqual([
+      expect.stringMatching(/ \? \* SUN \*\)$/),
+      expect.stringMatching(/ \? \* MON,TUE,WED,THU,FRI,SAT \*\)$/),
+    ]);
+    const weekdays = sleeps.find((s) => /MON/.test(economy[s.id].Properties.ScheduleExpression))!;
+    const sunday = sleeps.find((s) => /SUN/.test(economy[s.id].Properties.ScheduleExpression))!;
+    expect(minutes(weekdays.cron)).toBe(backup + 30 + 10);
+    expect(clock(start)).toBeGreaterThanOrEqual(backup + 30);
+    expect(minutes(sunday.cron)).toBe(clock(end) + 10);
   });
 
   it('calls RDS and EC2 directly with their own ids, each schedule with a role for its one action on its one instance', () => {
     const economySchedules = schedules(economy).filter((s) => s.arn.includes(':aws-sdk:'));
-    expect(economySchedules).toHaveLength(6);
+    expect(economySchedules).toHaveLength(7);
     for (const s of economySchedules) {
       if (s.arn.includes(':rds:')) expect(JSON.parse(s.input)).toEqual({ DbInstanceIdentifier: `<${databaseId}>` });
       else expect(JSON.parse(s.input)).toEqual({ InstanceIds: [`<${natId}>`] });
