@@ -6,6 +6,8 @@
 import { PLATFORM_METRICS, RUN_METRICS } from '../lambda/core/metric-names';
 import { ALWAYS_FREE, DAYS_PER_MONTH, HOURS_PER_MONTH, PRICES, RDS_INSTANCE_HOUR } from './prices';
 
+// Template properties are CloudFormation's JSON, read field by field below.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Resource = { Type: string; Properties?: Record<string, any>; Condition?: string };
 export interface TemplateJson {
   Resources: Record<string, Resource>;
@@ -118,7 +120,8 @@ export function estimateMonthlyCost(template: TemplateJson, profiles: number): C
     items.push({ what: `${role} ${type}, ${Math.round(runHours)} h`, usd: runHours * hourly.usd });
     const volume = (p.BlockDeviceMappings ?? [])[0]?.Ebs?.VolumeSize ?? AMAZON_LINUX_ROOT_GIB;
     items.push({ what: `${role} ${volume} GB gp3 disk`, usd: Number(volume) * PRICES.ebsGp3.usd });
-    const publicAddress = (p.NetworkInterfaces ?? []).some((n: any) => n.AssociatePublicIpAddress === true);
+    const interfaces: Array<{ AssociatePublicIpAddress?: boolean }> = p.NetworkInterfaces ?? [];
+    const publicAddress = interfaces.some((n) => n.AssociatePublicIpAddress === true);
     // An auto-assigned public IPv4 address is billed while the instance runs, and released when it stops.
     if (publicAddress)
       items.push({ what: `${role} public IPv4, ${Math.round(runHours)} h`, usd: runHours * PRICES.publicIpv4Hour.usd });
