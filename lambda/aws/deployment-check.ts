@@ -76,6 +76,9 @@ export const DOCTOR_PERMISSIONS = [
   'scheduler:GetSchedule',
   'cloudwatch:DescribeAlarms',
   'lambda:InvokeFunction',
+  // Economy mode only (lambda/aws/database-power.ts reads them before the checks).
+  'rds:DescribeDBInstances',
+  'ec2:DescribeInstances',
 ] as const;
 type Permission = (typeof DOCTOR_PERMISSIONS)[number];
 

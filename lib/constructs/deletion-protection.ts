@@ -25,7 +25,8 @@ export class DeletionProtection extends Construct {
 
   constructor(scope: Construct, id: string, props: DeletionProtectionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    // A year, like the functions' logs (Control Tower's minimum): a few lines per deploy that changes protection.
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
     acknowledgeGuardRule(
       logGroup,
       'cloudwatch_log_group_encrypted_check',

@@ -9,6 +9,7 @@
 // launch template and has no ImageId of its own.
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
+import { acknowledgeGuardRule } from '../nag-suppressions';
 
 /** AWS's public parameter that always names the newest Amazon Linux 2023 image for arm64 (Graviton). */
 export const AMAZON_LINUX_2023_ARM64 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64';
@@ -38,6 +39,12 @@ export function launchFromPinnedImage(scope: Construct, id: string, instance: ec
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required' },
     },
   });
+  acknowledgeGuardRule(
+    template,
+    'ec2_launch_template_monitoring_enabled_check',
+    'Detailed monitoring costs more than the t4g.nano instance itself; basic monitoring and the status-check ' +
+      'alarms (recovery, reboot) suffice for a NAT instance or an access host. The template only names the image.',
+  );
   const cfnInstance = instance.node.defaultChild as ec2.CfnInstance;
   cfnInstance.addPropertyDeletionOverride('ImageId');
   cfnInstance.launchTemplate = {
