@@ -55,6 +55,31 @@ export interface AnalyticsAnswer {
   rateLimited: number;
 }
 
+/**
+ * Retries after a 429 that one profile may make in a run, all its requests together (the six platforms and X, asked
+ * at the same time): two first attempts and these make at most 5 requests for a profile Ayrshare rate limits
+ * throughout. Ayrshare counts its limits per profile and suspends one after about 1,000 429s in 24 hours.
+ */
+export const PROFILE_RATE_LIMIT_RETRIES = 3;
+
+/** The rate-limit state one profile's requests share during a run. */
+export interface ProfileRateLimit {
+  /** Retries after a 429 still allowed to this profile in this run. */
+  retriesLeft: number;
+  /** Set once the profile must not be asked again in this run: every request still going stops with this. */
+  stopped?: { message: string; hint: string };
+}
+
+export function profileRateLimit(): ProfileRateLimit {
+  return { retriesLeft: PROFILE_RATE_LIMIT_RETRIES };
+}
+
+/** Ayrshare's code for a profile whose monthly post quota is used up (HTTP 429): no retry helps until the 1st. */
+export const MONTHLY_QUOTA_CODE = 106;
+
+const RATE_LIMIT_HINT =
+  'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. The next scheduled run tries again.';
+
 export interface ClientDependencies {
   fetch?: typeof globalThis.fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -65,6 +90,8 @@ export interface ClientDependencies {
   deadline?: number;
   /** Everything Ayrshare sends passes it before reaching a message (the run's, with every secret of the run). */
   boundary?: Boundary;
+  /** Shared by the requests of one profile: its 429 retry budget, and whether it was told to stop. */
+  profileLimit?: ProfileRateLimit;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -104,9 +131,28 @@ export async function fetchSocialAnalytics(
   let rateLimited = 0;
   let lastRateLimit: Record<string, string> = {};
   let attempt = 0;
+  const limit = deps.profileLimit;
+  /** This profile was told to stop (by this request or the other one): the same message and advice, no request. */
+  const stopNow = () =>
+    new AyrshareRequestError(
+      limit!.stopped!.message,
+      {
+        status: lastStatus,
+        attempts: attempt,
+        retryable: false,
+        failureClass: 'rate_limited',
+        rateLimited,
+        rateLimit: lastRateLimit,
+      },
+      limit!.stopped!.hint,
+    );
+  // A retry this request was granted from the profile's budget is sent even if the other request spent the rest.
+  let granted = false;
   while (attempt < policy.maxAttempts) {
     const remaining = deadline - now();
     if (remaining <= 0) break;
+    if (limit?.stopped && !granted) throw stopNow();
+    granted = false;
     attempt += 1;
     const timeoutMs = Math.min(policy.requestTimeoutMs, remaining);
     let retryAfterMs: number | undefined;
@@ -161,6 +207,29 @@ export async function fetchSocialAnalytics(
         log.warn('Ayrshare answered with an unreadable body', { attempt, status: response.status });
       } else {
         lastProblem = describeHttpError(response.status, body, text, boundary);
+        const code = errorBodySchema.safeParse(body).data?.code;
+        if (response.status === 429 && code === MONTHLY_QUOTA_CODE) {
+          // Not a rate limit: the profile's monthly quota. Retrying cannot help and only spends the 429 allowance.
+          rateLimited += 1;
+          const stopped = {
+            message: `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} This profile's monthly quota is used up (code ${MONTHLY_QUOTA_CODE}); it resets on the 1st of the month, 00:07 UTC.`,
+            hint: 'Nothing to fix here: Ayrshare answers again once the quota resets. Raise the plan in Ayrshare for more.',
+          };
+          if (limit) limit.stopped = stopped;
+          throw new AyrshareRequestError(
+            stopped.message,
+            {
+              status: 429,
+              code,
+              attempts: attempt,
+              retryable: false,
+              failureClass: 'rate_limited',
+              rateLimited,
+              rateLimit,
+            },
+            stopped.hint,
+          );
+        }
         if (!isRetryableStatus(response.status)) {
           const cause = likelyCause(response.status, errorBodySchema.safeParse(body).data);
           throw new AyrshareRequestError(
@@ -183,6 +252,23 @@ export async function fetchSocialAnalytics(
         if (response.status === 429) rateLimited += 1;
         retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
         log.warn('Ayrshare answered with a retryable error', { attempt, status: response.status, rateLimit });
+        if (response.status === 429 && limit) {
+          // The profile's budget is shared with its other request: spent, both stop here.
+          if (limit.stopped) throw stopNow();
+          if (limit.retriesLeft <= 0) {
+            limit.stopped = {
+              message:
+                `Ayrshare rate limited this profile (${lastProblem}); its ${PROFILE_RATE_LIMIT_RETRIES} retries after ` +
+                'a rate limit in this run are spent, so it was not asked again.',
+              hint: RATE_LIMIT_HINT,
+            };
+            throw stopNow();
+          }
+          if (attempt < policy.maxAttempts) {
+            limit.retriesLeft -= 1;
+            granted = true;
+          }
+        }
       }
     } catch (error) {
       if (error instanceof AyrshareRequestError) throw error;
@@ -197,10 +283,17 @@ export async function fetchSocialAnalytics(
     const backoff = random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     const delay = Math.max(backoff, retryAfterMs ?? 0);
     if (now() + delay >= deadline) {
-      lastProblem +=
-        retryAfterMs !== undefined && retryAfterMs > backoff
-          ? ` (Ayrshare asked to wait ${Math.ceil(retryAfterMs / 1000)} s, beyond the time budget)`
-          : '';
+      const waitTooLong = retryAfterMs !== undefined && retryAfterMs > backoff;
+      lastProblem += waitTooLong
+        ? ` (Ayrshare asked to wait ${Math.ceil(retryAfterMs! / 1000)} s, beyond the time budget)`
+        : '';
+      // Asked to wait longer than the run can: the profile's other request would be told the same.
+      if (waitTooLong && lastClass === 'rate_limited' && limit && !limit.stopped) {
+        limit.stopped = {
+          message: `Ayrshare request failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${lastProblem}`,
+          hint: RATE_LIMIT_HINT,
+        };
+      }
       break;
     }
     await sleep(delay);
@@ -216,7 +309,7 @@ export async function fetchSocialAnalytics(
       rateLimit: lastRateLimit,
     },
     lastClass === 'rate_limited'
-      ? 'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. The next scheduled run tries again.'
+      ? RATE_LIMIT_HINT
       : 'Ayrshare or the network failed; this usually clears by itself. The next scheduled run tries again, or re-run the day by hand.',
   );
 }

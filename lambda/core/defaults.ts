@@ -6,7 +6,10 @@ export const DEFAULT_TIME_ZONE = 'America/New_York';
 /** When the daily run starts, in DEFAULT_TIME_ZONE unless configured. */
 export const DEFAULT_SCHEDULE = { hour: 6, minute: 0 } as const;
 export const DEFAULT_BASE_URL = 'https://api.ayrshare.com';
-/** Profiles fetched at the same time: Ayrshare limits each profile (300 requests per 5 minutes), not the account. */
+/**
+ * Profiles fetched at the same time: Ayrshare limits each profile (300 requests per 5 minutes), not the account. Each
+ * profile has its two requests (the other platforms, and X) in flight at once, so at most twice this many are open.
+ */
 export const DEFAULT_CONCURRENCY = 25;
 /** A follower count moving more than this share of the previous one is flagged (0.5 = 50 %). */
 export const DEFAULT_ANOMALY_THRESHOLD = 0.5;

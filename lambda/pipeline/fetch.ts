@@ -3,6 +3,7 @@
 import {
   DEFAULT_HTTP_POLICY,
   fetchSocialAnalytics,
+  profileRateLimit,
   type ClientDependencies,
   type HttpPolicy,
 } from '../ayrshare/client';
@@ -40,11 +41,17 @@ export interface ProfileCollection {
   run: RunRecord;
 }
 
+/** What one request of a profile came back with: the platforms parsed, or why the whole request failed. */
+type GroupOutcome =
+  | { group: RequestGroup; results: PlatformResult[] }
+  | { group: RequestGroup; error: AyrshareRequestError | AyrshareResponseError };
+
 /**
- * Fetches and parses one profile. X/Twitter is asked in a request of its own (with the X credentials), so that an X
- * refusal or X's own caps never fail the other platforms; a whole-request failure fails each platform of that request
- * with the same reason. Everything from Ayrshare it returns (reasons, raw blocks, rate-limit headers) has passed the
- * run's boundary.
+ * Fetches and parses one profile. X/Twitter is asked in a request of its own (with the X credentials), at the same
+ * time as the other platforms' request, so that an X refusal or X's own caps never fail the other platforms and cost
+ * no extra round trip; the two share the profile's rate-limit budget (PROFILE_RATE_LIMIT_RETRIES). A whole-request
+ * failure fails each platform of that request with the same reason. Everything from Ayrshare it returns (reasons,
+ * raw blocks, rate-limit headers) has passed the run's boundary.
  */
 export async function collectProfile(
   settings: CollectorSettings,
@@ -66,62 +73,77 @@ export async function collectProfile(
   };
   const failed: FailedPlatform[] = [];
   const results: PlatformResult[] = [];
-  for (const group of requestGroups(settings.platforms, settings.xCredentials)) {
-    if (group.unaskable) {
-      // Ayrshare refuses every X request without the owner's credentials (code 419): not asked at all.
-      failed.push({
-        profile: profile.name,
-        platform: X_PLATFORM,
-        reason: `not asked: X/Twitter needs your own X app credentials (${X_CREDENTIALS_SETTINGS})`,
-        error_class: 'x_credentials',
-      });
+  const profileLimit = profileRateLimit();
+  const groups = requestGroups(settings.platforms, settings.xCredentials);
+  if (groups.some((g) => g.unaskable)) {
+    // Ayrshare refuses every X request without the owner's credentials (code 419): not asked at all.
+    failed.push({
+      profile: profile.name,
+      platform: X_PLATFORM,
+      reason: `not asked: X/Twitter needs your own X app credentials (${X_CREDENTIALS_SETTINGS})`,
+      error_class: 'x_credentials',
+    });
+  }
+  const outcomes = await Promise.all(
+    groups
+      .filter((g) => !g.unaskable)
+      .map(async (group): Promise<GroupOutcome> => {
+        try {
+          const answer = await fetchSocialAnalytics(
+            {
+              baseUrl: settings.baseUrl,
+              apiKey: settings.apiKey,
+              profileKey: profile.profileKey,
+              platforms: group.platforms,
+              ...(group.xCredentials ? { xCredentials: group.xCredentials } : {}),
+            },
+            deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
+            { ...deps, log, boundary, profileLimit },
+          );
+          recordRequests(run, answer.attempts, answer.rateLimited, answer.rateLimit);
+          if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
+            log.info('Ayrshare rate limits', {
+              profile: profile.name,
+              attempts: answer.attempts,
+              rateLimited: answer.rateLimited,
+              headers: answer.rateLimit,
+            });
+          }
+          return { group, results: parseSocialAnalytics(answer.body, group.platforms) };
+        } catch (error) {
+          if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
+          if (error instanceof AyrshareRequestError)
+            recordRequests(run, error.details.attempts, error.details.rateLimited ?? 0, error.details.rateLimit ?? {});
+          else recordRequests(run, 1, 0, {});
+          return { group, error };
+        }
+      }),
+  );
+  // Did the same keys get accepted for the other platforms? Then a 401/403 on X is X's credentials at fault.
+  const othersRefused = outcomes.some(
+    (o) => 'error' in o && !o.group.xCredentials && failureClassOf(o.error) === 'auth',
+  );
+  for (const outcome of outcomes) {
+    if ('results' in outcome) {
+      results.push(...outcome.results);
       continue;
     }
-    try {
-      const answer = await fetchSocialAnalytics(
-        {
-          baseUrl: settings.baseUrl,
-          apiKey: settings.apiKey,
-          profileKey: profile.profileKey,
-          platforms: group.platforms,
-          ...(group.xCredentials ? { xCredentials: group.xCredentials } : {}),
-        },
-        deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
-        { ...deps, log, boundary },
-      );
-      recordRequests(run, answer.attempts, answer.rateLimited, answer.rateLimit);
-      if (Object.keys(answer.rateLimit).length > 0 || answer.rateLimited > 0) {
-        log.info('Ayrshare rate limits', {
-          profile: profile.name,
-          attempts: answer.attempts,
-          rateLimited: answer.rateLimited,
-          headers: answer.rateLimit,
-        });
-      }
-      results.push(...parseSocialAnalytics(answer.body, group.platforms));
-    } catch (error) {
-      if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
-      if (error instanceof AyrshareRequestError)
-        recordRequests(run, error.details.attempts, error.details.rateLimited ?? 0, error.details.rateLimit ?? {});
-      else recordRequests(run, 1, 0, {});
-      const refused = error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
-      // X refused with 401/403 while the same keys were accepted for the others: it is X's credentials at fault.
-      const othersAccepted = !failed.some((f) => f.error_class === 'auth');
-      const errorClass = group.xCredentials && refused === 'auth' && othersAccepted ? 'x_credentials' : refused;
-      log.warn('Analytics request failed', {
+    const { group, error } = outcome;
+    const refused = failureClassOf(error);
+    const errorClass = group.xCredentials && refused === 'auth' && !othersRefused ? 'x_credentials' : refused;
+    log.warn('Analytics request failed', {
+      profile: profile.name,
+      platforms: group.platforms,
+      reason: error.message,
+    });
+    failed.push(
+      ...group.platforms.map((platform) => ({
         profile: profile.name,
-        platforms: group.platforms,
-        reason: error.message,
-      });
-      failed.push(
-        ...group.platforms.map((platform) => ({
-          profile: profile.name,
-          platform,
-          reason: boundary.text(error.message),
-          error_class: errorClass,
-        })),
-      );
-    }
+        platform,
+        reason: boundary.text(error.message),
+        error_class: errorClass,
+      })),
+    );
   }
   run.finishedAt = new Date();
 
@@ -181,6 +203,10 @@ export function requestGroups(platforms: readonly Platform[], xCredentials: XCre
       xCredentials ? { platforms: [X_PLATFORM], xCredentials } : { platforms: [X_PLATFORM], unaskable: true },
     );
   return groups;
+}
+
+function failureClassOf(error: AyrshareRequestError | AyrshareResponseError) {
+  return error instanceof AyrshareRequestError ? error.details.failureClass : error.failureClass;
 }
 
 /** Adds one request's attempts to the profile's ledger entry; the latest rate-limit headers win. */

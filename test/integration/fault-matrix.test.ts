@@ -129,7 +129,10 @@ function fixtureWith(edit: (answer: Record<string, any>) => void): Record<string
 interface WholeRequestCase {
   label: string;
   script: Array<ScriptedAnswer | Responder>;
+  /** Requests per request group (the six platforms, and X). */
   requests: number;
+  /** Requests in all, when the two groups do not each make `requests`. */
+  totalRequests?: number;
   errorClass: FailureClass;
   reason: RegExp;
 }
@@ -181,8 +184,19 @@ const WHOLE_REQUEST_FAILURES: WholeRequestCase[] = [
     label: 'HTTP 429 without Retry-After, lasting',
     script: [{ status: 429, body: { status: 'error', code: 429, message: 'Too many requests' } }],
     requests: 3,
+    // The profile's two requests share 3 retries after a 429: 2 first attempts and 3 retries, then both stop.
+    totalRequests: 5,
     errorClass: 'rate_limited',
-    reason: /^Ayrshare request failed after 3 attempts: Ayrshare answered HTTP 429 \(code 429\): Too many requests$/,
+    reason:
+      /^Ayrshare rate limited this profile \(Ayrshare answered HTTP 429 \(code 429\): Too many requests\); its 3 retries after a rate limit in this run are spent, so it was not asked again\.$/,
+  },
+  {
+    label: 'HTTP 429 with code 106, the monthly quota',
+    script: [{ status: 429, body: { status: 'error', code: 106, message: 'Monthly post quota reached' } }],
+    requests: 1,
+    errorClass: 'rate_limited',
+    reason:
+      /HTTP 429 \(code 106\): Monthly post quota reached\. This profile's monthly quota is used up \(code 106\); it resets on the 1st of the month, 00:07 UTC\.$/,
   },
   {
     label: 'HTTP 429 with a Retry-After beyond the time budget',
@@ -258,14 +272,14 @@ describe('Ayrshare failing the whole request', () => {
       expect(summary.failed.map((f) => f.platform)).toEqual(PLATFORM_NAMES);
       expect(new Set(summary.failed.map((f) => f.error_class))).toEqual(new Set([c.errorClass]));
       expect(summary.failed[0].reason).toMatch(c.reason);
-      expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
+      expect(standIn.requests).toHaveLength(c.totalRequests ?? c.requests * REQUESTS_PER_RUN);
       expect(await storedPlatforms()).toEqual([]);
 
       standIn.script(...c.script);
       const outcome = await lambda();
       expect(outcome.ok).toBe(false);
       expect(!outcome.ok && outcome.error.message).toMatch(new RegExp(`^Nothing was stored for ${DATE}: facebook: `));
-      expect(standIn.requests).toHaveLength(c.requests * REQUESTS_PER_RUN);
+      expect(standIn.requests).toHaveLength(c.totalRequests ?? c.requests * REQUESTS_PER_RUN);
       expect(await storedPlatforms()).toEqual([]);
       const [alert, ...more] = alerts();
       expect(more).toEqual([]);
@@ -286,9 +300,9 @@ describe('Ayrshare failing, then recovering', () => {
     );
     const run = await cli();
     expect(run.code).toBe(0);
-    // The 429, its retry, then X's own request.
+    // The two requests at once (one answered 429), then the retry a second later.
     expect(standIn.requests).toHaveLength(1 + REQUESTS_PER_RUN);
-    expect(standIn.requests[1].at - standIn.requests[0].at).toBeGreaterThanOrEqual(950);
+    expect(standIn.requests[2].at - standIn.requests[0].at).toBeGreaterThanOrEqual(950);
     expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
   });
 

@@ -223,13 +223,13 @@ describe('a platform failing three days in a row, then recovering', () => {
     const run = await db.client.query(
       `SELECT trigger, outcome, requests, rate_limited, rate_limit FROM collection_runs`,
     );
-    // Three tries for the six other platforms and three for X, all answered 429.
+    // The six other platforms and X asked at once, then the profile's 3 shared retries, all answered 429.
     expect(run.rows).toEqual([
       {
         trigger: 'schedule',
         outcome: 'error',
-        requests: 6,
-        rate_limited: 6,
+        requests: 5,
+        rate_limited: 5,
         rate_limit: { 'x-ratelimit-max': '300', 'x-ratelimit-count': '300' },
       },
     ]);
