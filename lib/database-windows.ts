@@ -70,6 +70,11 @@ export function gapBetween(a: DaySpan, b: DaySpan): number {
   return Math.min(afterA, afterB);
 }
 
+/** Whether two stretches share a minute (touching end to start is not overlapping: RDS accepts adjacent windows). */
+export function overlaps(a: DaySpan, b: DaySpan): boolean {
+  return mod(b.start - a.start, DAY) < a.length || mod(a.start - b.start, DAY) < b.length;
+}
+
 /** How far a window keeps from the run under every offset: the smallest gap. */
 export function clearanceOf(window: DaySpan, spans: readonly DaySpan[]): number {
   return Math.min(...spans.map((span) => gapBetween(window, span)));
@@ -144,6 +149,37 @@ export function maintenanceWeekStart(text: string): number {
   if (!match) throw new Error(`Not a maintenance window: ${text}`);
   return WEEKDAYS.indexOf(match[1] as (typeof WEEKDAYS)[number]) * DAY + Number(match[2]) * 60 + Number(match[3]);
 }
+
+/** What the stack deploys: the given windows, the computed ones, or a maintenance window placed after a given backup. */
+export interface EffectiveWindows {
+  backup: string;
+  maintenance: string;
+  /** Whether each was given in the context (false: computed or placed). */
+  given: { backup: boolean; maintenance: boolean };
+}
+
+/**
+ * The windows to deploy. Both given: as given. Only the backup window given: the maintenance window follows it on
+ * Sunday (RDS refuses overlapping windows, so the computed one cannot simply stay). Only the maintenance window given:
+ * the computed backup window (checked for overlap by the caller).
+ */
+export function effectiveWindows(run: RunTime, backup?: string, maintenance?: string, from?: Date): EffectiveWindows {
+  const planned = planWindows(run, from);
+  const given = { backup: backup !== undefined, maintenance: maintenance !== undefined };
+  let placed = maintenance ?? planned.maintenance;
+  if (backup !== undefined && maintenance === undefined) {
+    const span = parseBackupWindow(backup);
+    if (typeof span !== 'string') {
+      const start = MAINTENANCE_WEEKDAY_INDEX * DAY + span.start + span.length;
+      const end = start + WINDOW_MINUTES;
+      placed = `${weekdayAt(start)}:${clock(start)}-${weekdayAt(end)}:${clock(end)}`;
+    }
+  }
+  return { backup: backup ?? planned.backup, maintenance: placed, given };
+}
+
+const MAINTENANCE_WEEKDAY_INDEX = WEEKDAYS.indexOf(MAINTENANCE_WEEKDAY);
+const weekdayAt = (weekMinutes: number) => WEEKDAYS[Math.floor(mod(weekMinutes, WEEK) / DAY)];
 
 /** Why a given window is refused (too close to the run under some offset), or undefined when it keeps clear. */
 export function windowConflict(window: DaySpan, run: RunTime, from?: Date): string | undefined {

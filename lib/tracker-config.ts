@@ -22,10 +22,11 @@ import { PLATFORMS } from '../lambda/metrics/platforms';
 import { DEFAULT_INSTANCE_TYPE } from './constructs/database';
 import { defaultMaxConnections, maxFanOutConcurrency, reservedConnections } from './database-capacity';
 import {
+  effectiveWindows,
   parseBackupWindow,
   parseMaintenanceWindow,
   windowConflict,
-  gapBetween,
+  overlaps,
   type DaySpan,
 } from './database-windows';
 import { retriesFor, runSpanMinutes } from './run-timing';
@@ -113,7 +114,8 @@ function crossChecks(config: z.output<typeof baseSchema>, ctx: z.RefinementCtx):
     timeZone: config.timeZone,
     spanMinutes: runSpanMinutes(retriesFor(config.economy)),
   };
-  const windows: Partial<Record<'backupWindow' | 'maintenanceWindow', DaySpan>> = {};
+  // Each given window on its own, then the pair the stack will deploy (a window placed next to a given one included).
+  const bad = new Set<string>();
   for (const [key, parse] of [
     ['backupWindow', parseBackupWindow],
     ['maintenanceWindow', parseMaintenanceWindow],
@@ -121,17 +123,31 @@ function crossChecks(config: z.output<typeof baseSchema>, ctx: z.RefinementCtx):
     const text = config[key];
     if (text === undefined) continue;
     const span = parse(text);
-    if (typeof span === 'string') {
-      issue(key, span);
-      continue;
+    const problem = typeof span === 'string' ? span : windowConflict(span, run);
+    if (problem) {
+      issue(key, problem);
+      bad.add(key);
     }
-    const conflict = windowConflict(span, run);
-    if (conflict) issue(key, conflict);
-    else windows[key] = span;
   }
-  if (windows.backupWindow && windows.maintenanceWindow) {
-    if (gapBetween(windows.backupWindow, windows.maintenanceWindow) === 0)
-      issue('maintenanceWindow', 'must not overlap backupWindow (RDS refuses overlapping windows)');
+  if (bad.size === 0 && (config.backupWindow !== undefined || config.maintenanceWindow !== undefined)) {
+    const deployed = effectiveWindows(run, config.backupWindow, config.maintenanceWindow);
+    const backup = parseBackupWindow(deployed.backup) as DaySpan;
+    const maintenance = parseMaintenanceWindow(deployed.maintenance) as DaySpan;
+    const other = (key: 'backup' | 'maintenance', text: string) =>
+      deployed.given[key] ? '' : ` (the ${key} window the stack would use, ${text}; give ${key}Window too)`;
+    if (overlaps(backup, maintenance)) {
+      issue(
+        deployed.given.maintenance ? 'maintenanceWindow' : 'backupWindow',
+        `must not overlap the ${deployed.given.maintenance ? 'backup' : 'maintenance'} window` +
+          `${deployed.given.maintenance ? other('backup', deployed.backup) : other('maintenance', deployed.maintenance)}` +
+          ': RDS refuses overlapping windows',
+      );
+    } else if (!deployed.given.maintenance && windowConflict(maintenance, run)) {
+      issue(
+        'backupWindow',
+        `leaves no room after it for the maintenance window${other('maintenance', deployed.maintenance)}`,
+      );
+    }
   }
   const instanceType = config.databaseInstanceType ?? DEFAULT_INSTANCE_TYPE;
   const limit = maxFanOutConcurrency(instanceType, config.sqlAccess === 'ssm');

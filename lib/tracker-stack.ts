@@ -18,9 +18,9 @@ import {
   maintenanceWeekStart,
   parseBackupWindow,
   parseMaintenanceWindow,
-  planWindows,
-  type DatabaseWindows,
+  effectiveWindows,
   type DaySpan,
+  type EffectiveWindows,
 } from './database-windows';
 import { retriesFor, runSpanMinutes } from './run-timing';
 import type { TrackerConfig } from './tracker-config';
@@ -41,8 +41,8 @@ export class TrackerStack extends Stack {
   public readonly sqlAccess?: SqlAccess;
   /** Turns the database's deletion protection on once everything else exists. */
   public readonly deletionProtection: DeletionProtection;
-  /** The computed backup and maintenance windows (each may be replaced by its context flag). */
-  public readonly windows: DatabaseWindows;
+  /** The backup and maintenance windows deployed: computed, given with their context flags, or placed after one. */
+  public readonly windows: EffectiveWindows;
   /** Economy mode's wake and sleep schedules, with -c economy=true only. */
   public readonly awakeWindows?: AwakeWindows;
 
@@ -62,14 +62,14 @@ export class TrackerStack extends Stack {
       timeZone: config.timeZone,
       spanMinutes: runSpanMinutes(retries),
     };
-    this.windows = planWindows(run);
+    this.windows = effectiveWindows(run, config.backupWindow, config.maintenanceWindow);
     this.database = new TrackerDatabase(this, 'Database', {
       vpc: this.network.vpc,
       instanceType: config.databaseInstanceType,
       allocatedStorageGiB: config.databaseStorageGiB,
       multiAz: config.multiAz,
-      backupWindow: config.backupWindow ?? this.windows.backup,
-      maintenanceWindow: config.maintenanceWindow ?? this.windows.maintenance,
+      backupWindow: this.windows.backup,
+      maintenanceWindow: this.windows.maintenance,
     });
     this.ayrshareSecret = config.ayrshareSecretName
       ? secretsmanager.Secret.fromSecretNameV2(this, 'AyrshareSecret', config.ayrshareSecretName)
@@ -120,10 +120,10 @@ export class TrackerStack extends Stack {
         database: this.database.instance,
         natInstance: this.network.natInstances[0],
         run,
-        backup: given(config.backupWindow, parseBackupWindow) ?? this.windows.backupSpan,
+        backup: parseBackupWindow(this.windows.backup) as DaySpan,
         maintenance: {
-          weekStart: maintenanceWeekStart(config.maintenanceWindow ?? this.windows.maintenance),
-          length: (given(config.maintenanceWindow, parseMaintenanceWindow) ?? this.windows.maintenanceSpan).length,
+          weekStart: maintenanceWeekStart(this.windows.maintenance),
+          length: (parseMaintenanceWindow(this.windows.maintenance) as DaySpan).length,
         },
       });
     }
@@ -195,7 +195,18 @@ export class TrackerStack extends Stack {
       instance: this.database.instance,
       enabled: config.deletionProtection,
     });
-    this.deletionProtection.runAfter(this.node.children.filter((child) => !isCustomResourceProvider(child.node.id)));
+    const others = this.node.children.filter((child) => !isCustomResourceProvider(child.node.id));
+    // Economy mode's schedules come next to last: a sleep firing during the deploy could stop the database or the NAT
+    // under the migration, so they exist only once everything but the switch does.
+    if (this.awakeWindows) {
+      // Not the Scheduler target roles aws-cdk-lib puts at stack level: their trust policy names the schedules' group.
+      const before = others.filter(
+        (c) =>
+          c !== this.awakeWindows && c !== this.deletionProtection && !c.node.id.startsWith('SchedulerRoleForTarget'),
+      );
+      for (const child of before) this.awakeWindows.node.addDependency(child);
+    }
+    this.deletionProtection.runAfter(others);
 
     suppressStackSingletonFindings(this);
   }
@@ -229,13 +240,6 @@ export class TrackerStack extends Stack {
 
 /** How long the collector waits for a database that is still waking up in economy mode. */
 export const ECONOMY_DATABASE_WAIT_SECONDS = 150;
-
-/** A window given in the context, already checked by readTrackerConfig. */
-function given(text: string | undefined, parse: (text: string) => DaySpan | string): DaySpan | undefined {
-  if (text === undefined) return undefined;
-  const span = parse(text);
-  return typeof span === 'string' ? undefined : span;
-}
 
 /** aws-cdk-lib's singleton provider of AwsCustomResource (AWS + its UUID without dashes), a child of the stack. */
 function isCustomResourceProvider(id: string): boolean {

@@ -21,8 +21,8 @@ export const WAKE_LEAD_MINUTES = 20;
 export const UPKEEP_LEAD_MINUTES = 15;
 /** Minutes after the backup or maintenance window before the database sleeps again. */
 export const UPKEEP_TAIL_MINUTES = 10;
-/** A maintenance window starting this close to the backup window shares its wake-up. */
-const SHARED_WAKE_MINUTES = 60;
+/** A database stopped for less than this between two stretches stays up instead (a stop takes minutes to finish). */
+const MERGE_GAP_MINUTES = 30;
 
 export interface AwakeWindowsProps {
   readonly database: rds.DatabaseInstance;
@@ -51,50 +51,54 @@ const daily = (minutes: number): Firing => ({
   hour: Math.floor(mod(minutes, DAY) / 60),
   minute: mod(minutes, DAY) % 60,
 });
-const weekly = (weekMinutes: number, days: number[] = [Math.floor(mod(weekMinutes, WEEK) / DAY)]): Firing => ({
-  ...daily(weekMinutes),
-  weekdays: days,
-});
 
 /**
- * Every firing of economy mode: the run window (in the run's zone, daily), and the upkeep windows (UTC): a daily wake
- * and sleep around the backup, with the sleep moved after the maintenance window on its day, or a weekly wake and
- * sleep of their own when the maintenance window is far from the backup.
+ * Every firing of economy mode: the run window (in the run's zone, daily), and the upkeep windows (UTC): the database
+ * is up from UPKEEP_LEAD_MINUTES before each backup window and the weekly maintenance window to UPKEEP_TAIL_MINUTES after
+ * it. The stretches are laid out over the week and merged where they touch or nearly do, then each start and stop
+ * becomes a firing, grouped by time of day (daily when it happens every day).
  */
 export function awakeFirings(props: Pick<AwakeWindowsProps, 'run' | 'backup' | 'maintenance'>) {
   const local = props.run.hour * 60 + props.run.minute;
-  const backupWake = props.backup.start - UPKEEP_LEAD_MINUTES;
-  const backupSleep = props.backup.start + props.backup.length + UPKEEP_TAIL_MINUTES;
-  const maintenanceWake = props.maintenance.weekStart - UPKEEP_LEAD_MINUTES;
-  const maintenanceSleep = props.maintenance.weekStart + props.maintenance.length + UPKEEP_TAIL_MINUTES;
-  // The day (of the week) whose backup the maintenance window follows closely, if any.
-  const sharedDay = [0, 1, 2, 3, 4, 5, 6].find((day) => {
-    const after = mod(props.maintenance.weekStart - (day * DAY + props.backup.start), WEEK);
-    return after >= 0 && after <= props.backup.length + SHARED_WAKE_MINUTES;
-  });
-  const upkeepWakes: Firing[] = [daily(backupWake)];
-  const upkeepSleeps: Firing[] = [];
-  if (sharedDay === undefined) {
-    upkeepSleeps.push(daily(backupSleep));
-    upkeepWakes.push(weekly(maintenanceWake));
-    upkeepSleeps.push(weekly(maintenanceSleep));
-  } else {
-    // On the shared day, the backup's sleep would cut the maintenance short: it sleeps after the maintenance instead.
-    const sleepDay = Math.floor(mod(sharedDay * DAY + backupSleep, WEEK) / DAY);
-    upkeepSleeps.push(
-      weekly(
-        backupSleep,
-        [0, 1, 2, 3, 4, 5, 6].filter((d) => d !== sleepDay),
-      ),
-    );
-    upkeepSleeps.push(weekly(maintenanceSleep));
+  const awake = new Array<boolean>(WEEK).fill(false);
+  const mark = (start: number, end: number) => {
+    for (let m = start; m < end; m += 1) awake[mod(m, WEEK)] = true;
+  };
+  for (let day = 0; day < 7; day += 1) {
+    const start = day * DAY + props.backup.start;
+    mark(start - UPKEEP_LEAD_MINUTES, start + props.backup.length + UPKEEP_TAIL_MINUTES);
+  }
+  const { weekStart, length } = props.maintenance;
+  mark(weekStart - UPKEEP_LEAD_MINUTES, weekStart + length + UPKEEP_TAIL_MINUTES);
+  // Close short gaps: a stop followed soon by a start would find the database still stopping.
+  for (let m = 0; m < WEEK; m += 1) {
+    if (awake[m] || !awake[mod(m - 1, WEEK)]) continue;
+    let gap = 0;
+    while (gap < MERGE_GAP_MINUTES && !awake[mod(m + gap, WEEK)]) gap += 1;
+    if (gap < MERGE_GAP_MINUTES) for (let g = 0; g < gap; g += 1) awake[mod(m + g, WEEK)] = true;
+  }
+  const starts: number[] = [];
+  const stops: number[] = [];
+  for (let m = 0; m < WEEK; m += 1) {
+    const before = awake[mod(m - 1, WEEK)];
+    if (awake[m] && !before) starts.push(m);
+    if (!awake[m] && before) stops.push(m);
   }
   return {
     runWake: daily(local - WAKE_LEAD_MINUTES),
     runSleep: daily(local + props.run.spanMinutes),
-    upkeepWakes,
-    upkeepSleeps,
+    upkeepWakes: byTimeOfDay(starts),
+    upkeepSleeps: byTimeOfDay(stops),
   };
+}
+
+/** Minutes of the week as firings: one per time of day, on the weekdays it happens (none listed: every day). */
+function byTimeOfDay(weekMinutes: number[]): Firing[] {
+  const days = new Map<number, number[]>();
+  for (const m of weekMinutes) days.set(m % DAY, [...(days.get(m % DAY) ?? []), Math.floor(m / DAY)]);
+  return [...days.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([time, on]) => (on.length === 7 ? daily(time) : { ...daily(time), weekdays: on.sort((a, b) => a - b) }));
 }
 
 /** Scheduler's cron for a firing: every day, or on its weekdays. */

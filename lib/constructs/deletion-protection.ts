@@ -38,8 +38,8 @@ export class DeletionProtection extends Construct {
       action: 'modifyDBInstance',
       parameters: {
         DBInstanceIdentifier: props.instance.instanceIdentifier,
+        // Takes effect at once by itself; ApplyImmediately would also push through any pending modification.
         DeletionProtection: props.enabled,
-        ApplyImmediately: true,
       },
       physicalResourceId: cr.PhysicalResourceId.of('deletion-protection'),
       // The answer describes the whole instance; a custom resource may return 4 KB at most.

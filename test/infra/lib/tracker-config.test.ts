@@ -54,11 +54,15 @@ describe('context validation', () => {
     [{ maintenanceWindow: 'sun:11:00-sun:11:30' }, /maintenanceWindow comes within 0 min of the run/],
     [
       { backupWindow: '00:00-00:30', maintenanceWindow: 'sun:00:15-sun:00:45' },
-      /maintenanceWindow must not overlap backupWindow/,
+      /maintenanceWindow must not overlap the backup window: RDS refuses overlapping windows/,
     ],
     [{ fanOutConcurrency: '1000' }, /fanOutConcurrency must be at most 72 on db.t4g.micro: .* about 84 /],
     [{ fanOutConcurrency: '70', sqlAccess: 'ssm' }, /fanOutConcurrency must be at most 62 on db.t4g.micro/],
     [{ imageGeneration: '0' }, /imageGeneration must be 1 to 1000000/],
+    [
+      { maintenanceWindow: 'sun:00:15-sun:00:45' },
+      /maintenanceWindow must not overlap the backup window \(the backup window the stack would use, 00:00-00:30; give backupWindow too\)/,
+    ],
   ])('rejects %p with a message naming the key', (values, message) => {
     expect(() => readTrackerConfig(context(values))).toThrow(message);
     expect(() => readTrackerConfig(context(values))).toThrow(/Set it in cdk.json or with -c key=value/);

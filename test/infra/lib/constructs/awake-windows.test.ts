@@ -1,7 +1,8 @@
 // lib/constructs/awake-windows.ts: economy mode's schedules. Read back from the template: when each fires, what it
 // calls with which role, that the backup happens while the database is awake, that the run and all its retries
 // happen while both are awake, and that no alarm fires for the hours they sleep.
-import { logicalIdIn, resourcesOf, synthesize, type Resources } from '../../../support/synth';
+import { awakeFirings } from '../../../../lib/constructs/awake-windows';
+import { dependencyClosure, logicalIdIn, resourcesOf, synthesize, type Resources } from '../../../support/synth';
 
 const economy = resourcesOf(synthesize({ economy: 'true', alertEmail: 'ops@example.com' }).template);
 const standard = resourcesOf(synthesize({}).template);
@@ -132,11 +133,45 @@ describe('economy mode', () => {
     }
   });
 
+  it('creates its schedules only once the migration has run, so no sleep stops anything under the first deploy', () => {
+    const migration = logicalIdIn(economy, 'Custom::Trigger', /MigrateOnDeploy/);
+    const switchId = logicalIdIn(economy, 'Custom::AWS', /^DeletionProtection/);
+    for (const s of schedules(economy).filter((x) => x.arn.includes(':aws-sdk:'))) {
+      const before = dependencyClosure(economy, s.id);
+      expect([s.id, before.has(migration)]).toEqual([s.id, true]);
+      expect(before.has(switchId)).toBe(false);
+    }
+  });
+
   it('shows on the dashboard when the database and the NAT were awake', () => {
     const [dashboard] = Object.values(economy).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     expect(body).toContain('Awake hours');
     expect(body).toContain('AWS/RDS');
     expect(body).toContain('AWS/EC2');
+  });
+});
+
+describe('economy with given windows', () => {
+  it('places the maintenance window right after a given backup window, on Sunday', () => {
+    const given = resourcesOf(synthesize({ economy: 'true', backupWindow: '03:00-03:30' }).template);
+    const [db] = Object.values(given).filter((r) => r.Type === 'AWS::RDS::DBInstance');
+    expect(db.Properties.PreferredBackupWindow).toBe('03:00-03:30');
+    expect(db.Properties.PreferredMaintenanceWindow).toBe('sun:03:30-sun:04:00');
+  });
+
+  it('never stops the database between a maintenance window and the backup right after it', () => {
+    // Backup 03:00-03:30 daily; maintenance Sunday 02:00-02:40 (Sunday is weekday 6).
+    const firings = awakeFirings({
+      run: { hour: 6, minute: 0, timeZone: 'America/New_York', spanMinutes: 37 },
+      backup: { start: 180, length: 30 },
+      maintenance: { weekStart: 6 * 1440 + 120, length: 40 },
+    });
+    // Sunday: up from 01:45 through the backup to 03:40; the other days from 02:45 to 03:40.
+    expect(firings.upkeepWakes).toEqual([
+      { hour: 1, minute: 45, weekdays: [6] },
+      { hour: 2, minute: 45, weekdays: [0, 1, 2, 3, 4, 5] },
+    ]);
+    expect(firings.upkeepSleeps).toEqual([{ hour: 3, minute: 40 }]);
   });
 });

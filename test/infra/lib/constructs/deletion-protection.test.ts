@@ -28,9 +28,11 @@ describe.each(Object.entries(DOCUMENTED_CONFIGURATIONS))('deletion protection, %
       expect(sdkCall(step, phase)).toMatchObject({
         service: 'RDS',
         action: 'modifyDBInstance',
-        parameters: { DBInstanceIdentifier: `<${databaseId}>`, DeletionProtection: expected, ApplyImmediately: true },
+        parameters: { DBInstanceIdentifier: `<${databaseId}>`, DeletionProtection: expected },
       });
     }
+    // Nothing else rides on the call: no pending modification is pushed through with it.
+    expect(Object.keys(sdkCall(step, 'Create').parameters)).toEqual(['DBInstanceIdentifier', 'DeletionProtection']);
     // Deleting the stack must not unprotect the database.
     expect(sdkCall(step, 'Delete')).toBeUndefined();
     const policy =
