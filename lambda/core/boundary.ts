@@ -19,6 +19,17 @@ export const MAX_JSON_DEPTH = 64;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const LINE_BREAKS = /[\t\n\r]/g;
 
+/** A polynomial hash of an 8-character window, kept in 32 bits; rolled one character at a time below. */
+const BASE = 31;
+const BASE_TO_WINDOW = Array.from({ length: SECRET_PART_LENGTH }).reduce<number>((p) => Math.imul(p, BASE) >>> 0, 1);
+const rollIn = (hash: number, code: number) => (Math.imul(hash, BASE) + code) >>> 0;
+const rollOut = (hash: number, code: number) => (hash - Math.imul(code, BASE_TO_WINDOW)) >>> 0;
+function windowHash(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i += 1) hash = rollIn(hash, text.charCodeAt(i));
+  return hash;
+}
+
 export interface Boundary {
   /** Redacts, strips control characters (line breaks become spaces), then cuts to `maxLength` characters. */
   text(value: string, maxLength?: number): string;
@@ -41,17 +52,25 @@ export function createBoundary(secrets: ReadonlyArray<string | undefined>): Boun
     ),
   );
 
+  const partHashes = new Set([...parts].map(windowHash));
+  // Secrets too short to have an 8-character part are replaced whole (computed once: a run with hundreds of profiles
+  // redacts every string of every answer).
+  const short = whole.filter((s) => s.length < SECRET_PART_LENGTH);
   const redact = (value: string): string => {
-    let out = whole
-      .filter((s) => s.length < SECRET_PART_LENGTH)
-      .reduce((text, secret) => text.split(secret).join(REDACTED), value);
+    let out = short.length === 0 ? value : short.reduce((text, secret) => text.split(secret).join(REDACTED), value);
     if (parts.size === 0 || out.length < SECRET_PART_LENGTH) return out;
     // Mark every character covered by an 8-character window that is part of a secret, then replace each marked run.
+    // A rolling hash over each 8-character window finds the candidates without cutting a string per position (an
+    // agency's run cleans every string of thousands of answers); a candidate is confirmed against the parts.
     const marked = new Uint8Array(out.length);
     let any = false;
-    for (let i = 0; i + SECRET_PART_LENGTH <= out.length; i += 1) {
-      if (parts.has(out.slice(i, i + SECRET_PART_LENGTH))) {
-        marked.fill(1, i, i + SECRET_PART_LENGTH);
+    let hash = 0;
+    for (let i = 0; i < out.length; i += 1) {
+      hash = rollIn(hash, out.charCodeAt(i));
+      if (i >= SECRET_PART_LENGTH) hash = rollOut(hash, out.charCodeAt(i - SECRET_PART_LENGTH));
+      const start = i - SECRET_PART_LENGTH + 1;
+      if (start >= 0 && partHashes.has(hash) && parts.has(out.slice(start, i + 1))) {
+        marked.fill(1, start, i + 1);
         any = true;
       }
     }

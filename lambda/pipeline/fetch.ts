@@ -41,10 +41,18 @@ export interface ProfileCollection {
   run: RunRecord;
 }
 
-/** What one request of a profile came back with: the platforms parsed, or why the whole request failed. */
+/** What one request of a profile came back with: Ayrshare's answer, or why the whole request failed. */
 type GroupOutcome =
-  | { group: RequestGroup; results: PlatformResult[] }
-  | { group: RequestGroup; error: AyrshareRequestError | AyrshareResponseError };
+  { group: RequestGroup; body: unknown } | { group: RequestGroup; error: AyrshareRequestError | AyrshareResponseError };
+
+/** A profile's answers as they came, before any parsing: what the I/O phase hands to the CPU phase. */
+export interface FetchedProfile {
+  profile: Profile;
+  run: RunRecord;
+  outcomes: GroupOutcome[];
+  /** X was not asked: its credentials are missing. */
+  xUnaskable: boolean;
+}
 
 /**
  * Fetches and parses one profile. X/Twitter is asked in a request of its own (with the X credentials), at the same
@@ -60,6 +68,19 @@ export async function collectProfile(
   deps: FetchDependencies,
   boundary: Boundary = createBoundary(secretsOf(settings)),
 ): Promise<ProfileCollection> {
+  return processProfile(settings, await fetchProfile(settings, profile, deps, boundary), date, deps, boundary);
+}
+
+/**
+ * The I/O half: both requests of a profile, at the same time, and nothing else. A run starts the next profile's
+ * requests as soon as these answers are in, and parses them while those are on the wire.
+ */
+export async function fetchProfile(
+  settings: CollectorSettings,
+  profile: Profile,
+  deps: FetchDependencies,
+  boundary: Boundary = createBoundary(secretsOf(settings)),
+): Promise<FetchedProfile> {
   const log = boundary.log(deps.log ?? silentLog);
   const run: RunRecord = {
     profile: profile.name,
@@ -71,19 +92,8 @@ export async function collectProfile(
     rateLimited: 0,
     rateLimit: {},
   };
-  const failed: FailedPlatform[] = [];
-  const results: PlatformResult[] = [];
   const profileLimit = profileRateLimit();
   const groups = requestGroups(settings.platforms, settings.xCredentials);
-  if (groups.some((g) => g.unaskable)) {
-    // Ayrshare refuses every X request without the owner's credentials (code 419): not asked at all.
-    failed.push({
-      profile: profile.name,
-      platform: X_PLATFORM,
-      reason: `not asked: X/Twitter needs your own X app credentials (${X_CREDENTIALS_SETTINGS})`,
-      error_class: 'x_credentials',
-    });
-  }
   const outcomes = await Promise.all(
     groups
       .filter((g) => !g.unaskable)
@@ -109,7 +119,7 @@ export async function collectProfile(
               headers: answer.rateLimit,
             });
           }
-          return { group, results: parseSocialAnalytics(answer.body, group.platforms) };
+          return { group, body: answer.body };
         } catch (error) {
           if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
           if (error instanceof AyrshareRequestError)
@@ -119,16 +129,48 @@ export async function collectProfile(
         }
       }),
   );
+  run.finishedAt = new Date();
+  return { profile, run, outcomes, xUnaskable: groups.some((g) => g.unaskable) };
+}
+
+/** The CPU half: each answer validated platform by platform, normalised, with its rate and efficiency. */
+export function processProfile(
+  settings: CollectorSettings,
+  fetched: FetchedProfile,
+  date: string,
+  deps: Pick<FetchDependencies, 'log'>,
+  boundary: Boundary = createBoundary(secretsOf(settings)),
+): ProfileCollection {
+  const log = boundary.log(deps.log ?? silentLog);
+  const { profile, run, outcomes } = fetched;
+  const failed: FailedPlatform[] = [];
+  const results: PlatformResult[] = [];
+  if (fetched.xUnaskable) {
+    // Ayrshare refuses every X request without the owner's credentials (code 419): not asked at all.
+    failed.push({
+      profile: profile.name,
+      platform: X_PLATFORM,
+      reason: `not asked: X/Twitter needs your own X app credentials (${X_CREDENTIALS_SETTINGS})`,
+      error_class: 'x_credentials',
+    });
+  }
   // Did the same keys get accepted for the other platforms? Then a 401/403 on X is X's credentials at fault.
   const othersRefused = outcomes.some(
     (o) => 'error' in o && !o.group.xCredentials && failureClassOf(o.error) === 'auth',
   );
   for (const outcome of outcomes) {
-    if ('results' in outcome) {
-      results.push(...outcome.results);
-      continue;
+    if ('body' in outcome) {
+      try {
+        results.push(...parseSocialAnalytics(outcome.body, outcome.group.platforms));
+        continue;
+      } catch (error) {
+        // An answer that is not an analytics answer: its request was counted when it arrived; its platforms fail.
+        if (!(error instanceof AyrshareResponseError)) throw error;
+        Object.assign(outcome, { error });
+      }
     }
-    const { group, error } = outcome;
+    const { group } = outcome;
+    const error = (outcome as { error: AyrshareRequestError | AyrshareResponseError }).error;
     const refused = failureClassOf(error);
     const errorClass = group.xCredentials && refused === 'auth' && !othersRefused ? 'x_credentials' : refused;
     log.warn('Analytics request failed', {
@@ -145,7 +187,6 @@ export async function collectProfile(
       })),
     );
   }
-  run.finishedAt = new Date();
 
   const snapshots: Snapshot[] = [];
   for (const result of results) {

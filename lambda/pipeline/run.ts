@@ -19,7 +19,7 @@ import {
 } from '../core/model';
 import { secretsOf } from '../core/schemas';
 import { recordFailedRuns } from '../storage/ledger';
-import { collectProfile, type FetchDependencies } from './fetch';
+import { fetchProfile, processProfile, type FetchDependencies } from './fetch';
 import { writeRun } from './store';
 import { summariseRun } from './summarise';
 
@@ -77,9 +77,27 @@ export async function collectAndStore(
     date,
     concurrency,
   });
-  const results = await mapWithConcurrency(settings.profiles, concurrency, (profile) =>
-    collectProfile(settings, profile, date, { ...deps, log, httpPolicy: policy, deadline }, boundary),
+  // The requests only: each worker moves to its next profile as soon as its answers are in, and the answers are
+  // parsed while the next requests are on the wire, not between them.
+  const fetchDeps = { ...deps, log, httpPolicy: policy, deadline };
+  const parsing: Array<Promise<ReturnType<typeof processProfile>>> = [];
+  await mapWithConcurrency(
+    settings.profiles.map((profile, index) => ({ profile, index })),
+    concurrency,
+    async (p) => {
+      const fetched = await fetchProfile(settings, p.profile, fetchDeps, boundary);
+      parsing[p.index] = new Promise((resolve, reject) =>
+        setImmediate(() => {
+          try {
+            resolve(processProfile(settings, fetched, date, fetchDeps, boundary));
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      );
+    },
   );
+  const results = await Promise.all(parsing);
   for (const result of results) {
     snapshots.push(...result.snapshots);
     failed.push(...result.failed);

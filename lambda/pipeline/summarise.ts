@@ -20,15 +20,25 @@ export function summariseRun(
       (summary as unknown as Record<string, unknown>)[key] = findings[key];
   }
   if (profiles.length > 1) {
+    // Grouped once: filtering the whole run per profile is quadratic, seconds at agency scale.
+    const storedBy = groupByProfile(stored);
+    const failedBy = groupByProfile(failed);
     summary.profiles = profiles.map((profile) => ({
       profile,
-      ...summarise(
-        stored.filter((s) => s.profile === profile),
-        failed.filter((f) => f.profile === profile),
-      ),
+      ...summarise(storedBy.get(profile) ?? [], failedBy.get(profile) ?? []),
     }));
   }
   return summary;
+}
+
+function groupByProfile<T extends { profile: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.profile);
+    if (group) group.push(item);
+    else groups.set(item.profile, [item]);
+  }
+  return groups;
 }
 
 function summarise(
