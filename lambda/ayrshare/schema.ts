@@ -40,8 +40,16 @@ export const platformErrorSchema = z.looseObject({
 
 export const platformBlockSchema = z.looseObject({
   analytics: z.record(z.string(), z.unknown()),
-  lastUpdated: z.string().optional(),
-  nextUpdate: z.string().optional(),
+  // Checked field by field in the pipeline: a bad one is reported and the platform kept.
+  lastUpdated: z.unknown().optional(),
+  nextUpdate: z.unknown().optional(),
+  warning: z.unknown().optional(),
+});
+
+/** One entry of a block's `warning` list: `{ code: 395, message: "..." }`. */
+export const warningSchema = z.looseObject({
+  code: z.union([z.number(), z.string().min(1)]),
+  message: z.string().optional(),
 });
 
 /** Whole-request error bodies: `{ action, status: "error", code, message }`. */

@@ -53,6 +53,18 @@ export interface Snapshot {
   raw_data: Record<string, unknown>;
   /** Mapped fields that could not be stored as numbers (their columns stay NULL). */
   left_out: FieldProblem[];
+  /** Mapped fields the network declined to compute today (Ayrshare's -1): NULL, and never counted. */
+  not_computed: string[];
+  /** When Ayrshare last refreshed this platform's figures (its `lastUpdated`), or null when it did not say. */
+  source_updated_at: string | null;
+  /** The platform block's `warning` list (kept in raw_data too). */
+  warnings: AyrshareWarning[];
+}
+
+/** One entry of a platform block's `warning` list: Ayrshare's code and message (395: Meta withholds demographics). */
+export interface AyrshareWarning {
+  code: number | string;
+  message: string;
 }
 
 /** The nearest stored snapshot before or after a run's date, as much of it as derivation needs. */
@@ -63,6 +75,9 @@ export interface NeighbourSnapshot {
   left_out: FieldProblem[];
   /** Whether it had at least one mapped figure. */
   has_metrics: boolean;
+  /** Its `lastUpdated`, to tell whether today's figures are new. */
+  source_updated_at: string | null;
+  not_computed: string[];
 }
 
 /** The key of a profile's platform in the maps a run builds (storage fills them, derivation reads them). */
@@ -81,6 +96,8 @@ export interface StoredSnapshot extends Snapshot {
   growth_velocity: number | null;
   days_since_previous: number | null;
   anomaly: string | null;
+  /** false: Ayrshare's lastUpdated did not move since the previous snapshot (growth unknown); null: not said. */
+  refreshed: boolean | null;
 }
 
 export type RunTrigger = 'schedule' | 'manual' | 'retry';
@@ -156,6 +173,30 @@ export interface LeftOutWarning extends FieldProblem {
   platform: string;
 }
 
+/** A field the network declined to compute (-1), said the first day it is so, not every day after. */
+export interface NotComputed {
+  profile: string;
+  platform: string;
+  field: string;
+}
+
+/** A warning code not seen before for the profile and platform: said once. */
+export interface NewWarning extends AyrshareWarning {
+  profile: string;
+  platform: string;
+}
+
+/** A platform whose figures Ayrshare has not refreshed for several snapshots in a row. */
+export interface StaleStreak {
+  profile: string;
+  platform: string;
+  /** The first not-refreshed snapshot of the streak, and how many there are. */
+  since: string;
+  days: number;
+  /** Ayrshare's lastUpdated of those figures. */
+  last_updated: string | null;
+}
+
 /** A follower count that moved more than the threshold (or fell to zero). */
 export interface FlaggedSnapshot {
   profile: string;
@@ -172,6 +213,12 @@ export interface RunFindings {
   anomalies?: FlaggedSnapshot[];
   drift?: DriftEvent[];
   left_out?: LeftOutWarning[];
+  /** Fields newly not computed by their network (stored as NULL): said once, not a problem. */
+  not_computed?: NotComputed[];
+  /** Warning codes Ayrshare sent for the first time for that profile and platform. */
+  warnings?: NewWarning[];
+  /** Platforms not refreshed for STALE_ALERT_DAYS snapshots or more in a row. */
+  stale?: StaleStreak[];
 }
 
 export interface ProfileSummary {

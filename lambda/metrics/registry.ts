@@ -305,10 +305,23 @@ export const METRIC_REGISTRY: readonly MetricDefinition[] = [
   def(
     'linkedin',
     'followers_count',
-    [sumOf(['followers.organicFollowerCount', 'followers.paidFollowerCount']), 'followersCount'],
+    [
+      'followers.totalFollowerCount',
+      sumOf(['followers.organicFollowerCount', 'followers.paidFollowerCount']),
+      'followersCount',
+    ],
     'accounts',
     'lifetime',
-    `LinkedIn organization follower statistics (organic + paid), else the profile's follower count`,
+    `LinkedIn organization follower statistics: the total when sent, else organic + paid; else the profile's count`,
+  ),
+  def(
+    'linkedin',
+    'reach',
+    'uniqueImpressionsCount',
+    'accounts reached',
+    'period',
+    `LinkedIn share statistics uniqueImpressionsCount (members who saw the posts at least once)`,
+    { period: UNSTATED },
   ),
   def(
     'linkedin',

@@ -57,6 +57,9 @@ const FINDING_ADVICE = {
     'Ayrshare changed what it sends for a platform: everything else was stored. A mapped field that is gone leaves ' +
     'its column empty until it returns (see "Drift" in docs/OPERATIONS.md); this is said once, not every day.',
   left_out: ADVICE.invalid_data,
+  stale:
+    'Ayrshare sent the same figures as before (its lastUpdated did not move): growth for those days is unknown, not ' +
+    'zero, and is measured across them once fresh figures come. Check the account in Ayrshare if it lasts.',
 };
 
 /** "(failed 3 days in a row, since 2026-04-13)" from the ledger's streak, or nothing. */
@@ -73,7 +76,12 @@ export function describeStreak(
 }
 
 export function alertForSummary(summary: RunSummary): Alert | undefined {
-  const findings = (summary.anomalies?.length ?? 0) + (summary.drift?.length ?? 0) + (summary.left_out?.length ?? 0);
+  // Not computed and new warnings are told in the summary and logs; they need nobody, so they alert nobody.
+  const findings =
+    (summary.anomalies?.length ?? 0) +
+    (summary.drift?.length ?? 0) +
+    (summary.left_out?.length ?? 0) +
+    (summary.stale?.length ?? 0);
   if (summary.status === 'success' && findings === 0) return undefined;
   const failedCount = summary.failed.length;
   const total = summary.platforms_tracked + failedCount;
@@ -109,9 +117,17 @@ export function alertForSummary(summary: RunSummary): Alert | undefined {
       'Figures left out (the rest of the platform was stored):',
       (summary.left_out ?? []).map((w) => `  - ${w.profile} / ${w.platform}: ${w.reason}`),
     ),
+    ...section(
+      'Figures not refreshed by Ayrshare (stored; growth unknown for those days):',
+      (summary.stale ?? []).map(
+        (s) =>
+          `  - ${s.profile} / ${s.platform}: not refreshed ${s.days} days in a row, since ${s.since}` +
+          (s.last_updated ? ` (last updated ${s.last_updated})` : ''),
+      ),
+    ),
     'What to do:',
     ...classes.map((c) => `  * ${ADVICE[c]}`),
-    ...(['anomalies', 'drift', 'left_out'] as const)
+    ...(['anomalies', 'drift', 'left_out', 'stale'] as const)
       .filter((k) => (summary[k]?.length ?? 0) > 0)
       .map((k) => `  * ${FINDING_ADVICE[k]}`),
     '',

@@ -8,6 +8,7 @@ import {
   type FailedPlatform,
   type FlaggedSnapshot,
   type LeftOutWarning,
+  type NotComputed,
   type Metrics,
   type NeighbourSnapshot,
   type Snapshot,
@@ -124,14 +125,23 @@ export function deriveFromNeighbours(
   });
   const stored = accepted.map((s): StoredSnapshot => {
     const before = previous.get(keyOf(s.profile, s.platform));
+    const refreshed = isRefreshed(s.source_updated_at, before?.source_updated_at);
+    if (refreshed === false) {
+      // Yesterday's figures again: today's change is unknown, not zero. The previous refreshed snapshot stays the
+      // one the next refreshed day measures its growth from (storage skips not-refreshed rows as neighbours).
+      return { ...s, growth_velocity: null, days_since_previous: null, anomaly: null, refreshed };
+    }
     return {
       ...s,
       growth_velocity: before ? growthVelocity(s.metrics.followers_count, before.followers_count) : null,
       days_since_previous: before ? daysBetween(before.date, date) : null,
       anomaly: followerAnomaly(s.metrics.followers_count, before?.followers_count, anomalyThreshold),
+      refreshed,
     };
   });
   const corrections = stored.flatMap((s) => {
+    // A not-refreshed snapshot is nobody's "previous": the next later one keeps measuring from an earlier one.
+    if (s.refreshed === false) return [];
     const later = next.get(keyOf(s.profile, s.platform));
     return later
       ? [
@@ -158,6 +168,28 @@ export function deriveFromNeighbours(
       : [],
   );
   return { stored, rejected, corrections, anomalies };
+}
+
+/**
+ * Whether Ayrshare refreshed the figures since the previous snapshot: false when both say when they were last
+ * refreshed and it is the same moment; true when it moved; null when either does not say.
+ */
+export function isRefreshed(today: string | null, before: string | null | undefined): boolean | null {
+  if (!today || !before) return null;
+  return Date.parse(today) !== Date.parse(before);
+}
+
+/** Fields the network declined to compute today that the previous snapshot did not already lack: said once. */
+export function newNotComputed(
+  stored: readonly StoredSnapshot[],
+  previous: ReadonlyMap<string, NeighbourSnapshot>,
+): NotComputed[] {
+  return stored.flatMap((s) => {
+    const before = new Set(previous.get(keyOf(s.profile, s.platform))?.not_computed ?? []);
+    return s.not_computed
+      .filter((field) => !before.has(field))
+      .map((field) => ({ profile: s.profile, platform: s.platform, field }));
+  });
 }
 
 /**

@@ -219,6 +219,12 @@ export function processProfile(
       // Stored as sent, but through the boundary: an echoed key in any field is redacted before the upsert.
       raw_data: boundary.json(result.raw),
       left_out: leftOut,
+      not_computed: result.notComputed.map((field) => boundary.text(field, 100)),
+      source_updated_at: result.sourceUpdatedAt,
+      warnings: result.warnings.map((w) => ({
+        code: typeof w.code === 'string' ? boundary.text(w.code, 20) : w.code,
+        message: boundary.text(w.message, 300),
+      })),
     });
   }
   // Failures in the order of the configured platforms, whichever request they came from.

@@ -143,7 +143,14 @@ export async function collectAndStore(
     settings.profiles.map((p) => p.name),
     written.stored,
     withStreaks,
-    { anomalies: written.anomalies, drift: written.drift, left_out: written.warnings },
+    {
+      anomalies: written.anomalies,
+      drift: written.drift,
+      left_out: written.warnings,
+      not_computed: written.notComputed,
+      warnings: written.newWarnings,
+      stale: written.stale,
+    },
   );
   log.info('Collection finished', {
     status: summary.status,

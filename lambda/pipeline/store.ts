@@ -8,21 +8,25 @@ import {
   type FailedPlatform,
   type FlaggedSnapshot,
   type LeftOutWarning,
+  type NewWarning,
+  type NotComputed,
   type RunRecord,
+  type StaleStreak,
   type Snapshot,
   type StoredSnapshot,
 } from '../core/model';
 import { inTransaction } from '../storage/connection';
-import { failureStreaks, recordRuns, type FailureStreak } from '../storage/ledger';
+import { failureStreaks, recordRuns, staleStreaks, type FailureStreak } from '../storage/ledger';
 import {
   loadNeighbours,
   loadRecentAnalytics,
+  loadSeenWarningCodes,
   lockWrites,
   recordDriftEvents,
   updateDerived,
   upsertSnapshots,
 } from '../storage/snapshots';
-import { deriveFromNeighbours, newLeftOutWarnings } from './derive';
+import { deriveFromNeighbours, newLeftOutWarnings, newNotComputed } from './derive';
 import { detectDrift, DRIFT_WINDOW } from './drift';
 
 export interface WriteRequest {
@@ -44,6 +48,12 @@ export interface WriteResult {
   drift: DriftEvent[];
   warnings: LeftOutWarning[];
   anomalies: FlaggedSnapshot[];
+  /** Fields newly not computed by their network (said once). */
+  notComputed: NotComputed[];
+  /** Warning codes Ayrshare sent for the first time for that profile and platform. */
+  newWarnings: NewWarning[];
+  /** Platforms not refreshed for STALE_ALERT_DAYS snapshots or more in a row. */
+  stale: StaleStreak[];
   /** Per failed "profile\0platform": how long it has been failing, from the ledger. */
   streaks: Map<string, FailureStreak>;
 }
@@ -63,6 +73,8 @@ export async function writeRun(client: pg.ClientBase, request: WriteRequest): Pr
       platforms: request.snapshots.map((s) => s.platform),
     };
     const previous = await loadNeighbours(client, keys, date, '<');
+    // Read before this run's rows are written: a code is new when no stored snapshot of the key carries it.
+    const seenCodes = await loadSeenWarningCodes(client, keys);
     const next = await loadNeighbours(client, keys, date, '>');
     const { stored, rejected, corrections, anomalies } = deriveFromNeighbours(
       request.snapshots,
@@ -91,9 +103,22 @@ export async function writeRun(client: pg.ClientBase, request: WriteRequest): Pr
       drift = await recordDriftEvents(client, date, events);
     }
     const warnings = newLeftOutWarnings(stored, previous, drift);
+    const notComputed = newNotComputed(stored, previous);
+    const newWarnings = stored.flatMap((s) => {
+      const seen = seenCodes.get(keyOf(s.profile, s.platform)) ?? new Set<string>();
+      const fresh = s.warnings.filter(
+        (w, i, all) => !seen.has(String(w.code)) && all.findIndex((x) => x.code === w.code) === i,
+      );
+      return fresh.map((w) => ({ profile: s.profile, platform: s.platform, ...w }));
+    });
     const failed = [...request.failed, ...rejected];
     await recordRuns(client, request, stored, failed);
     const streaks = await failureStreaks(client, failed, date);
-    return { stored, rejected, drift, warnings, anomalies, streaks };
+    const stale = await staleStreaks(
+      client,
+      stored.filter((s) => s.refreshed === false),
+      date,
+    );
+    return { stored, rejected, drift, warnings, anomalies, streaks, notComputed, newWarnings, stale };
   });
 }

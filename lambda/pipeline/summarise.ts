@@ -6,6 +6,9 @@ import type { FinishedChunks } from '../storage/fanout';
 
 export type { FailedPlatform, RunSummary };
 
+/** The lists of things to look at a summary carries, each only when it has entries. */
+export const FINDING_KEYS = ['anomalies', 'drift', 'left_out', 'not_computed', 'warnings', 'stale'] as const;
+
 export function summariseRun(
   date: string,
   profiles: readonly string[],
@@ -15,7 +18,7 @@ export function summariseRun(
 ): RunSummary {
   const { status, ...totals } = summarise(stored, failed);
   const summary: RunSummary = { status, date, ...totals };
-  for (const key of ['anomalies', 'drift', 'left_out'] as const) {
+  for (const key of FINDING_KEYS) {
     if (findings[key] && findings[key]!.length > 0)
       (summary as unknown as Record<string, unknown>)[key] = findings[key];
   }
@@ -81,6 +84,9 @@ export function assembleRun(finished: FinishedChunks): RunSummary {
       anomalies: chunks.flatMap((c) => c.anomalies ?? []),
       drift: chunks.flatMap((c) => c.drift ?? []),
       left_out: chunks.flatMap((c) => c.left_out ?? []),
+      not_computed: chunks.flatMap((c) => c.not_computed ?? []),
+      warnings: chunks.flatMap((c) => c.warnings ?? []),
+      stale: chunks.flatMap((c) => c.stale ?? []),
     },
   );
 }

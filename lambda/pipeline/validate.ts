@@ -9,10 +9,11 @@ import {
   platformBlockSchema,
   platformErrorSchema,
   responseEnvelopeSchema,
+  warningSchema,
 } from '../ayrshare/schema';
 import { jsonDepth } from '../core/boundary';
 import { AyrshareResponseError } from '../core/errors';
-import type { FailureClass, FieldProblem } from '../core/model';
+import type { AyrshareWarning, FailureClass, FieldProblem } from '../core/model';
 import { describeIssues } from '../core/schemas';
 import { getPath, hasPath, withPath } from '../metrics/field-paths';
 import { DECIMAL_COLUMNS, mappedPaths, type Platform } from '../metrics/platforms';
@@ -24,6 +25,11 @@ export type PlatformResult =
       analytics: Record<string, unknown>;
       raw: Record<string, unknown>;
       problems: FieldProblem[];
+      /** Mapped fields the network declined to compute (Ayrshare's -1). */
+      notComputed: string[];
+      /** The block's lastUpdated as an ISO instant, or null when absent or unreadable (then in problems). */
+      sourceUpdatedAt: string | null;
+      warnings: AyrshareWarning[];
     }
   | { platform: Platform; ok: false; reason: string; failureClass: FailureClass };
 
@@ -134,8 +140,53 @@ export function parsePlatformBlock(platform: Platform, block: unknown): Platform
       'platform_error',
     );
   }
-  const { analytics, problems } = validateAnalytics(platform, parsedBlock.data.analytics);
-  return { platform, ok: true, analytics, raw: parsedBlock.data, problems };
+  const { analytics, problems, notComputed } = validateAnalytics(platform, parsedBlock.data.analytics);
+  const updated = readLastUpdated(parsedBlock.data.lastUpdated);
+  const warnings = readWarnings(parsedBlock.data.warning);
+  return {
+    platform,
+    ok: true,
+    analytics,
+    raw: parsedBlock.data,
+    problems: [...problems, ...updated.problems, ...warnings.problems],
+    notComputed,
+    sourceUpdatedAt: updated.value,
+    warnings: warnings.value,
+  };
+}
+
+const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40) ?? String(value);
+
+/** `lastUpdated` as an ISO instant; anything but a date-time string is reported (the platform is kept). */
+function readLastUpdated(value: unknown): { value: string | null; problems: FieldProblem[] } {
+  if (value === undefined || value === null) return { value: null, problems: [] };
+  const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time)) {
+    return {
+      value: null,
+      problems: [{ field: 'lastUpdated', reason: `lastUpdated is not a date and time (got ${shown(value)})` }],
+    };
+  }
+  return { value: new Date(time).toISOString(), problems: [] };
+}
+
+/** The `warning` list; a list that is not one, or entries without a code, are reported (the platform is kept). */
+function readWarnings(value: unknown): { value: AyrshareWarning[]; problems: FieldProblem[] } {
+  if (value === undefined || value === null) return { value: [], problems: [] };
+  if (!Array.isArray(value))
+    return { value: [], problems: [{ field: 'warning', reason: `warning is not a list (got ${shown(value)})` }] };
+  const warnings: AyrshareWarning[] = [];
+  let unreadable = 0;
+  for (const entry of value) {
+    const parsed = warningSchema.safeParse(entry);
+    if (parsed.success) warnings.push({ code: parsed.data.code, message: parsed.data.message ?? '' });
+    else unreadable += 1;
+  }
+  const problems =
+    unreadable > 0
+      ? [{ field: 'warning', reason: `warning has ${unreadable} entr${unreadable === 1 ? 'y' : 'ies'} without a code` }]
+      : [];
+  return { value: warnings, problems };
 }
 
 /** "error 161: Instagram token expired" from a per-platform error block, or a plain description of what came. */
@@ -153,7 +204,13 @@ export interface ValidatedAnalytics {
   /** The analytics object with every mapped field as a number (or absent); unmapped fields untouched. */
   analytics: Record<string, unknown>;
   problems: FieldProblem[];
+  /** Mapped fields sent as -1: the network declined to compute them; absent here, never a problem. */
+  notComputed: string[];
 }
+
+/** Ayrshare's "the network did not compute this figure": -1 (or "-1"), never a count. */
+export const NOT_COMPUTED = -1;
+const isNotComputed = (value: unknown) => value === NOT_COMPUTED || value === '-1';
 
 /**
  * Checks every mapped field of one platform's `analytics` object on its own: a field that is not a usable number is
@@ -163,11 +220,18 @@ export interface ValidatedAnalytics {
 export function validateAnalytics(platform: Platform, analytics: Record<string, unknown>): ValidatedAnalytics {
   let out: Record<string, unknown> = analytics;
   const problems: FieldProblem[] = [];
+  const notComputed: string[] = [];
   const seen = new Set<string>();
   for (const { path, column } of mappedPaths(platform)) {
     if (seen.has(path) || !hasPath(analytics, path)) continue;
     seen.add(path);
     const value = getPath(analytics, path);
+    if (isNotComputed(value)) {
+      // Not a bad figure: the network said it has none today. Left out of the row and of every sum.
+      out = withPath(out, path, undefined);
+      notComputed.push(path);
+      continue;
+    }
     if (typeof value === 'number' && !Number.isFinite(value)) {
       // JSON numbers beyond about 1.8e308 (1e400, say) parse as Infinity: say so instead of "got null".
       out = withPath(out, path, undefined);
@@ -183,5 +247,5 @@ export function validateAnalytics(platform: Platform, analytics: Record<string, 
       problems.push({ field: path, reason: describeIssues(parsed.error, value, path) });
     }
   }
-  return { analytics: out, problems };
+  return { analytics: out, problems, notComputed };
 }

@@ -1,7 +1,14 @@
 // The ledger: every collection attempt (collection_runs) and every platform's outcome in it (platform_outcomes), and
 // the failure streaks alerts quote. All SQL; the pipeline decides what to record.
 import type pg from 'pg';
-import { keyOf, type FailedPlatform, type FailureClass, type RunRecord, type StoredSnapshot } from '../core/model';
+import {
+  keyOf,
+  type FailedPlatform,
+  type FailureClass,
+  type RunRecord,
+  type StaleStreak,
+  type StoredSnapshot,
+} from '../core/model';
 import { inTransaction } from './connection';
 
 /** Every profile's run of this write in one statement; a request id seen before makes them retries. */
@@ -23,7 +30,7 @@ FROM jsonb_to_recordset($2::jsonb) AS r(run_id bigint, profile text, platform te
 const STREAK_SQL = `
 SELECT o.profile, o.platform, COUNT(DISTINCT o.snapshot_date)::int AS days, MIN(o.snapshot_date)::text AS since
 FROM platform_outcomes o JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = o.profile AND k.platform = o.platform
-WHERE o.outcome <> 'stored' AND o.snapshot_date <= $3::date
+WHERE o.outcome NOT IN ('stored', 'stale') AND o.snapshot_date <= $3::date
   AND o.snapshot_date > COALESCE(
         (SELECT MAX(s.date) FROM social_media_analytics s WHERE s.profile = o.profile AND s.platform = o.platform AND s.date <= $3::date),
         '-infinity'::date)
@@ -71,7 +78,8 @@ export async function recordRuns(
       run_id: runIds.get(s.profile),
       profile: s.profile,
       platform: s.platform,
-      outcome: 'stored',
+      // Stored, but Ayrshare had not refreshed the figures since the previous snapshot: the ledger counts these days.
+      outcome: s.refreshed === false ? 'stale' : 'stored',
       error_class: null,
       message: s.left_out.length > 0 ? `stored without ${s.left_out.map((p) => p.reason).join('; ')}` : null,
     })),
@@ -95,6 +103,36 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else groups.set(key(item), [item]);
   }
   return groups;
+}
+
+/** Snapshots in a row whose figures Ayrshare had not refreshed, for the platforms stored stale today. */
+const STALE_STREAK_SQL = `
+SELECT s.profile, s.platform, COUNT(*)::int AS days, MIN(s.date)::text AS since,
+       to_char(MAX(s.source_updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_updated
+FROM social_media_analytics s JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = s.profile AND k.platform = s.platform
+WHERE s.refreshed = false AND s.date <= $3::date
+  AND s.date > COALESCE(
+        (SELECT MAX(r.date) FROM social_media_analytics r
+         WHERE r.profile = s.profile AND r.platform = s.platform AND r.date <= $3::date AND r.refreshed IS NOT FALSE),
+        '-infinity'::date)
+GROUP BY s.profile, s.platform`;
+
+/** A platform stale for this many snapshots in a row is alerted, as a failure streak is. */
+export const STALE_ALERT_DAYS = 3;
+
+/** The platforms (of `stale`) not refreshed for STALE_ALERT_DAYS snapshots or more in a row, up to `date`. */
+export async function staleStreaks(
+  client: pg.ClientBase,
+  stale: ReadonlyArray<{ profile: string; platform: string }>,
+  date: string,
+): Promise<StaleStreak[]> {
+  if (stale.length === 0) return [];
+  const { rows } = await client.query<StaleStreak>(STALE_STREAK_SQL, [
+    stale.map((s) => s.profile),
+    stale.map((s) => s.platform),
+    date,
+  ]);
+  return rows.filter((r) => r.days >= STALE_ALERT_DAYS);
 }
 
 /** How long a platform has been failing, from the ledger. */

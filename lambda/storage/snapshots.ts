@@ -33,6 +33,9 @@ const COLUMN_TYPES: Record<string, string> = {
   days_since_previous: 'integer',
   anomaly: 'text',
   left_out: 'jsonb',
+  not_computed: 'jsonb',
+  source_updated_at: 'timestamptz',
+  refreshed: 'boolean',
 };
 const VALUE_COLUMNS = Object.keys(COLUMN_TYPES);
 
@@ -47,13 +50,24 @@ ON CONFLICT (profile, platform, date) DO UPDATE SET
 /** Restricts a query on snapshots `s` to the profile and platform pairs of $1 and $2. */
 const KEYS_JOIN = `JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = s.profile AND k.platform = s.platform`;
 
-/** The nearest snapshot before (direction '<') or after ('>') the date, per profile and platform of the run. */
+/**
+ * The nearest snapshot before (direction '<') or after ('>') the date, per profile and platform of the run. A snapshot
+ * whose figures were not refreshed is nobody's neighbour: growth is measured across it, as across a missing day.
+ */
 const neighbourSql = (direction: '<' | '>') => `
 SELECT DISTINCT ON (s.profile, s.platform) s.id, s.profile, s.platform, s.followers_count, s.date::text AS date, s.left_out,
-       num_nonnulls(${METRIC_COLUMNS.map((c) => `s.${c}`).join(', ')}) > 0 AS has_metrics
+       num_nonnulls(${METRIC_COLUMNS.map((c) => `s.${c}`).join(', ')}) > 0 AS has_metrics,
+       to_char(s.source_updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS source_updated_at, s.not_computed
 FROM social_media_analytics s ${KEYS_JOIN}
-WHERE s.date ${direction} $3::date
+WHERE s.date ${direction} $3::date AND s.refreshed IS NOT FALSE
 ORDER BY s.profile, s.platform, s.date ${direction === '<' ? 'DESC' : 'ASC'}`;
+
+/** Every warning code stored for these keys before this run (any date: a re-run does not say them again). */
+const SEEN_WARNINGS_SQL = `
+SELECT DISTINCT s.profile, s.platform, w ->> 'code' AS code
+FROM social_media_analytics s ${KEYS_JOIN},
+     jsonb_array_elements(CASE WHEN jsonb_typeof(s.raw_data -> 'warning') = 'array' THEN s.raw_data -> 'warning' ELSE '[]'::jsonb END) AS w
+WHERE w ->> 'code' IS NOT NULL`;
 
 /** The analytics objects of the last $4 snapshots before the date, newest first. */
 const HISTORY_SQL = `
@@ -113,11 +127,31 @@ export async function upsertSnapshots(
     days_since_previous: s.days_since_previous,
     anomaly: s.anomaly,
     left_out: s.left_out,
+    not_computed: s.not_computed,
+    source_updated_at: s.source_updated_at,
+    refreshed: s.refreshed,
     raw_data: s.raw_data,
   }));
   for (let start = 0; start < records.length; start += UPSERT_CHUNK) {
     await client.query(UPSERT_SQL, [date, JSON.stringify(records.slice(start, start + UPSERT_CHUNK))]);
   }
+}
+
+/** The warning codes already stored per "profile\0platform" (as text: Ayrshare sends numbers, sometimes strings). */
+export async function loadSeenWarningCodes(
+  client: pg.ClientBase,
+  keys: SnapshotKeys,
+): Promise<Map<string, Set<string>>> {
+  const { rows } = await client.query<{ profile: string; platform: string; code: string }>(SEEN_WARNINGS_SQL, [
+    keys.profiles,
+    keys.platforms,
+  ]);
+  const seen = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const key = keyOf(row.profile, row.platform);
+    seen.set(key, (seen.get(key) ?? new Set()).add(row.code));
+  }
+  return seen;
 }
 
 export async function updateDerived(client: pg.ClientBase, corrections: readonly DerivedCorrection[]): Promise<void> {

@@ -37,12 +37,23 @@ export interface AyrshareStandIn {
   close(): Promise<void>;
 }
 
-/** The older sample answer (test/fixtures/ayrshare-social-sample.json): 7 platforms. */
-export function loadFixture(): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ayrshare-social-sample.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+/**
+ * The older sample answer (test/fixtures/ayrshare-social-sample.json): 7 platforms. Its one `lastUpdated` (Facebook's)
+ * is left out unless asked for: the tests replay this answer day after day, and a fixed stamp would make every later
+ * day "not refreshed" (test/integration/freshness.test.ts is where stamps are tested).
+ */
+export function loadFixture(options: { keepLastUpdated?: boolean } = {}): Record<string, unknown> {
+  const answer = JSON.parse(
+    readFileSync(path.resolve(__dirname, '../fixtures/ayrshare-social-sample.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  if (options.keepLastUpdated) return answer;
+  return Object.fromEntries(
+    Object.entries(answer).map(([key, block]) => {
+      if (!block || typeof block !== 'object' || Array.isArray(block)) return [key, block];
+      const { lastUpdated: _lastUpdated, ...rest } = block as Record<string, unknown>;
+      return [key, rest];
+    }),
+  );
 }
 
 export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {

@@ -357,18 +357,18 @@ describe('anomaly flags', () => {
     const flagged = await day(today, (a) => {
       a.twitter.analytics.followersCount = 5000; // -55.6 %: under the 90 % threshold
       a.instagram.analytics.followersCount = 0; // to zero: always flagged
-      a.youtube.analytics.views = -1; // left out, and said in the report
+      a.youtube.analytics.views = -7; // left out, and said in the report (-1 would be "not computed")
     });
     expect(flagged.summary!.anomalies!.map((a) => a.platform)).toEqual(['instagram']);
     const table = (await runCliCaptured(['report', '--days', '2'], { DATABASE_URL: db.url })).stdout;
     expect(table).toMatch(new RegExp(`\\n${today} +0 +-1,500!`));
     expect(table).toContain(
       `Flagged or incomplete (stored as received):\n  ${today}  instagram: followers fell from 1,500 to 0\n  ` +
-        `${today}  youtube: left out views must not be negative (got -1)`,
+        `${today}  youtube: left out views must not be negative (got -7)`,
     );
     const html = (await runCliCaptured(['report', '--days', '2', '--format', 'html'], { DATABASE_URL: db.url })).stdout;
     expect(html).toMatch(/<circle class="flag"[^>]*><title>[^<]*followers fell from 1,500 to 0<\/title>/);
-    expect(html).toContain('stored without views must not be negative (got -1)');
+    expect(html).toContain('stored without views must not be negative (got -7)');
   });
 });
 

@@ -63,7 +63,12 @@ describe('migrations', () => {
       left_out: 'jsonb',
     });
     expect(types).toMatchObject({ retention_rate: 'numeric' });
-    expect(Object.keys(types)).toHaveLength(30);
+    expect(types).toMatchObject({
+      source_updated_at: 'timestamp with time zone',
+      refreshed: 'boolean',
+      not_computed: 'jsonb',
+    });
+    expect(Object.keys(types)).toHaveLength(33);
     await db.client.query(
       `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_rate, raw_data) VALUES ('2026-01-01', 'p', 'tiktok', 3000000000, 123456.78, '{}')`,
     );

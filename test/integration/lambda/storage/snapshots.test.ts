@@ -40,6 +40,10 @@ const row = (profile: string, followers: number, analytics: Record<string, unkno
   growth_velocity: null,
   days_since_previous: null,
   anomaly: null,
+  not_computed: [],
+  source_updated_at: null,
+  warnings: [],
+  refreshed: null,
 });
 const keys = (profiles: string[]) => ({ profiles, platforms: profiles.map(() => 'tiktok') });
 const count = async () => Number((await db.client.query('SELECT count(*) FROM social_media_analytics')).rows[0].count);

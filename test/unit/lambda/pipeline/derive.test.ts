@@ -59,6 +59,9 @@ describe('what a run derives from its stored neighbours', () => {
     content_efficiency: null,
     raw_data: {},
     left_out: [],
+    not_computed: [],
+    source_updated_at: null,
+    warnings: [],
   });
   const neighbour = (id: number, followers: number | null, date: string, hasMetrics = true): NeighbourSnapshot => ({
     id,
@@ -66,6 +69,8 @@ describe('what a run derives from its stored neighbours', () => {
     date,
     left_out: [],
     has_metrics: hasMetrics,
+    source_updated_at: null,
+    not_computed: [],
   });
   const key = (platform: string) => `brand\u0000${platform}`;
 
@@ -130,9 +135,10 @@ describe('what a run derives from its stored neighbours', () => {
         growth_velocity: null,
         days_since_previous: null,
         anomaly: null,
+        refreshed: null,
         left_out: [
           { field: 'views', reason: 'views must be a number (got "n/a")' },
-          { field: 'likes', reason: 'likes must not be negative (got -1)' },
+          { field: 'likes', reason: 'likes must not be negative (got -2)' },
         ],
       },
     ];
@@ -140,7 +146,7 @@ describe('what a run derives from its stored neighbours', () => {
       [key('youtube'), { ...neighbour(3, 5, '2026-05-01'), left_out: [{ field: 'views', reason: 'old' }] }],
     ]);
     expect(newLeftOutWarnings(stored, previous, [])).toEqual([
-      { profile: 'brand', platform: 'youtube', field: 'likes', reason: 'likes must not be negative (got -1)' },
+      { profile: 'brand', platform: 'youtube', field: 'likes', reason: 'likes must not be negative (got -2)' },
     ]);
     const drift = [
       { profile: 'brand', platform: 'youtube', field: 'likes', change: 'changed_type' as const, detail: 'd' },

@@ -26,6 +26,10 @@ function stored(
     anomaly: null,
     left_out: [],
     raw_data: {},
+    not_computed: [],
+    source_updated_at: null,
+    warnings: [],
+    refreshed: null,
   };
 }
 

@@ -16,7 +16,7 @@ function metricsOf(platform: Platform, analytics: Record<string, unknown>): Metr
 }
 
 describe('parsing the shared fixture', () => {
-  const results = parseSocialAnalytics(loadFixture(), PLATFORMS);
+  const results = parseSocialAnalytics(loadFixture({ keepLastUpdated: true }), PLATFORMS);
   const byPlatform = Object.fromEntries(results.map((r) => [r.platform, r]));
   const metrics = (platform: Platform) => {
     const result = byPlatform[platform];
@@ -103,6 +103,8 @@ describe('parsing the shared fixture', () => {
     expect(tiktok.raw.analytics).toMatchObject({ bioLinkClicks: 2 });
     expect(youtube.raw.analytics).toMatchObject({ subscriberCount: '67', viewCount: '5' });
     expect(byPlatform.facebook.ok && byPlatform.facebook.raw.lastUpdated).toBe('2025-12-12T17:15:50.784Z');
+    expect(byPlatform.facebook.ok && byPlatform.facebook.sourceUpdatedAt).toBe('2025-12-12T17:15:50.784Z');
+    expect(byPlatform.tiktok.ok && byPlatform.tiktok.sourceUpdatedAt).toBeNull();
   });
 
   it("does not count X's likeCount (posts the account liked) as engagement", () => {
