@@ -125,6 +125,7 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
   const byKey = new Map(profile.daily.map((d) => [`${d.date}|${d.platform}`, d]));
   let gapSeen = false;
   let flagSeen = false;
+  let staleSeen = false;
   const rows = windowDates(report)
     .reverse()
     .map((date) => [
@@ -132,6 +133,10 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
       ...platforms.map((platform) => {
         const point = byKey.get(`${date}|${platform}`);
         if (!point) return '.';
+        if (point.refreshed === false) {
+          staleSeen = true;
+          return '~';
+        }
         const over = point.days_since_previous !== null && point.days_since_previous > 1;
         gapSeen ||= over && point.daily_growth !== null;
         flagSeen ||= point.anomaly !== null;
@@ -143,6 +148,7 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
     '"-" nothing to compare',
     ...(gapSeen ? ['"*" across missing days'] : []),
     ...(flagSeen ? ['"!" flagged'] : []),
+    ...(staleSeen ? ['"~" not refreshed by Ayrshare (growth unknown)'] : []),
   ];
   const fit = (line: string) => (line.length > 80 ? `${line.slice(0, 77)}...` : line);
   const gaps = profile.gaps.map((g) =>
@@ -150,6 +156,9 @@ function dailyGrowthTable(report: ReportData, profile: ProfileReport): string {
   );
   const flagged = [
     ...profile.daily.filter((d) => d.anomaly).map((d) => fit(`  ${d.date}  ${d.platform}: ${d.anomaly}`)),
+    ...profile.daily
+      .filter((d) => d.refreshed === false)
+      .map((d) => fit(`  ${d.date}  ${d.platform}: ${NOT_REFRESHED}`)),
     ...profile.daily
       .filter((d) => d.left_out.length > 0)
       .map((d) => fit(`  ${d.date}  ${d.platform}: left out ${d.left_out.map((p) => p.reason).join('; ')}`)),
@@ -181,6 +190,9 @@ function basesOf(profile: ProfileReport, platform: string): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // CSV
 
+/** How a day whose figures Ayrshare did not refresh is said, in every format. */
+const NOT_REFRESHED = 'not refreshed by Ayrshare since the previous snapshot: growth unknown';
+
 const CSV_COLUMNS = [
   'date',
   'profile',
@@ -193,6 +205,7 @@ const CSV_COLUMNS = [
   'content_efficiency',
   'engagement_rate_basis',
   'retention_rate',
+  'refreshed',
 ] as const;
 
 /**
@@ -212,10 +225,18 @@ function renderCsv(report: ReportData): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const profile of report.profiles) {
     for (const point of profile.daily) {
-      const row: Record<(typeof CSV_COLUMNS)[number], string | number | null> = { ...point, profile: profile.profile };
+      const row: Record<(typeof CSV_COLUMNS)[number], string | number | null> = {
+        ...point,
+        profile: profile.profile,
+        // true / false, empty when Ayrshare did not say (an older stack's report has no such field).
+        refreshed: point.refreshed === undefined || point.refreshed === null ? null : String(point.refreshed),
+      };
       lines.push(
         CSV_COLUMNS.map((c) =>
-          csvCell(row[c], c === 'profile' || c === 'platform' || c === 'date' || c === 'engagement_rate_basis'),
+          csvCell(
+            row[c],
+            c === 'profile' || c === 'platform' || c === 'date' || c === 'engagement_rate_basis' || c === 'refreshed',
+          ),
         ).join(','),
       );
     }
@@ -332,6 +353,9 @@ function historyTable(profile: ProfileReport): string {
         kind: 'flag',
       })),
     ...profile.daily
+      .filter((d) => d.refreshed === false)
+      .map((d) => ({ date: d.date, platform: d.platform, what: NOT_REFRESHED, kind: 'stale' })),
+    ...profile.daily
       .filter((d) => d.left_out.length > 0)
       .map((d) => ({
         date: d.date,
@@ -358,7 +382,7 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
     color: colorOf(platform),
     points: profile.daily
       .filter((d) => d.platform === platform)
-      .map((d) => ({ x: d.date, y: pick(d), flag: d.anomaly })),
+      .map((d) => ({ x: d.date, y: pick(d), flag: d.anomaly ?? (d.refreshed === false ? NOT_REFRESHED : null) })),
   });
   const basisOf = (platform: string) => basesOf(profile, platform).join(', then ') || '?';
   const caption = (platform: string, extra = '') =>

@@ -42,6 +42,11 @@ export interface DailyPoint {
   anomaly: string | null;
   /** Mapped figures Ayrshare sent that could not be stored (their columns are empty that day), and why. */
   left_out: Array<{ field: string; reason: string }>;
+  /**
+   * false: Ayrshare had not refreshed the figures since the previous snapshot (its lastUpdated did not move), so the
+   * day's growth is unknown; true: refreshed; null: Ayrshare did not say.
+   */
+  refreshed: boolean | null;
 }
 
 /** A day of the window without a snapshot, and why, from the ledger. */
@@ -103,7 +108,8 @@ export interface ReportData {
 
 const DAILY_SQL = `
 SELECT date::text AS date, profile, platform, followers_count, daily_growth, days_since_previous,
-       engagement_total, engagement_rate, engagement_rate_basis, content_efficiency, retention_rate, anomaly, left_out
+       engagement_total, engagement_rate, engagement_rate_basis, content_efficiency, retention_rate, anomaly, left_out,
+       refreshed
 FROM report_daily_growth
 WHERE date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR profile = $3) AND ($4::text IS NULL OR platform = $4)
 ORDER BY profile, platform, date`;

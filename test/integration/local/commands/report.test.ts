@@ -162,7 +162,7 @@ describe('ayrshare-tracker report', () => {
     const csv = (await report(['--days', '10', '--format', 'csv'])).stdout;
     const [header, ...lines] = csv.trimEnd().split('\r\n');
     expect(header).toBe(
-      'date,profile,platform,followers_count,daily_growth,days_since_previous,engagement_total,engagement_rate,content_efficiency,engagement_rate_basis,retention_rate',
+      'date,profile,platform,followers_count,daily_growth,days_since_previous,engagement_total,engagement_rate,content_efficiency,engagement_rate_basis,retention_rate,refreshed',
     );
     const fromCsv = lines.map((line) => {
       // Text cells are quoted; these carry no comma, so splitting and unquoting is enough here.
