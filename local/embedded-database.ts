@@ -38,6 +38,8 @@ export interface EmbeddedDatabase {
   port: number;
   /** The folder the cluster keeps its files in. */
   dataDir: string;
+  /** Set when the server is `ayrshare-tracker db`'s: stop() then leaves it running. */
+  attached?: boolean;
   stop(): Promise<void>;
 }
 
@@ -128,9 +130,26 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     throw startFailure('start', dataDir, serverLog, error);
   });
 
+  let stopped = false;
+  return {
+    ...serverClient(dataDir, port, { password, appPassword, readerPassword }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await cluster.stop();
+    },
+  };
+}
+
+/** Everything but stop: the URLs of a server listening on `port` with these passwords. */
+function serverClient(
+  dataDir: string,
+  port: number,
+  passwords: { password: string; appPassword: string; readerPassword: string },
+): Omit<EmbeddedDatabase, 'stop'> {
+  const { password, appPassword, readerPassword } = passwords;
   const urlFor = (user: string, secret: string, database: string) =>
     `postgres://${user}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-  let stopped = false;
   return {
     dataDir,
     async databaseUrl(database: string) {
@@ -143,11 +162,121 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
       return urlFor(READER_ROLE, readerPassword, database);
     },
     port,
+  };
+}
+
+/** Who holds the local server: a command's process, and, when `db` serves it for others, its port. */
+interface ServerLock {
+  pid: number;
+  /** Set by `db` once the server runs: other commands use it instead of starting their own. */
+  port?: number;
+}
+
+export interface OpenOptions extends EmbeddedOptions {
+  /** `db`: keep the server for other commands to use while it runs. */
+  share?: boolean;
+  /** How long to wait for another command that holds the local server. @default 10 minutes */
+  waitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const LOCK_FILE = 'server.lock';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(file: string): ServerLock | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as ServerLock;
+    return Number.isInteger(parsed.pid) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The local database for one command, one server per data folder whatever runs at once. When `db` serves it, the
+ * command uses that server (and leaves it running). Otherwise the command takes the folder's lock (a file holding its
+ * process id, created exclusively), starts the server and stops it when done; a command that finds the lock held by a
+ * live process waits for it, or for `db` to offer its server, up to `waitMs`. A lock whose process is gone is taken
+ * over. So two commands never start two servers on one folder.
+ */
+export async function openEmbeddedDatabase(options: OpenOptions): Promise<EmbeddedDatabase> {
+  const baseDir = path.resolve(options.baseDir);
+  mkdirSync(baseDir, { recursive: true, mode: 0o755 });
+  const lockFile = path.join(baseDir, LOCK_FILE);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + (options.waitMs ?? 10 * 60_000);
+  const progress = options.progress ?? (() => undefined);
+  let told = false;
+  for (;;) {
+    const holder = readLock(lockFile);
+    if (holder && holder.pid !== process.pid && alive(holder.pid)) {
+      if (holder.port !== undefined) {
+        progress(`Using the local database that \`ayrshare-tracker db\` serves (port ${holder.port}).`);
+        return attach(options, holder.port);
+      }
+      if (Date.now() >= deadline) {
+        throw new TrackerError(
+          'Another ayrshare-tracker command kept the local database busy for too long.',
+          `Wait for it to finish (process ${holder.pid}), then try again.`,
+        );
+      }
+      if (!told)
+        progress(`Another ayrshare-tracker command (process ${holder.pid}) is using the local database; waiting...`);
+      told = true;
+      await sleep(250);
+      continue;
+    }
+    if (holder) rmSync(lockFile, { force: true });
+    try {
+      writeFileSync(lockFile, JSON.stringify({ pid: process.pid } satisfies ServerLock), { flag: 'wx', mode: 0o644 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    break;
+  }
+  let server: EmbeddedDatabase;
+  try {
+    server = await startEmbeddedDatabase(options);
+  } catch (error) {
+    rmSync(lockFile, { force: true });
+    throw error;
+  }
+  if (options.share)
+    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, port: server.port } satisfies ServerLock));
+  return {
+    ...server,
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      await cluster.stop();
+      // Others stop asking for the server before it goes.
+      if (options.share) writeFileSync(lockFile, JSON.stringify({ pid: process.pid } satisfies ServerLock));
+      try {
+        await server.stop();
+      } finally {
+        rmSync(lockFile, { force: true });
+      }
     },
+  };
+}
+
+/** The server another command serves: the same passwords file, its port, and a stop that leaves it running. */
+function attach(options: EmbeddedOptions, port: number): EmbeddedDatabase {
+  const isRoot = process.getuid?.() === 0;
+  const baseDir = isRoot
+    ? rootReachableBaseDir(path.resolve(options.baseDir), () => undefined)
+    : path.resolve(options.baseDir);
+  const passwords = readOrCreatePasswords(path.join(baseDir, 'embedded-credentials.json'));
+  return {
+    ...serverClient(path.join(baseDir, 'postgres'), port, passwords),
+    attached: true,
+    stop: async () => undefined,
   };
 }
 

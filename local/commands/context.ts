@@ -11,7 +11,7 @@ import type { Log } from '../../lambda/core/log';
 import { isPlatform, KNOWN_PLATFORMS, type Platform } from '../../lambda/metrics/platforms';
 import { connectDatabase } from '../../lambda/storage/connection';
 import { migrateDatabase, pendingMigrations } from '../../lambda/storage/migrations';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database';
+import { openEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database';
 import type { LocalEnvironment } from '../environment';
 import { REPORT_FORMATS, type ReportFormat } from '../report-render';
 
@@ -81,20 +81,24 @@ export async function withDatabase<T>(
     readOnly?: boolean;
     /** The embedded server's port (`db --port`); a free one when unset. */
     port?: number;
+    /** `db`: other commands use this server while it runs. */
+    share?: boolean;
   } = {},
 ): Promise<T> {
   const progress = progressWriter(context);
   let connection = env.DATABASE_URL;
   let embedded: EmbeddedDatabase | undefined;
   if (!connection) {
-    embedded = await startEmbeddedDatabase({
+    embedded = await openEmbeddedDatabase({
       port: options.port,
       baseDir: env.TRACKER_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'),
       progress,
+      share: options.share,
     });
     const server = embedded;
     const stopEmbedded = async () => {
-      progress('Stopping the local PostgreSQL server.');
+      // A server `db` serves stays up for the others.
+      if (!server.attached) progress('Stopping the local PostgreSQL server.');
       await server.stop();
     };
     context.cleanups.add(stopEmbedded);

@@ -41,15 +41,15 @@ export async function dbCommand(args: string[], context: RunContext): Promise<nu
           `  Metabase / Grafana: host ${url.hostname}, port ${url.port}, database ${MAIN_DATABASE}, ` +
             `user ${decodeURIComponent(url.username)}, password ${password}, SSL off (local only)`,
           '',
-          'It listens on 127.0.0.1 only. Other commands cannot open the local database while it runs: press Ctrl-C to ' +
-            'stop it first.',
+          'It listens on 127.0.0.1 only. While it runs, collect, report and sql use this server (a cron job keeps ' +
+            'collecting while your BI tool stays connected). Ctrl-C stops it.',
           '',
         ].join('\n'),
       );
       const signal = await untilStopped();
       progressWriter(context)(`\n${signal}: stopping the local database...`);
     },
-    { port },
+    { port, share: true },
   );
   return EXIT.success;
 }

@@ -46,7 +46,7 @@ function run(args: string[], extra: NodeJS.ProcessEnv = {}) {
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
-  return { child, done, output: () => stdout };
+  return { child, done, output: () => stdout, errors: () => stderr };
 }
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -117,6 +117,61 @@ describe('the local database for any tool', () => {
     expect(finished.stderr).toContain('SIGINT: stopping the local database');
     expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
   }, 60_000);
+
+  it('while db serves, collect and report use its server, and a BI connection stays open through them', async () => {
+    const db = run(['db']);
+    const url = await waitFor(() => /postgres:\/\/tracker_reader:[^\s"]+/.exec(db.output())?.[0]);
+    // Metabase, connected all day.
+    const bi = new pg.Client({ connectionString: url });
+    await bi.connect();
+    try {
+      const count = async () =>
+        (await bi.query<{ n: number }>(`SELECT count(*)::int AS n FROM social_media_analytics`)).rows[0].n;
+      const before = await count();
+      // The cron job's daily collection.
+      standIn.script({ body: loadFixture() });
+      const collected = await run(['collect', '--date', '2026-02-02', '--json']).done;
+      expect(collected.code).toBe(0);
+      expect(collected.stderr).toMatch(/Using the local database that `ayrshare-tracker db` serves \(port \d+\)/);
+      expect(collected.stderr).not.toContain('Stopping the local PostgreSQL server');
+      expect(JSON.parse(collected.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'success' });
+      expect(await count()).toBe(before + 7);
+      const report = await run(['report', '--days', '3', '--format', 'json']).done;
+      expect(report.code).toBe(0);
+      expect(report.stderr).toMatch(/Using the local database that `ayrshare-tracker db` serves/);
+      const sql = await run(['sql', 'SELECT count(*)::int AS n FROM social_media_analytics', '--format', 'json']).done;
+      expect(JSON.parse(sql.stdout).rows).toEqual([[before + 7]]);
+      // The server is still db's, still answering the BI tool.
+      expect(await count()).toBe(before + 7);
+    } finally {
+      await bi.end();
+    }
+    db.child.kill('SIGINT');
+    expect((await db.done).code).toBe(0);
+  }, 90_000);
+
+  it('two commands that start the local database at once: one waits for the other, both succeed', async () => {
+    // Ayrshare answers slowly, so the first still holds the database when the second starts.
+    standIn.script({ body: loadFixture(), delayMs: 1_500 });
+    const first = run(['collect', '--date', '2026-02-03', '--json']);
+    await waitFor(() => (/Starting the local PostgreSQL server/.test(first.errors()) ? true : undefined));
+    const second = run(['collect', '--date', '2026-02-04', '--json']);
+    const [a, b] = await Promise.all([first.done, second.done]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr).not.toMatch(/waiting/);
+    expect(b.stderr).toMatch(/Another ayrshare-tracker command \(process \d+\) is using the local database; waiting/);
+    const answer = await run([
+      'sql',
+      `SELECT date::text AS day, count(*)::int AS n FROM social_media_analytics WHERE date IN ('2026-02-03', '2026-02-04') GROUP BY 1 ORDER BY 1`,
+      '--format',
+      'json',
+    ]).done;
+    expect(JSON.parse(answer.stdout).rows).toEqual([
+      ['2026-02-03', 7],
+      ['2026-02-04', 7],
+    ]);
+    expect(existsSync(path.join(dir, 'server.lock'))).toBe(false);
+  }, 90_000);
 
   it('db refuses to run with DATABASE_URL (there is nothing local to keep running)', async () => {
     const finished = await run(['db'], { DATABASE_URL: 'postgres://someone@127.0.0.1:1/x' }).done;
