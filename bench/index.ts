@@ -1,10 +1,8 @@
 // `npm run bench [-- --rows N] [-- --skip-baseline]`: the agency-scale measurements (docs/BENCHMARKS.md), on this machine, with an embedded
 // PostgreSQL and a loopback Ayrshare stand-in that answers after a set latency. Prints a markdown report and writes it
 // to docs/BENCHMARKS.md. Nothing here is asserted: speed is measured, never tested.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -40,36 +38,41 @@ const median = (values: number[]) => {
 const ms = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
-/** Ayrshare on 127.0.0.1, answering every request after `latency` ms, any number at a time. */
-async function latencyServer(
-  latency: number,
-): Promise<{ baseUrl: string; close(): Promise<void>; requests: () => number }> {
-  let count = 0;
+/**
+ * Ayrshare on 127.0.0.1, answering every request after `latency` ms, any number at a time, in a process of its own (as
+ * a remote API is: its work does not share the tracker's event loop and CPU time).
+ */
+async function latencyServer(latency: number): Promise<{ baseUrl: string; close(): Promise<void> }> {
   // A simulated day on which every platform answers (the simulator fails Threads on some days).
   let day = '2026-01-15';
   while (!(simulatedAnswer(PLATFORMS, day) as Record<string, { analytics?: unknown }>).threads?.analytics)
     day = addDays(day, 1);
-  const body = JSON.stringify(simulatedAnswer(PLATFORMS, day));
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      count += 1;
-      setTimeout(() => {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(body);
-      }, latency);
-    });
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'ayrshare-tracker-bench-server-'));
+  writeFileSync(path.join(folder, 'answer.json'), JSON.stringify(simulatedAnswer(PLATFORMS, day)));
+  writeFileSync(
+    path.join(folder, 'server.js'),
+    `const http = require('node:http');
+const body = require('node:fs').readFileSync(${JSON.stringify(path.join(folder, 'answer.json'))}, 'utf8');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => setTimeout(() => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(body); }, ${latency}));
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.send(server.address().port));
+process.on('disconnect', () => process.exit(0));
+`,
+  );
+  const child = fork(path.join(folder, 'server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve(Number(message)));
+    child.once('exit', (code) => reject(new Error(`the bench's Ayrshare stand-in exited (${code})`)));
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      child.kill();
+      rmSync(folder, { recursive: true, force: true });
+    },
   };
 }
 
@@ -160,7 +163,8 @@ async function main(): Promise<void> {
         `PostgreSQL ${version} (embedded, local socket over TCP).`,
     );
     say(
-      `Ayrshare is a loopback HTTP server that answers after ${LATENCY_MS} ms (L). The tracker runs with its ` +
+      `Ayrshare is a loopback HTTP server in a process of its own that answers after ${LATENCY_MS} ms (L). The ` +
+        `tracker runs with its ` +
         `default concurrency of ${CONCURRENCY}.`,
     );
     say(

@@ -348,6 +348,10 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
     return undefined;
   }
   if (!response.body) return '';
+  // A declared length within the cap: read it in one go (the HTTP client holds the server to that length).
+  if (Number.isFinite(declared) && response.headers.get('content-length') !== null) {
+    return Buffer.from(await response.arrayBuffer()).toString('utf8');
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
