@@ -202,46 +202,58 @@ export class TrackerNetwork extends Construct {
     instance.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
 
     // EC2 recovers the instance (same ID, addresses and volume) onto healthy hardware after 2 failed minutes.
-    const recovery = new cloudwatch.Alarm(this, 'NatRecovery', {
-      alarmDescription:
+    this.statusAlarm(instance, {
+      id: 'NatRecovery',
+      metricName: 'StatusCheckFailed_System',
+      minutes: 2,
+      action: cloudwatchActions.Ec2InstanceAction.RECOVER,
+      description:
         'The NAT instance failed its system status check for 2 minutes; EC2 recovers it onto healthy hardware.',
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/EC2',
-        metricName: 'StatusCheckFailed_System',
-        dimensionsMap: { InstanceId: instance.instanceId },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(1),
-      }),
-      threshold: 1,
-      evaluationPeriods: 2,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    recovery.addAlarmAction(new cloudwatchActions.Ec2Action(cloudwatchActions.Ec2InstanceAction.RECOVER));
-    this.recoveryAlarms.push(recovery);
-
     // A hung operating system (kernel panic, exhausted memory, a broken network stack) fails the instance status
     // check, which recovery does not act on (AWS allows it on system checks only): a reboot does. The NAT rules and
     // forwarding are saved on disk by the setup script, so they come back with the instance.
-    const reboot = new cloudwatch.Alarm(this, 'NatReboot', {
-      alarmDescription:
+    this.statusAlarm(instance, {
+      id: 'NatReboot',
+      metricName: 'StatusCheckFailed_Instance',
+      minutes: 3,
+      action: cloudwatchActions.Ec2InstanceAction.REBOOT,
+      description:
         'The NAT instance failed its instance status check (its operating system) for 3 minutes; EC2 rebooted it. ' +
         'If this alarm stays in ALARM, replace the instance: raise -c imageGeneration and deploy (docs/OPERATIONS.md).',
+    });
+    return instance;
+  }
+
+  /**
+   * An EC2 action on a failed status check of `minutes` consecutive minutes; the stack's alerts email it too. No data
+   * while the instance is stopped (economy mode) is not a failure.
+   */
+  private statusAlarm(
+    instance: ec2.Instance,
+    alarm: {
+      id: string;
+      metricName: string;
+      minutes: number;
+      action: cloudwatchActions.Ec2InstanceAction;
+      description: string;
+    },
+  ): void {
+    const created = new cloudwatch.Alarm(this, alarm.id, {
+      alarmDescription: alarm.description,
       metric: new cloudwatch.Metric({
         namespace: 'AWS/EC2',
-        metricName: 'StatusCheckFailed_Instance',
+        metricName: alarm.metricName,
         dimensionsMap: { InstanceId: instance.instanceId },
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.minutes(1),
       }),
       threshold: 1,
-      evaluationPeriods: 3,
+      evaluationPeriods: alarm.minutes,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // No data while the instance is stopped (economy mode) is not a failure.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    reboot.addAlarmAction(new cloudwatchActions.Ec2Action(cloudwatchActions.Ec2InstanceAction.REBOOT));
-    this.recoveryAlarms.push(reboot);
-    return instance;
+    created.addAlarmAction(new cloudwatchActions.Ec2Action(alarm.action));
+    this.recoveryAlarms.push(created);
   }
 }

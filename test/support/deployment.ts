@@ -1,21 +1,21 @@
 // A deployed stack as AWS describes it (the answers' shapes as the APIs return them), for `doctor --remote`: healthy
 // by default, each test breaking one part.
 import {
+  CloudFormationClient,
   DescribeStacksCommand,
   ListStackResourcesCommand,
-  type CloudFormationClient,
   type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
-import { DescribeAlarmsCommand, type CloudWatchClient, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { GetScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   DescribeSecretCommand,
   ListSecretVersionIdsCommand,
-  type SecretsManagerClient,
+  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 
 export const STACK = 'AyrshareAnalyticsTracker';
 export const ACCOUNT = '111111111111';
@@ -158,6 +158,18 @@ export interface DeploymentStubs {
   scheduler: AwsClientStub<SchedulerClient>;
   cloudWatch: AwsClientStub<CloudWatchClient>;
   lambda: AwsClientStub<LambdaClient>;
+}
+
+/** Every client `doctor --remote` uses, mocked (call once per test file). */
+export function mockDeploymentClients(): DeploymentStubs {
+  return {
+    cloudFormation: mockClient(CloudFormationClient),
+    secretsManager: mockClient(SecretsManagerClient),
+    sns: mockClient(SNSClient),
+    scheduler: mockClient(SchedulerClient),
+    cloudWatch: mockClient(CloudWatchClient),
+    lambda: mockClient(LambdaClient),
+  };
 }
 
 /** Resets every stub and answers as a healthy deployment does. */

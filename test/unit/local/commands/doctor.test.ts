@@ -1,12 +1,8 @@
 // `ayrshare-tracker doctor --remote` through the CLI, as installed: the checklist it prints and its exit codes, with
 // every AWS client mocked as a deployed stack answers.
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DOCTOR_PERMISSIONS } from '../../../../lambda/aws/deployment-check';
@@ -14,6 +10,7 @@ import { PROJECT_ROOT } from '../../../../local/commands/context';
 import { runCliCaptured } from '../../../support/cli';
 import {
   answerHealthy,
+  mockDeploymentClients,
   emailSubscription,
   SCHEDULE_GROUP,
   SCHEDULE_NAME,
@@ -21,14 +18,7 @@ import {
   TOPIC_ARN,
 } from '../../../support/deployment';
 
-const stubs = {
-  cloudFormation: mockClient(CloudFormationClient),
-  secretsManager: mockClient(SecretsManagerClient),
-  sns: mockClient(SNSClient),
-  scheduler: mockClient(SchedulerClient),
-  cloudWatch: mockClient(CloudWatchClient),
-  lambda: mockClient(LambdaClient),
-};
+const stubs = mockDeploymentClients();
 const now = new Date('2026-03-07T12:00:00Z');
 const doctor = (...args: string[]) => runCliCaptured(['doctor', ...args], {}, { now });
 

@@ -1,27 +1,16 @@
 // Economy mode from the command line, through the CLI as installed: remote commands say when the deployment sleeps
 // and never wake it unasked; --wake and `wake` start the database and the NAT instance and wait, with progress.
 // The AWS clients are mocked as a deployed economy-mode stack answers (EC2 and RDS have no local equivalent here).
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeDBInstancesCommand, RDSClient, StartDBInstanceCommand } from '@aws-sdk/client-rds';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { wakeDeployment } from '../../../../lambda/aws/database-power';
 import { runCliCaptured } from '../../../support/cli';
-import { answerHealthy, OUTPUTS, STACK } from '../../../support/deployment';
+import { answerHealthy, mockDeploymentClients, OUTPUTS, STACK } from '../../../support/deployment';
 
-const stubs = {
-  cloudFormation: mockClient(CloudFormationClient),
-  secretsManager: mockClient(SecretsManagerClient),
-  sns: mockClient(SNSClient),
-  scheduler: mockClient(SchedulerClient),
-  cloudWatch: mockClient(CloudWatchClient),
-  lambda: mockClient(LambdaClient),
-};
+const stubs = mockDeploymentClients();
 const rds = mockClient(RDSClient);
 const ec2 = mockClient(EC2Client);
 const DATABASE = 'ayrshareanalyticstracker-databaseinstance-abc123';
