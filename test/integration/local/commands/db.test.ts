@@ -151,10 +151,15 @@ describe('the local database for any tool', () => {
   }, 90_000);
 
   it('two commands that start the local database at once: one waits for the other, both succeed', async () => {
-    // Ayrshare answers slowly, so the first still holds the database when the second starts.
-    standIn.script({ body: loadFixture(), delayMs: 1_500 });
+    // Ayrshare answers the first command's two requests slowly, so it still holds the database when the second starts:
+    // the second starts once the first is waiting for Ayrshare, with the server running.
+    standIn.script(
+      { body: loadFixture(), delayMs: 6_000 },
+      { body: loadFixture(), delayMs: 6_000 },
+      { body: loadFixture() },
+    );
     const first = run(['collect', '--date', '2026-02-03', '--json']);
-    await waitFor(() => (/Starting the local PostgreSQL server/.test(first.errors()) ? true : undefined));
+    await waitFor(() => (/Fetching analytics/.test(first.errors()) ? true : undefined));
     const second = run(['collect', '--date', '2026-02-04', '--json']);
     const [a, b] = await Promise.all([first.done, second.done]);
     expect([a.code, b.code]).toEqual([0, 0]);
