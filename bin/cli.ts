@@ -46,7 +46,7 @@ Exit codes: 0 success, 3 partial (some platforms failed), 1 error (nothing store
 2 usage or configuration error, or SQL refused (a write, a second statement, something the read-only role may not).
 Configuration: AYRSHARE_API_KEY, AYRSHARE_PROFILE_KEY, AYRSHARE_PROFILE_NAME, AYRSHARE_X_API_KEY,
 AYRSHARE_X_API_SECRET, AYRSHARE_BASE_URL, DATABASE_URL, TRACKER_PLATFORMS, TRACKER_TIMEZONE, TRACKER_DATA_DIR
-(see README.md).
+(see docs/REFERENCE.md).
 `;
 
 /** Runs every pending cleanup of every command in flight (on SIGINT and SIGTERM). */

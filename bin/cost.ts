@@ -1,6 +1,6 @@
 // `npm run cost`: the monthly cost of every documented configuration, from its synthesized template (lib/cost-model),
 // for one profile and for 100, in us-east-1 at the prices in lib/prices.ts. `--update-readme` writes the table into
-// README.md between its cost markers; a test fails when the README's table is not this output.
+// docs/DEPLOY.md between its cost markers; a test fails when that table is not this output.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -71,13 +71,13 @@ if (require.main === module) {
   const table = costTable(rows);
   process.stdout.write(`Monthly cost in us-east-1 (prices in lib/prices.ts):\n\n${table}\n\n${details(rows)}\n`);
   if (process.argv.includes('--update-readme')) {
-    const readme = path.join(__dirname, '..', 'README.md');
+    const readme = path.join(__dirname, '..', 'docs', 'DEPLOY.md');
     const text = readFileSync(readme, 'utf8');
     const [begin, end] = README_MARKERS;
     const start = text.indexOf(begin);
     const stop = text.indexOf(end);
-    if (start < 0 || stop < start) throw new Error(`README.md has no ${begin} ... ${end} section`);
+    if (start < 0 || stop < start) throw new Error(`docs/DEPLOY.md has no ${begin} ... ${end} section`);
     writeFileSync(readme, `${text.slice(0, start + begin.length)}\n${table}\n${text.slice(stop)}`);
-    process.stdout.write('\nREADME.md updated.\n');
+    process.stdout.write('\ndocs/DEPLOY.md updated.\n');
   }
 }

@@ -1,6 +1,6 @@
 // The us-east-1 prices the cost model (lib/cost-model.ts, `npm run cost`) uses, each written once with its source
 // and the date it was taken. On-Demand, no Savings Plan or reservation, in US dollars. Change a price here and
-// `npm run cost -- --update-readme` rewrites the README's table from it.
+// `npm run cost -- --update-readme` rewrites the table in docs/DEPLOY.md from it.
 
 export interface Price {
   readonly usd: number;

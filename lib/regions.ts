@@ -38,7 +38,7 @@ export const SUPPORTED_REGIONS = [
   'us-west-2',
 ] as const;
 
-/** The configurations the README documents, as CDK context: each is synthesized and checked in the tests. */
+/** The configurations docs/DEPLOY.md documents, as CDK context: each is synthesized and checked in the tests. */
 export const DOCUMENTED_CONFIGURATIONS: Record<string, Record<string, string>> = {
   default: {},
   'nat=gateway': { nat: 'gateway' },

@@ -152,7 +152,11 @@ export class TrackerStack extends Stack {
     output('DatabaseSecretName', this.database.secret.secretName, 'PostgreSQL owner (master) credentials');
     output('ReaderSecretName', this.database.readerSecret.secretName, 'Read-only PostgreSQL login (tracker_reader)');
     output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress);
-    output('DatabaseInstanceId', this.database.instance.instanceIdentifier, 'The RDS instance (wake it: see README)');
+    output(
+      'DatabaseInstanceId',
+      this.database.instance.instanceIdentifier,
+      'The RDS instance (economy mode: npx ayrshare-tracker wake)',
+    );
     output(
       'EconomyMode',
       String(config.economy),
@@ -185,7 +189,7 @@ export class TrackerStack extends Stack {
       output(
         'SqlTunnelCommand',
         this.sqlAccess.tunnelCommand,
-        'Opens the tunnel: the database on 127.0.0.1:15432 (see README, "Query the deployed database")',
+        'Opens the tunnel: the database on 127.0.0.1:15432 (see docs/SQL.md)',
       );
     }
 
@@ -212,7 +216,7 @@ export class TrackerStack extends Stack {
   }
 
   /**
-   * The Ayrshare keys: the template creates the secret but never holds its value (see README, "Deploy to AWS").
+   * The Ayrshare keys: the template creates the secret but never holds its value (see docs/DEPLOY.md).
    * Until you put the keys, the value is a placeholder with an empty apiKey, which runs report by name.
    */
   private createAyrshareSecret(): secretsmanager.Secret {

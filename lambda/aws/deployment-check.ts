@@ -65,7 +65,7 @@ export interface DeploymentCheckOptions {
   power?: { awake: boolean; description: string };
 }
 
-/** Every IAM permission the checks use, for the README and for advice. */
+/** Every IAM permission the checks use, for docs/DEPLOY.md and for advice. */
 export const DOCTOR_PERMISSIONS = [
   'cloudformation:DescribeStacks',
   'cloudformation:ListStackResources',
@@ -371,7 +371,7 @@ async function checkSecret(
   throw new CheckFailure(
     [`${secretName} still holds the placeholder the stack created (${versions.length} version(s), none put since).`],
     `Put your Ayrshare keys into it with \`aws secretsmanager put-secret-value --secret-id ${secretName}\`, as ` +
-      'README.md shows ("Put your Ayrshare keys into the secret": the keys stay out of your shell history). Until ' +
+      'docs/DEPLOY.md shows ("Put your Ayrshare keys into the secret": the keys stay out of your shell history). Until ' +
       'then every run fails with "apiKey is empty".',
   );
 }

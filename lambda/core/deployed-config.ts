@@ -231,7 +231,7 @@ function parseSecretJson(secretString: string | undefined, what: string, shape: 
   if (!secretString)
     throw new ConfigError(
       `${what} has no value yet.`,
-      `Put a JSON value of the form ${shape} into it (see README, "Deploy to AWS").`,
+      `Put a JSON value of the form ${shape} into it (see docs/DEPLOY.md, "Put your Ayrshare keys into the secret").`,
     );
   try {
     return JSON.parse(secretString);

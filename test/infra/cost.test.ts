@@ -1,5 +1,5 @@
 // lib/cost-model.ts and `npm run cost`: the monthly cost of each documented configuration, read from its template.
-// The default stays at or under $25 and economy mode at or under $6 with one profile in us-east-1; the README's table
+// The default stays at or under $25 and economy mode at or under $6 with one profile in us-east-1; the table in docs/DEPLOY.md
 // is the command's output; and the model sees what the template holds (a check that cannot see a NAT Gateway or a
 // second zone would pass anything).
 import { readFileSync } from 'node:fs';
@@ -73,11 +73,14 @@ describe('the cost model', () => {
     }
   });
 
-  it("is the README's table", () => {
-    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+  it("is the table in docs/DEPLOY.md, and the README's two figures round it", () => {
+    const readme = readFileSync(path.join(__dirname, '../../docs/DEPLOY.md'), 'utf8');
     const [begin, end] = README_MARKERS;
     const section = readme.slice(readme.indexOf(begin) + begin.length, readme.indexOf(end)).trim();
     expect(section).toBe(costTable(rows));
+    const front = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    expect(front).toContain(`default: about $${Math.round(oneProfile('default').withAllowance)} a month`);
+    expect(front).toContain(`about $${Math.round(oneProfile('economy=true').withAllowance)} a month`);
   });
 });
 

@@ -1,4 +1,4 @@
-// Every configuration the README documents, synthesized as `cdk synth` writes it for any region, then checked with
+// Every configuration docs/DEPLOY.md documents, synthesized as `cdk synth` writes it for any region, then checked with
 // AWS's own tools: cfn-lint for every supported region (zero errors), and the AWS Control Tower proactive rules through
 // @cdklabs/cdk-validator-cfnguard (each finding fixed, or acknowledged next to its resource with a reason).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

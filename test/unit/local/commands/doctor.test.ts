@@ -103,8 +103,8 @@ describe('ayrshare-tracker doctor --remote', () => {
     expect(stubs.cloudFormation.calls()).toHaveLength(0);
   });
 
-  it('is documented in the README with every permission it uses', () => {
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  it('is documented in docs/DEPLOY.md with every permission it uses', () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'docs', 'DEPLOY.md'), 'utf8');
     expect(readme).toContain('npx ayrshare-tracker doctor --remote');
     for (const permission of DOCTOR_PERMISSIONS) expect(readme).toContain(`\`${permission}\``);
   });
