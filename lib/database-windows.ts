@@ -61,7 +61,7 @@ export function runSpans(run: RunTime, from?: Date): DaySpan[] {
 }
 
 /** Minutes between two stretches of the day (0 when they touch or overlap), going round midnight either way. */
-export function gapBetween(a: DaySpan, b: DaySpan): number {
+function gapBetween(a: DaySpan, b: DaySpan): number {
   if (a.length + b.length >= DAY) return 0;
   const afterA = mod(b.start - (a.start + a.length), DAY);
   const afterB = mod(a.start - (b.start + b.length), DAY);
@@ -192,5 +192,3 @@ export function windowConflict(window: DaySpan, run: RunTime, from?: Date): stri
     `keep it at least ${CLEARANCE_MINUTES} min away`
   );
 }
-
-export { clock as formatClock };

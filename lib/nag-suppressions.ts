@@ -15,6 +15,11 @@ export function acknowledgeGuardRule(scope: IConstruct | IConstruct[], rule: str
     Validations.of(construct).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
 }
 
+/** aws-cdk-lib's singleton provider of AwsCustomResource (AWS + its UUID without dashes), a child of the stack. */
+export function isCustomResourceProvider(id: string): boolean {
+  return /^AWS[0-9a-f]{32}$/.test(id);
+}
+
 /** How cdk-nag names an AWS-managed service-role policy in `appliesTo`. */
 export function awsManagedPolicy(name: string): string {
   return `Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}`;
@@ -27,7 +32,7 @@ export function awsManagedPolicy(name: string): string {
  */
 export function suppressStackSingletonFindings(stack: Stack): void {
   const singletons = (prefix: string) => stack.node.children.filter((child) => child.node.id.startsWith(prefix));
-  const awsCustomResourceProviders = stack.node.children.filter((child) => /^AWS[0-9a-f]{32}$/.test(child.node.id));
+  const awsCustomResourceProviders = stack.node.children.filter((child) => isCustomResourceProvider(child.node.id));
   const providers = [...singletons('AWSCDK'), ...singletons('LogRetention'), ...awsCustomResourceProviders];
   if (providers.length > 0) {
     NagSuppressions.addResourceSuppressions(

@@ -13,7 +13,7 @@ import { DeletionProtection } from './constructs/deletion-protection';
 import { TrackerNetwork } from './constructs/network';
 import { DailySchedule } from './constructs/schedule';
 import { SqlAccess } from './constructs/sql-access';
-import { suppressStackSingletonFindings } from './nag-suppressions';
+import { isCustomResourceProvider, suppressStackSingletonFindings } from './nag-suppressions';
 import {
   maintenanceWeekStart,
   parseBackupWindow,
@@ -244,8 +244,3 @@ export class TrackerStack extends Stack {
 
 /** How long the collector waits for a database that is still waking up in economy mode. */
 export const ECONOMY_DATABASE_WAIT_SECONDS = 150;
-
-/** aws-cdk-lib's singleton provider of AwsCustomResource (AWS + its UUID without dashes), a child of the stack. */
-function isCustomResourceProvider(id: string): boolean {
-  return /^AWS[0-9a-f]{32}$/.test(id);
-}

@@ -51,12 +51,20 @@ function clientsFor(options: PowerOptions): Required<PowerClients> {
   };
 }
 
-/** Reads the stack's outputs, then (in economy mode only) the database's status and the NAT instance's state. */
-export async function readPowerState(options: PowerOptions): Promise<PowerState> {
+/**
+ * Reads the stack's outputs (unless the caller read them already), then, in economy mode only, the database's status
+ * and the NAT instance's state.
+ */
+export async function readPowerState(
+  options: PowerOptions & { outputs?: (key: string) => string | undefined },
+): Promise<PowerState> {
   const { cloudFormation, rds, ec2 } = clientsFor(options);
   try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
-    const output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+    let output = options.outputs;
+    if (!output) {
+      const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
+      output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+    }
     if (output('EconomyMode') !== 'true') return { economy: false };
     const databaseId = output('DatabaseInstanceId');
     const natId = output('NatInstanceId');
@@ -103,7 +111,9 @@ export class AsleepError extends TrackerError {
  * Before a remote command: nothing to do outside economy mode or when awake; asleep, an AsleepError unless `wake`,
  * in which case both are started and waited for.
  */
-export async function ensureAwake(options: PowerOptions & { wake?: boolean }): Promise<PowerState> {
+export async function ensureAwake(
+  options: PowerOptions & { wake?: boolean; outputs?: (key: string) => string | undefined },
+): Promise<PowerState> {
   const state = await readPowerState(options);
   if (isAwake(state)) return state;
   if (!options.wake) throw new AsleepError(state);

@@ -35,9 +35,10 @@ async function invokeCollector(event: Record<string, unknown>, what: string, opt
 
   let functionName: string | undefined;
   let logGroup: string | undefined;
+  let output: (key: string) => string | undefined;
   try {
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
-    const output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+    output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
     functionName = output(FUNCTION_OUTPUT);
     logGroup = output(LOG_GROUP_OUTPUT);
   } catch (error) {
@@ -57,6 +58,8 @@ async function invokeCollector(event: Record<string, unknown>, what: string, opt
     wake: options.wake,
     progress: options.progress,
     clients: { cloudFormation, ...options.power },
+    // The outputs read above: the stack is described once.
+    outputs: output,
   });
 
   let answer;

@@ -136,6 +136,8 @@ describe('waking', () => {
     });
     await runCliCaptured(['report', '--remote', '--wake'], {}, { now });
     expect(order).toEqual(['start database', 'invoke']);
+    // The stack is described once: the awake check and every poll use the outputs read for the function's name.
+    expect(stubs.cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(1);
   });
 
   it('outside economy mode, remote commands read nothing from RDS or EC2', async () => {
