@@ -6,8 +6,36 @@ import { addDays } from '../../../lambda/core/dates';
 
 describe('the demo’s simulated Ayrshare', () => {
   it('answers the same numbers for the same day, and different ones for another day', () => {
-    expect(simulatedAnswer(PLATFORMS, '2026-05-01')).toEqual(simulatedAnswer(PLATFORMS, '2026-05-01'));
-    expect(simulatedAnswer(PLATFORMS, '2026-05-02')).not.toEqual(simulatedAnswer(PLATFORMS, '2026-05-01'));
+    // Worked out by hand from the generator's formulas. 2026-05-01 is day 485 after 2025-01-01: followers
+    // 11,253 + 6.5 x 485 + 24 x (wobble - 0.5), following 4,242 + 0.2 x 485 + 4 x (wobble - 0.5), likes 561 + 485 / 2
+    // (rounded down), posts 2,930 + 2 x 485. The wobble is FNV-1a of "twitter:f:485" mixed down to [0, 1): 0.8488
+    // (0.7275 for "twitter:f:486", the next day).
+    const twitter = (day: string) => simulatedAnswer(['twitter'], day).twitter;
+    const may1 = {
+      analytics: {
+        username: 'simulated',
+        followersCount: 14414,
+        friendsCount: 4340,
+        listedCount: 31,
+        likeCount: 803,
+        tweetCount: 3900,
+      },
+      lastUpdated: '2026-05-01T10:00:00.000Z',
+    };
+    expect(twitter('2026-05-01')).toEqual(may1);
+    // Asked again, the same day answers the same.
+    expect(twitter('2026-05-01')).toEqual(may1);
+    expect(twitter('2026-05-02')).toEqual({
+      analytics: {
+        username: 'simulated',
+        followersCount: 14417,
+        friendsCount: 4340,
+        listedCount: 31,
+        likeCount: 804,
+        tweetCount: 3902,
+      },
+      lastUpdated: '2026-05-02T10:00:00.000Z',
+    });
   });
 
   it('answers in the 2026 shape the parser accepts, every figure usable, YouTube counts as strings included', () => {

@@ -126,10 +126,18 @@ describe('the tracker roles, with the logins the migrate handler gives them', ()
       expect(row.rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
     }
     await expect(connectAs('tracker_reader', 'WRONG-PASSWORD')).rejects.toThrow(/password authentication failed/);
-    // The same password and salt give the same verifier; another password does not.
+    // The verifier RFC 5802 and RFC 7677 define, SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>, worked
+    // out apart from this code (Python's hashlib: PBKDF2-HMAC-SHA-256 of the password, 4096 rounds; StoredKey the
+    // SHA-256 of its HMAC of "Client Key", ServerKey its HMAC of "Server Key"; all base64).
     const salt = Buffer.from('0123456789abcdef');
-    expect(scramVerifier('a', salt)).toBe(scramVerifier('a', salt));
-    expect(scramVerifier('a', salt)).not.toBe(scramVerifier('b', salt));
+    expect(scramVerifier('a', salt)).toBe(
+      'SCRAM-SHA-256$4096:MDEyMzQ1Njc4OWFiY2RlZg==' +
+        '$L8gfk2vT/xsUcH5JAJH1MJzhhiPb7e10GqM/YzUrL4Y=:cFgyfg2244XE1OAqtpz+YSApH0ihf7BFHiSv7TA6MXU=',
+    );
+    expect(scramVerifier('b', salt)).toBe(
+      'SCRAM-SHA-256$4096:MDEyMzQ1Njc4OWFiY2RlZg==' +
+        '$NIJfrlwALnJp41PMcCItVgfIsA/USA3cyimtfCJjOuM=:mHAdKzUNI9QlvrzEPZST8/u3cHh5FByXnTL0dnrUFpw=',
+    );
   });
 
   it('the collector runs a whole collection with its own login, and cannot change the schema', async () => {
