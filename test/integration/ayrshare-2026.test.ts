@@ -35,8 +35,11 @@ const fixture2026 = () => readFixture('ayrshare-social-2026.json');
 const xRefusal = () => readFixture<Record<string, unknown>>('ayrshare-x-credentials-required.json');
 const asksForX = (r: RecordedRequest) => (r.body as { platforms: string[] }).platforms.includes('twitter');
 
-/** Everything a run printed, returned, logged or published, to check that no key leaks. */
-const everything: string[] = [];
+/** No key, whole, in anything a run printed, returned, threw or published: checked by every run, in its test. */
+function expectNoKey(...texts: string[]): void {
+  const text = texts.join('\n');
+  expect(SECRETS.filter((secret) => text.includes(secret))).toEqual([]);
+}
 
 interface Outcome {
   exit?: number;
@@ -63,7 +66,7 @@ async function viaCli(
     AYRSHARE_BASE_URL: standIn.baseUrl,
     DATABASE_URL: db.url,
   });
-  everything.push(run.stdout, run.stderr);
+  expectNoKey(run.stdout, run.stderr);
   return {
     exit: run.code,
     summary: run.code === 2 ? (undefined as never) : run.json<RunSummary>(),
@@ -100,7 +103,7 @@ async function viaLambda(
     summary = (caught as { summary?: RunSummary }).summary;
   }
   const alerts = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
-  everything.push(
+  expectNoKey(
     JSON.stringify(summary ?? null),
     error?.message ?? '',
     ...alerts.flatMap((a) => [a.Subject ?? '', a.Message ?? '']),
@@ -134,10 +137,6 @@ beforeEach(async () => {
   resetAwsMocks(secretsManager, sns, { apiKey: API_KEY }, databaseSecretFor(db));
   standIn.script({ body: fixture2026() });
   await resetMigratedSchema(db.client);
-});
-afterAll(() => {
-  const text = everything.join('\n');
-  for (const secret of SECRETS) expect(text).not.toContain(secret);
 });
 
 describe.each(EDGES)('through %s', (_edge, collect) => {
@@ -359,7 +358,8 @@ describe('reports across a change of basis', () => {
     // Yesterday's row as the tracker stored it before Meta retired impressions: a rate over impressions.
     await viaCli('2026-11-23');
     await db.client.query(
-      `UPDATE social_media_analytics SET engagement_rate = 38.71, engagement_rate_basis = 'impressions' WHERE platform = 'facebook' AND date = '2026-11-23'`,
+      `UPDATE social_media_analytics SET engagement_rate = 38.71, engagement_rate_basis = 'impressions'
+       WHERE platform = 'facebook' AND date = '2026-11-23'`,
     );
     await viaCli(DATE);
     // The window ends today (the report's clock is the real one): wide enough to hold both days.
@@ -406,7 +406,7 @@ describe('other networks Ayrshare measures', () => {
       DATABASE_URL: db.url,
       TRACKER_PLATFORMS: 'bluesky,pinterest',
     });
-    everything.push(run.stdout, run.stderr);
+    expectNoKey(run.stdout, run.stderr);
     expect(run.code).toBe(0);
     expect((standIn.requests[0].body as { platforms: string[] }).platforms).toEqual(['bluesky', 'pinterest']);
     expect(await row('bluesky')).toMatchObject({ followers_count: 220, following_count: 80 });
@@ -423,9 +423,11 @@ describe('other networks Ayrshare measures', () => {
       DATABASE_URL: db.url,
       TRACKER_PLATFORMS: 'facebook,myspace',
     });
+    expectNoKey(run.stdout, run.stderr);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      'TRACKER_PLATFORMS has unknown platform(s) myspace; known: facebook, instagram, linkedin, threads, tiktok, twitter, youtube, bluesky, pinterest, reddit, snapchat, gmb',
+      'TRACKER_PLATFORMS has unknown platform(s) myspace; known: facebook, instagram, linkedin, threads, tiktok, ' +
+        'twitter, youtube, bluesky, pinterest, reddit, snapchat, gmb',
     );
   });
 });

@@ -54,10 +54,11 @@ useDatabaseAndStandIn('hostile', (database, ayrshare) => {
   standIn = ayrshare;
 });
 
-/** Everything any run printed, returned, logged, published or stored. */
-const seen: string[] = [];
+/** Everything this test's runs printed, returned, logged or published (each test checks its own, and the tables). */
+let seen: string[] = [];
 let stdoutSpy: jest.SpyInstance;
 beforeEach(async () => {
+  seen = [];
   setFunctionEnvironment(standIn.baseUrl, { TRACKER_DIGEST_DAY: 'off' });
   resetAwsMocks(
     secretsManager,
@@ -73,6 +74,8 @@ beforeEach(async () => {
 });
 afterEach(() => {
   stdoutSpy.mockRestore();
+  // Anything the test's runs logged after its own check (there should be nothing): still this test's output.
+  expect(leakedPieces(seen.join('\n'))).toEqual([]);
 });
 
 /** Every row of every table and view of the tracker's schema, as JSON (the database as a dump would show it). */
@@ -235,6 +238,7 @@ describe.each(EDGES)('a hostile Ayrshare, through %s', (_edge, collect) => {
     expect(new Set(outcome.summary?.failed.map((f) => f.reason.replace(/ \(HTTP \d+\)\.$/, '')))).toEqual(
       new Set(["Ayrshare's answer was larger than 64 KB and was not read"]),
     );
+    await expectNoLeak();
   });
 
   it('fails only the platform whose block nests thousands of levels deep; the others are stored', async () => {
@@ -254,6 +258,7 @@ describe.each(EDGES)('a hostile Ayrshare, through %s', (_edge, collect) => {
       }),
     ]);
     expect(outcome.summary?.platforms_tracked).toBe(6);
+    await expectNoLeak();
   });
 });
 
@@ -268,6 +273,7 @@ describe('an answer without end', () => {
     } finally {
       await endless.close();
     }
+    await expectNoLeak();
   });
 });
 
@@ -284,8 +290,10 @@ describe('the answer size cap', () => {
       },
       { httpPolicy: { ...POLICY, maxAnswerBytes: undefined } },
     );
+    seen.push(run.stdout, run.stderr);
     expect(run.code).toBe(1);
     expect(run.json<RunSummary>().failed[0].reason).toMatch(/^Ayrshare's answer was larger than 1 MB and was not read/);
+    await expectNoLeak();
   });
 });
 
@@ -296,24 +304,21 @@ describe('credentials in AYRSHARE_BASE_URL', () => {
     expect(outcome.stderr).toContain('AYRSHARE_BASE_URL must not hold a user name or password');
     expect(outcome.stderr).not.toContain('TOPSECRET');
     expect(outcome.stderr).not.toContain('agency');
+    await expectNoLeak();
   });
 });
 
-afterAll(() => {
-  // Anything left over from the cases above (logs printed after a check), in one place.
-  const text = seen.join('\n');
-  expect(PIECES.filter((piece) => text.includes(piece))).toEqual([]);
-});
+/** The pieces of a key that `text` holds. */
+const leakedPieces = (text: string) => PIECES.filter((piece) => text.includes(piece));
 
-/** Checks everything seen so far, the alerts sent and every table as they are now. */
+/** Checks everything this test has seen so far, the alerts sent and every table as they are now. */
 async function expectNoLeak(): Promise<void> {
   seen.push(
     ...sns.commandCalls(PublishCommand).flatMap((c) => [c.args[0].input.Subject ?? '', c.args[0].input.Message ?? '']),
   );
   seen.push(await everyTable());
   const text = seen.join('\n');
-  const found = PIECES.filter((piece) => text.includes(piece));
-  expect(found).toEqual([]);
+  expect(leakedPieces(text)).toEqual([]);
   // Ayrshare's control characters never reach an output (the JSON logs escape them; the raw ones must be gone).
   expect(text.includes('\u001b[31m')).toBe(false);
 }
