@@ -1,7 +1,7 @@
 // The fault matrix: every way Ayrshare, the values, the database or the configuration can go wrong, run
 // through the CLI and the Lambda handler against real PostgreSQL and the loopback stand-in. Each case checks the exit
 // code or invocation outcome, the rows stored, the summary, the alert text, how many requests were made, and that no
-// key appears anywhere.
+// key appears anywhere: every run checks what it printed, logged, threw and published before it hands back.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,6 +19,7 @@ import {
 } from '../support/ayrshare-stand-in';
 import { runCliCaptured, type CliRun } from '../support/cli';
 import {
+  ARNS,
   databaseSecretFor,
   lambdaContext,
   putSecrets as putSecretsFor,
@@ -44,8 +45,8 @@ const sns = mockClient(SNSClient);
 let db: TestDatabase;
 let databaseSecret: Record<string, unknown>;
 let standIn: AyrshareStandIn;
-/** Everything any run printed, logged or published: checked for keys at the end. */
-const everything: string[] = [];
+/** What this test's runs printed, logged and threw (alerts are read from the SNS mock): checked for keys. */
+let seen: string[] = [];
 
 const context = lambdaContext();
 
@@ -66,14 +67,14 @@ beforeEach(async () => {
   await db.client.query('TRUNCATE social_media_analytics');
   setEnvironment();
   resetAwsMocks(secretsManager, sns, { apiKey: API_KEY, profileKey: PROFILE_KEY, name: 'brand' }, databaseSecret);
+  seen = [];
   stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    everything.push(chunk.toString());
+    seen.push(chunk.toString());
     return true;
   });
 });
 afterEach(() => {
   stdoutSpy.mockRestore();
-  everything.push(...alerts().flatMap((a) => [a.Subject ?? '', a.Message ?? '']));
 });
 
 const setEnvironment = (extra: Record<string, string | undefined> = {}) =>
@@ -82,6 +83,15 @@ const setEnvironment = (extra: Record<string, string | undefined> = {}) =>
 const putSecrets = (ayrshare: unknown, database: unknown) => putSecretsFor(secretsManager, ayrshare, database);
 
 const alerts = () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+
+/** No key, password or Authorization header in anything this test's runs printed, logged, threw or published. */
+function expectNoSecrets(): void {
+  const text = [...seen, ...alerts().flatMap((a) => [a.Subject ?? '', a.Message ?? ''])].join('\n');
+  expect(text).not.toContain(API_KEY);
+  expect(text).not.toContain(PROFILE_KEY);
+  expect(text).not.toContain(String(databaseSecret.password));
+  expect(text).not.toMatch(/authorization|bearer/i);
+}
 
 async function cli(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const run = await runCliCaptured(
@@ -96,7 +106,8 @@ async function cli(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Cl
     },
     { httpPolicy: POLICY },
   );
-  everything.push(run.stdout, run.stderr);
+  seen.push(run.stdout, run.stderr);
+  expectNoSecrets();
   return run;
 }
 
@@ -104,12 +115,16 @@ type Outcome = { ok: true; summary: RunSummary } | { ok: false; error: Error };
 
 async function lambda(event: Record<string, unknown> = { date: DATE }): Promise<Outcome> {
   const { collect } = buildHandlers({ databaseCa: process.env.TEST_PG_CA, httpPolicy: POLICY });
+  let outcome: Outcome;
   try {
-    return { ok: true, summary: (await collect(event, context)) as RunSummary };
+    outcome = { ok: true, summary: (await collect(event, context)) as RunSummary };
+    seen.push(JSON.stringify(outcome.summary));
   } catch (error) {
-    everything.push((error as Error).message);
-    return { ok: false, error: error as Error };
+    outcome = { ok: false, error: error as Error };
+    seen.push(outcome.error.message);
   }
+  expectNoSecrets();
+  return outcome;
 }
 
 async function storedPlatforms(date = DATE): Promise<string[]> {
@@ -170,8 +185,10 @@ const WHOLE_REQUEST_FAILURES: WholeRequestCase[] = [
     script: [{ status: 403, body: { status: 'error', code: 146, message: 'Profile suspended' } }],
     requests: 1,
     errorClass: 'auth',
-    reason:
-      /HTTP 403 \(code 146\): Profile suspended\. Likely cause: the key may not read analytics for this profile, or the profile is suspended\./,
+    reason: new RegExp(
+      /HTTP 403 \(code 146\): Profile suspended\. Likely cause: /.source +
+        /the key may not read analytics for this profile, or the profile is suspended\./.source,
+    ),
   },
   {
     label: 'HTTP 404',
@@ -187,16 +204,20 @@ const WHOLE_REQUEST_FAILURES: WholeRequestCase[] = [
     // The profile's two requests share 3 retries after a 429: 2 first attempts and 3 retries, then both stop.
     totalRequests: 5,
     errorClass: 'rate_limited',
-    reason:
-      /^Ayrshare rate limited this profile \(Ayrshare answered HTTP 429 \(code 429\): Too many requests\); its 3 retries after a rate limit in this run are spent, so it was not asked again\.$/,
+    reason: new RegExp(
+      /^Ayrshare rate limited this profile \(Ayrshare answered HTTP 429 \(code 429\): Too many requests\); /.source +
+        /its 3 retries after a rate limit in this run are spent, so it was not asked again\.$/.source,
+    ),
   },
   {
     label: 'HTTP 429 with code 106, the monthly quota',
     script: [{ status: 429, body: { status: 'error', code: 106, message: 'Monthly post quota reached' } }],
     requests: 1,
     errorClass: 'rate_limited',
-    reason:
-      /HTTP 429 \(code 106\): Monthly post quota reached\. This profile's monthly quota is used up \(code 106\); it resets on the 1st of the month, 00:07 UTC\.$/,
+    reason: new RegExp(
+      /HTTP 429 \(code 106\): Monthly post quota reached\. /.source +
+        /This profile's monthly quota is used up \(code 106\); it resets on the 1st of the month, 00:07 UTC\.$/.source,
+    ),
   },
   {
     label: 'HTTP 429 with a Retry-After beyond the time budget',
@@ -283,11 +304,22 @@ describe('Ayrshare failing the whole request', () => {
       expect(await storedPlatforms()).toEqual([]);
       const [alert, ...more] = alerts();
       expect(more).toEqual([]);
+      expect(alert.TopicArn).toBe(ARNS.topic);
       expect(alert.Subject).toBe(`Ayrshare tracker: nothing stored for ${DATE}`);
       const lines = alert.Message!.split('\n');
-      expect(lines[2]).toBe(`Profile "brand": all 7 platforms (${PLATFORM_NAMES.join(', ')}) failed (first failure):`);
+      expect(lines).toEqual([
+        `The daily Ayrshare collection for ${DATE} stored nothing.`,
+        '',
+        `Profile "brand": all 7 platforms (${PLATFORM_NAMES.join(', ')}) failed (first failure):`,
+        expect.stringMatching(/^ {2}\S/),
+        '',
+        'What to do:',
+        `  * ${ADVICE[c.errorClass]}`,
+        '',
+        'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
+      ]);
+      // The reason, said once for the seven platforms.
       expect(lines[3].trim()).toMatch(c.reason);
-      expect(lines).toContain(`  * ${ADVICE[c.errorClass]}`);
     },
   );
 });
@@ -303,6 +335,15 @@ describe('Ayrshare failing, then recovering', () => {
     // The two requests at once (one answered 429), then the retry a second later.
     expect(standIn.requests).toHaveLength(1 + REQUESTS_PER_RUN);
     expect(standIn.requests[2].at - standIn.requests[0].at).toBeGreaterThanOrEqual(950);
+    expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
+  });
+
+  it('retries a 503 and then stores the day: the CLI exits 0', async () => {
+    standIn.script({ status: 503, body: { status: 'error', message: 'maintenance' } }, { body: loadFixture() });
+    const run = await cli();
+    expect(run.code).toBe(0);
+    // The 503, its retry, and X's own request.
+    expect(standIn.requests).toHaveLength(1 + REQUESTS_PER_RUN);
     expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
   });
 
@@ -363,23 +404,40 @@ describe('Ayrshare failing some platforms', () => {
       },
     ]);
     expect(await storedPlatforms()).toEqual(['facebook', 'threads', 'tiktok', 'twitter', 'youtube']);
+    // Both requests (the six, and X) carried the profile's key, and the rows its name.
+    expect(standIn.requests.map((r) => r.headers['profile-key'])).toEqual([PROFILE_KEY, PROFILE_KEY]);
+    const { rows: profiles } = await db.client.query(`SELECT DISTINCT profile FROM social_media_analytics`);
+    expect(profiles).toEqual([{ profile: 'brand' }]);
 
     standIn.script({ body: answer });
     const outcome = await lambda();
     expect(outcome.ok && outcome.summary).toEqual(summary);
     expect(standIn.requests).toHaveLength(REQUESTS_PER_RUN);
     expect(await storedPlatforms()).toEqual(['facebook', 'threads', 'tiktok', 'twitter', 'youtube']);
-    const [alert, ...more] = alerts();
-    expect(more).toEqual([]);
-    expect(alert.Subject).toBe(`Ayrshare tracker: 2 of 7 platform(s) failed on ${DATE}`);
-    expect(alert.Message).toContain(
-      '  - instagram: error 161: Instagram token expired (first failure)\n  - linkedin: not in the response',
-    );
-    expect(alert.Message).toContain(
-      'Figures left out (the rest of the platform was stored):\n  - brand / threads: followersCount must not be negative (got -3)',
-    );
-    for (const kind of ['platform_error', 'not_linked', 'invalid_data'] as const)
-      expect(alert.Message).toContain(ADVICE[kind]);
+    // One alert, in plain language: each failed platform and why, the figure left out, and what to do about each.
+    expect(alerts()).toEqual([
+      {
+        TopicArn: ARNS.topic,
+        Subject: `Ayrshare tracker: 2 of 7 platform(s) failed on ${DATE}`,
+        Message: [
+          `The daily Ayrshare collection for ${DATE} stored 5 platform(s); 2 failed.`,
+          '',
+          'Profile "brand":',
+          '  - instagram: error 161: Instagram token expired (first failure)',
+          '  - linkedin: not in the response (is the account linked in Ayrshare?) (first failure)',
+          '',
+          'Figures left out (the rest of the platform was stored):',
+          '  - brand / threads: followersCount must not be negative (got -3)',
+          '',
+          'What to do:',
+          `  * ${ADVICE.platform_error}`,
+          `  * ${ADVICE.not_linked}`,
+          `  * ${ADVICE.invalid_data}`,
+          '',
+          'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
+        ].join('\n'),
+      },
+    ]);
   });
 
   it('exits 1 and alerts "nothing stored" when every platform fails inside a successful answer', async () => {
@@ -414,7 +472,8 @@ describe('Ayrshare failing some platforms', () => {
         profile: 'brand',
         platform: 'tiktok',
         reason:
-          'Ayrshare sent no figures for this platform, though the snapshot of 2026-04-14 had them; nothing was stored for this day rather than empty values',
+          'Ayrshare sent no figures for this platform, though the snapshot of 2026-04-14 had them; ' +
+          'nothing was stored for this day rather than empty values',
         error_class: 'invalid_data',
         failing_since: DATE,
         failed_days: 1,
@@ -503,7 +562,8 @@ describe('values', () => {
     expect(run.json<RunSummary>().left_out).toEqual([{ profile: 'brand', platform: 'youtube', field: name, reason }]);
     expect(await storedPlatforms()).toEqual(PLATFORM_NAMES);
     const { rows } = await db.client.query(
-      `SELECT followers_count, views_total, likes_total, watch_time_minutes, left_out, raw_data FROM social_media_analytics WHERE platform = 'youtube'`,
+      `SELECT followers_count, views_total, likes_total, watch_time_minutes, left_out, raw_data
+       FROM social_media_analytics WHERE platform = 'youtube'`,
     );
     const column = {
       subscriberCount: 'followers_count',
@@ -555,7 +615,8 @@ describe('the database', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(
         new RegExp(
-          `Nothing was stored for ${DATE}: the database write failed \\((terminating connection|Connection terminated)[^)]*\\)\\. The whole run was rolled back\\.`,
+          `Nothing was stored for ${DATE}: the database write failed ` +
+            `\\((terminating connection|Connection terminated)[^)]*\\)\\. The whole run was rolled back\\.`,
         ),
       );
       expect(run.json<RunSummary>()).toMatchObject({ status: 'error', platforms_tracked: 0 });
@@ -621,6 +682,7 @@ describe('the database', () => {
 
 describe('configuration', () => {
   it.each([
+    ['an empty API key', { AYRSHARE_API_KEY: '' }, /^Error: AYRSHARE_API_KEY is not set\./],
     ['a blank API key', { AYRSHARE_API_KEY: '   ' }, /^Error: AYRSHARE_API_KEY is not set\./],
     ['a missing API key', { AYRSHARE_API_KEY: undefined }, /^Error: AYRSHARE_API_KEY is not set\./],
     [
@@ -659,6 +721,7 @@ describe('configuration', () => {
 
   it.each([
     ['a missing apiKey', { profileKey: PROFILE_KEY }, /The Ayrshare secret is invalid: apiKey/],
+    ['an empty apiKey', { apiKey: '' }, /The Ayrshare secret is invalid: apiKey is empty/],
     ['a blank apiKey', { apiKey: '  ' }, /The Ayrshare secret is invalid: apiKey is empty/],
     ['malformed JSON', `{"apiKey": "${API_KEY}",`, /^The Ayrshare secret is not JSON\.$/],
     [
@@ -675,7 +738,15 @@ describe('configuration', () => {
     putSecrets(secret, databaseSecret);
     const outcome = await lambda();
     expect(!outcome.ok && outcome.error.message).toMatch(message);
-    expect(alerts()[0].Message).toMatch(/Fix the field named above in Secrets Manager|Its value must be JSON/);
+    const [alert, ...more] = alerts();
+    expect(more).toEqual([]);
+    expect(alert.Subject).toBe(`Ayrshare tracker: the run for ${DATE} failed`);
+    // The alert says the run failed before storing anything, then gives the error and its hint, indented.
+    const [opening, blank, reason] = alert.Message!.split('\n');
+    expect([opening, blank]).toEqual([`The daily Ayrshare collection for ${DATE} failed before storing anything:`, '']);
+    expect(reason).toMatch(/^ {2}The Ayrshare secret is /);
+    expect(reason).toMatch(new RegExp(message.source.replace(/^\^|\$$/g, '')));
+    expect(alert.Message).toMatch(/Fix the field named above in Secrets Manager|Its value must be JSON/);
     expect(standIn.requests).toHaveLength(0);
   });
 
@@ -716,16 +787,5 @@ describe('the retry budget', () => {
     expect(httpPolicyFor(150_000).budgetMs).toBe(60_000);
     // 4 requests a run are far below Ayrshare's 300 per 5 minutes per profile, and 1,000 429s a day.
     expect(httpPolicyFor(30_000).budgetMs).toBe(10_000);
-  });
-});
-
-describe('secrets', () => {
-  it('never appear in any output, log line, alert or error above', () => {
-    expect(everything.length).toBeGreaterThan(100);
-    const text = everything.join('\n');
-    expect(text).not.toContain(API_KEY);
-    expect(text).not.toContain(PROFILE_KEY);
-    expect(text).not.toContain(String(databaseSecret.password));
-    expect(text).not.toMatch(/authorization|bearer/i);
   });
 });

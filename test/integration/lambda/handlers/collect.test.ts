@@ -1,18 +1,18 @@
 // The middy-wrapped Lambda handlers end to end: real PostgreSQL serving TLS, the loopback Ayrshare stand-in,
-// and only the Secrets Manager and SNS clients mocked (aws-sdk-client-mock).
+// and only the Secrets Manager and SNS clients mocked (aws-sdk-client-mock). What is the handler's own is here (the
+// scheduled date, TLS, logs and metrics, the database's refusals); how a run fails when Ayrshare, the values or the
+// configuration go wrong, with its alerts, is in test/integration/fault-matrix.test.ts.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ADVICE } from '../../../../lambda/notify/alert';
 import { buildHandlers, collect as deployedCollect } from '../../../../lambda/handlers/index';
-import type { RunSummary } from '../../../../lambda/pipeline/summarise';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
 import { createTestDatabase, resetMigratedSchema, type TestDatabase } from '../../../support/database';
 import { ARNS, databaseSecretFor, lambdaContext, resetAwsMocks, setFunctionEnvironment } from '../../../support/lambda';
 
 const API_KEY = 'TEST-API-KEY-LAMBDA';
 const PROFILE_KEY = 'TEST-PROFILE-KEY-LAMBDA';
-const { ayrshareSecret: AYRSHARE_ARN, databaseSecret: DATABASE_ARN, topic: TOPIC_ARN } = ARNS;
+const { databaseSecret: DATABASE_ARN } = ARNS;
 
 const secretsManager = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
@@ -121,76 +121,6 @@ describe('the collect handler', () => {
     expect(tiktok._aws.CloudWatchMetrics[0].Namespace).toBe('AyrshareTracker');
     expect([...tiktok._aws.CloudWatchMetrics[0].Dimensions[0]].sort()).toEqual(['platform', 'profile', 'service']);
     expect(perPlatform.find((blob) => blob.platform === 'twitter')).not.toHaveProperty('EngagementRate');
-  });
-
-  it('alerts in plain language on a partial run and still returns the summary', async () => {
-    const answer = loadFixture();
-    answer.threads = { status: 'error', code: 272, message: 'Threads token expired' };
-    delete answer.linkedin;
-    standIn.script({ body: answer });
-    const summary = (await handlers().collect({ date: '2026-03-10' }, context)) as RunSummary;
-    expect(summary.status).toBe('partial');
-    expect(published()).toEqual([
-      {
-        TopicArn: TOPIC_ARN,
-        Subject: 'Ayrshare tracker: 2 of 7 platform(s) failed on 2026-03-10',
-        Message: [
-          'The daily Ayrshare collection for 2026-03-10 stored 5 platform(s); 2 failed.',
-          '',
-          'Profile "brand":',
-          '  - linkedin: not in the response (is the account linked in Ayrshare?) (first failure)',
-          '  - threads: error 272: Threads token expired (first failure)',
-          '',
-          'What to do:',
-          `  * ${ADVICE.not_linked}`,
-          `  * ${ADVICE.platform_error}`,
-          '',
-          'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
-        ].join('\n'),
-      },
-    ]);
-  });
-
-  it('alerts and throws when nothing was stored', async () => {
-    standIn.script({
-      status: 401,
-      body: { action: 'authorization', status: 'error', code: 102, message: `API Key ${API_KEY} not valid.` },
-    });
-    await expect(handlers().collect({ date: '2026-03-11' }, context)).rejects.toThrow(
-      /Nothing was stored for 2026-03-11/,
-    );
-    const [alert] = published();
-    expect(alert.Subject).toBe('Ayrshare tracker: nothing stored for 2026-03-11');
-    expect(alert.Message).toBe(
-      [
-        'The daily Ayrshare collection for 2026-03-11 stored nothing.',
-        '',
-        'Profile "brand": all 7 platforms (facebook, instagram, linkedin, threads, tiktok, twitter, youtube) failed (first failure):',
-        '  Ayrshare answered HTTP 401 (code 102): API Key [redacted] not valid. Likely cause: Ayrshare refused the API key.',
-        '',
-        'What to do:',
-        `  * ${ADVICE.auth}`,
-        '',
-        'To collect today again once the cause is fixed, see "Re-run a day" in docs/OPERATIONS.md.',
-      ].join('\n'),
-    );
-    expect((await db.client.query('SELECT count(*)::int AS n FROM social_media_analytics')).rows[0].n).toBe(0);
-  });
-
-  it('alerts with the reason and throws when the Ayrshare secret has no usable value', async () => {
-    standIn.script({ body: loadFixture() });
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: AYRSHARE_ARN })
-      .resolves({ SecretString: JSON.stringify({ apiKey: '' }) });
-    await expect(handlers().collect({ date: '2026-03-12' }, context)).rejects.toThrow(
-      /The Ayrshare secret is invalid: apiKey is empty/,
-    );
-    const [alert] = published();
-    expect(alert.Subject).toBe('Ayrshare tracker: the run for 2026-03-12 failed');
-    expect(alert.Message).toMatch(
-      /^The daily Ayrshare collection for 2026-03-12 failed before storing anything:\n\n {2}The Ayrshare secret is invalid: apiKey is empty\./,
-    );
-    expect(standIn.requests).toHaveLength(0);
   });
 
   it('refuses a database whose certificate no authority it trusts signed', async () => {
