@@ -66,8 +66,10 @@ export async function launchBrowser(): Promise<Browser> {
   const found = await findChromium();
   if (!found) {
     throw new Error(
-      `No Chromium for the browser tests on ${os.platform()}/${os.arch()}: the packaged one (@sparticuz/chromium) runs on Linux x64 only. ` +
-        'Set CHROMIUM_PATH to a Chromium or Chrome, install one (Debian: apt-get install chromium), or set SKIP_BROWSER_TESTS=1 to skip these tests.',
+      `No Chromium for the browser tests on ${os.platform()}/${os.arch()}: ` +
+        'the packaged one (@sparticuz/chromium) runs on Linux x64 only. ' +
+        'Set CHROMIUM_PATH to a Chromium or Chrome, install one (Debian: apt-get install chromium), ' +
+        'or set SKIP_BROWSER_TESTS=1 to skip these tests.',
     );
   }
   try {
@@ -89,7 +91,8 @@ export async function launchBrowser(): Promise<Browser> {
   } catch (error) {
     throw new Error(
       `Chromium from ${found.source} (${found.executable}) did not start: ${(error as Error).message.split('\n')[0]}. ` +
-        'It needs the system libraries libnss3, libnspr4 and libexpat1 (Debian: apt-get install libnss3); or set CHROMIUM_PATH to another browser.',
+        'It needs the system libraries libnss3, libnspr4 and libexpat1 (Debian: apt-get install libnss3); ' +
+        'or set CHROMIUM_PATH to another browser.',
       { cause: error },
     );
   }

@@ -70,7 +70,8 @@ describe('migrations', () => {
     });
     expect(Object.keys(types)).toHaveLength(33);
     await db.client.query(
-      `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_rate, raw_data) VALUES ('2026-01-01', 'p', 'tiktok', 3000000000, 123456.78, '{}')`,
+      `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_rate, raw_data)
+       VALUES ('2026-01-01', 'p', 'tiktok', 3000000000, 123456.78, '{}')`,
     );
     const stored = await db.client.query(`SELECT followers_count, engagement_rate FROM social_media_analytics`);
     expect(stored.rows[0]).toEqual({ followers_count: 3_000_000_000, engagement_rate: 123456.78 });
@@ -112,7 +113,9 @@ describe('upgrading a database that already holds history', () => {
         log: () => undefined,
       });
       await upgrade.client.query(`
-        INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_total, views_total, impressions, engagement_rate, raw_data) VALUES
+        INSERT INTO social_media_analytics
+          (date, profile, platform, followers_count, engagement_total, views_total, impressions, engagement_rate, raw_data)
+        VALUES
           ('2026-01-01', 'p', 'facebook', 10, 5, 100, 50, 10, '{}'),
           ('2026-01-04', 'p', 'facebook', 12, 5, 100, NULL, 5, '{}'),
           ('2026-01-05', 'p', 'twitter', 7, NULL, NULL, NULL, NULL, '{}')`);

@@ -167,7 +167,8 @@ describe('the local database for any tool', () => {
     expect(b.stderr).toMatch(/Another ayrshare-tracker command \(process \d+\) is using the local database; waiting/);
     const answer = await run([
       'sql',
-      `SELECT date::text AS day, count(*)::int AS n FROM social_media_analytics WHERE date IN ('2026-02-03', '2026-02-04') GROUP BY 1 ORDER BY 1`,
+      'SELECT date::text AS day, count(*)::int AS n FROM social_media_analytics ' +
+        "WHERE date IN ('2026-02-03', '2026-02-04') GROUP BY 1 ORDER BY 1",
       '--format',
       'json',
     ]).done;

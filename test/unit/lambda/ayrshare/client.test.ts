@@ -150,7 +150,8 @@ describe('the Ayrshare client', () => {
     });
     const error = await failure(fetchSocialAnalytics(request({ profileKey: PROFILE_KEY }), fastPolicy));
     expect(error.message).toBe(
-      'Ayrshare answered HTTP 401 (code 102): Key [redacted] for profile [redacted] is not valid. Likely cause: Ayrshare refused the API key.',
+      'Ayrshare answered HTTP 401 (code 102): Key [redacted] for profile [redacted] is not valid. ' +
+        'Likely cause: Ayrshare refused the API key.',
     );
   });
 
@@ -159,7 +160,8 @@ describe('the Ayrshare client', () => {
     const error = await failure(fetchSocialAnalytics(request(), fastPolicy, { sleep: async () => undefined }));
     expect(standIn.requests).toHaveLength(4);
     expect(error.message).toBe(
-      'Ayrshare request failed after 4 attempts: Ayrshare answered HTTP 200 with a body that is not JSON (starts "<html>maintenance</html>", 24 characters)',
+      'Ayrshare request failed after 4 attempts: Ayrshare answered HTTP 200 with a body that is not JSON ' +
+        '(starts "<html>maintenance</html>", 24 characters)',
     );
     expect(error.details).toMatchObject({ status: 200, retryable: true, failureClass: 'server' });
   });
