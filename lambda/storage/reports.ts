@@ -173,7 +173,15 @@ export async function loadReport(
   now: Date = new Date(),
 ): Promise<ReportData> {
   const options = reportRequestSchema.parse(request);
-  const asOf = options.asOf ?? (await db.query<{ today: string }>('SELECT CURRENT_DATE::text AS today')).rows[0].today;
+  // Today is the date of `now` in the session's time zone (the tracker's), so a pinned clock pins the window too.
+  const asOf =
+    options.asOf ??
+    (
+      await db.query<{ today: string }>(
+        `SELECT ($1::timestamptz AT TIME ZONE current_setting('TimeZone'))::date::text AS today`,
+        [now.toISOString()],
+      )
+    ).rows[0].today;
   const from = addDays(asOf, -(options.days - 1));
   const filters = [options.profile ?? null, options.platform ?? null];
   const daily = (await db.query<DailyPoint & { profile: string }>(DAILY_SQL, [from, asOf, ...filters])).rows;
