@@ -1,9 +1,94 @@
 // ESLint (flat config): typescript-eslint's recommended rules, consistent type imports, no import cycles (value
-// imports; `npm run lint` also runs bin/check-import-cycles.ts for type-only ones), no focused or skipped tests left
+// imports; `npm run lint` also runs bin/check-import-cycles.ts for type-only ones), the dependency rule between the
+// folders (docs/ARCHITECTURE.md), the AWS seams, no line over 140 characters, no focused or skipped tests left
 // behind. Formatting is Prettier's job (`npm run format`).
 import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
 import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Who may not import whom. Inside lambda/ the floors are, from the bottom: core (imports nothing of the project),
+ * metrics, ayrshare and storage, notify, pipeline, aws, handlers (imported by nothing but the bundle's entry). lib/
+ * (the stack) takes names from lambda/core only; local/ (the CLI) never imports a handler or the functions' AWS code.
+ */
+const below = (target, ...from) => ({ target, from, message: `${target} may not import ${from.join(', ')}.` });
+const DEPENDENCY_ZONES = [
+  below(
+    './lambda/core',
+    './lambda/metrics',
+    './lambda/ayrshare',
+    './lambda/storage',
+    './lambda/notify',
+    './lambda/pipeline',
+    './lambda/aws',
+    './lambda/handlers',
+    './lib',
+    './local',
+    './bin',
+  ),
+  below(
+    './lambda/metrics',
+    './lambda/ayrshare',
+    './lambda/storage',
+    './lambda/notify',
+    './lambda/pipeline',
+    './lambda/aws',
+    './lambda/handlers',
+    './lib',
+    './local',
+    './bin',
+  ),
+  below(
+    './lambda/ayrshare',
+    './lambda/storage',
+    './lambda/notify',
+    './lambda/pipeline',
+    './lambda/aws',
+    './lambda/handlers',
+    './lib',
+    './local',
+    './bin',
+  ),
+  below(
+    './lambda/storage',
+    './lambda/ayrshare',
+    './lambda/notify',
+    './lambda/pipeline',
+    './lambda/aws',
+    './lambda/handlers',
+    './lib',
+    './local',
+    './bin',
+  ),
+  below(
+    './lambda/notify',
+    './lambda/ayrshare',
+    './lambda/storage',
+    './lambda/pipeline',
+    './lambda/aws',
+    './lambda/handlers',
+    './lib',
+    './local',
+    './bin',
+  ),
+  below('./lambda/pipeline', './lambda/aws', './lambda/handlers', './lib', './local', './bin'),
+  below('./lambda/aws', './lambda/handlers', './lib', './local', './bin'),
+  below('./lambda/handlers', './lib', './local', './bin'),
+  below(
+    './lib',
+    './lambda/metrics',
+    './lambda/ayrshare',
+    './lambda/storage',
+    './lambda/notify',
+    './lambda/pipeline',
+    './lambda/aws',
+    './lambda/handlers',
+    './local',
+    './bin',
+  ),
+  below('./local', './lambda/handlers', './lambda/aws', './lib', './bin'),
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'test-artifacts/', '.data/', '**/*.d.ts'] },
@@ -11,7 +96,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    plugins: { 'import-x': importX },
+    plugins: { 'import-x': importX, '@stylistic': stylistic },
     settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
     rules: {
       '@typescript-eslint/consistent-type-imports': [
@@ -26,6 +111,10 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { maxDepth: Infinity }],
       'import-x/no-self-import': 'error',
       'import-x/no-duplicates': 'error',
+      // Long strings are broken with + like any other line; a URL is the one thing that may run on.
+      '@stylistic/max-len': ['error', { code: 140, ignoreUrls: true }],
+      // The dependency rule: each folder may import only the folders below it (docs/ARCHITECTURE.md, "Dependencies").
+      'import-x/no-restricted-paths': ['error', { zones: DEPENDENCY_ZONES }],
       'no-restricted-syntax': [
         'error',
         {
@@ -40,10 +129,11 @@ export default tseslint.config(
     },
   },
   {
-    // Only lambda/aws may import the AWS SDK or Powertools: every other module stays plain and testable (tests mock
-    // the clients, so they may import them).
+    // Only the two AWS seams import the AWS SDK: lambda/aws for the functions (with Powertools and middy), local/aws
+    // for the CLI's remote commands. Every other module stays plain and testable (tests mock the clients, so they may
+    // import them).
     files: ['lambda/**/*.ts', 'local/**/*.ts', 'bin/**/*.ts', 'lib/**/*.ts', 'bench/**/*.ts'],
-    ignores: ['lambda/aws/**'],
+    ignores: ['lambda/aws/**', 'local/aws/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -51,7 +141,28 @@ export default tseslint.config(
           patterns: [
             {
               group: ['@aws-sdk/*', '@aws-lambda-powertools/*', '@middy/*'],
-              message: 'AWS SDK and Powertools are used through lambda/aws only.',
+              message: 'The AWS SDK is used through lambda/aws (the functions) or local/aws (the CLI) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The CLI's seam talks to AWS with the SDK, never through the functions' Powertools or middy.
+    files: ['local/aws/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-lambda-powertools/*', '@middy/*'],
+              message: "Powertools and middy are the functions' own.",
+            },
+            {
+              group: ['**/lambda/aws/*', '**/lambda/handlers/*'],
+              message: "The CLI never imports the functions' AWS code.",
             },
           ],
         },

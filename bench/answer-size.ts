@@ -71,8 +71,10 @@ async function main(): Promise<void> {
   const section = [
     '## Oversized answers',
     '',
-    `\`npm run bench:answers\` on this machine: the Ayrshare client against a loopback server, with the default cap of ${DEFAULT_MAX_ANSWER_BYTES / MB} MB`,
-    `and the default policy (the budget is ${DEFAULT_HTTP_POLICY.budgetMs / 1000} s). Peak memory is the whole Node.js process (maxRSS, tsx and the loopback server included), each case alone.`,
+    '`npm run bench:answers` on this machine: the Ayrshare client against a loopback server, ' +
+      `with the default cap of ${DEFAULT_MAX_ANSWER_BYTES / MB} MB`,
+    `and the default policy (the budget is ${DEFAULT_HTTP_POLICY.budgetMs / 1000} s). ` +
+      'Peak memory is the whole Node.js process (maxRSS, tsx and the loopback server included), each case alone.',
     '',
     '| answer | ends after | peak memory | reason |',
     '|---|---|---|---|',

@@ -243,7 +243,8 @@ async function main(): Promise<void> {
     await history.query(
       `INSERT INTO social_media_analytics (date, profile, platform, followers_count, engagement_total,
               engagement_rate, engagement_rate_basis, growth_velocity, days_since_previous, raw_data)
-       SELECT CURRENT_DATE - d, 'client-' || p, pl, 1000 + p + d, (p * d) % 500, ((p * d) % 500) / 10.0, 'views', 1, CASE WHEN d < $1::int - 1 THEN 1 END,
+       SELECT CURRENT_DATE - d, 'client-' || p, pl, 1000 + p + d, (p * d) % 500, ((p * d) % 500) / 10.0, 'views', 1,
+              CASE WHEN d < $1::int - 1 THEN 1 END,
               jsonb_build_object('analytics', jsonb_build_object('followersCount', 1000 + p + d))
        FROM generate_series(0, $1::int - 1) d, generate_series(1, 1000) p, unnest($2::text[]) pl`,
       [days, PLATFORMS],

@@ -46,7 +46,10 @@ export function costTable(rows = estimates()): string {
   const lines = rows.map(({ name, byProfiles }) => {
     const one = byProfiles.get(1)!;
     const hundred = byProfiles.get(100)!;
-    return `| ${name} | ${usd(one.withAllowance)} | ${usd(one.withoutAllowance)} | ${usd(hundred.withAllowance)} | ${usd(hundred.withoutAllowance)} |`;
+    return (
+      `| ${name} | ${usd(one.withAllowance)} | ${usd(one.withoutAllowance)} ` +
+      `| ${usd(hundred.withAllowance)} | ${usd(hundred.withoutAllowance)} |`
+    );
   });
   return [...header, ...lines].join('\n');
 }

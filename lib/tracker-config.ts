@@ -1,24 +1,8 @@
 // The stack's configuration from CDK context (cdk.json defaults, `-c key=value` overrides), validated at synth with
 // messages that name the key. Values from -c arrive as strings, so numbers and booleans are coerced. The defaults and
 // the rules shared with the local and deployed configuration come from lambda/core.
-import * as z from 'zod';
-import {
-  DEFAULT_ANOMALY_THRESHOLD,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_DIGEST_DAY,
-  DEFAULT_FANOUT,
-  DEFAULT_SCHEDULE,
-  DEFAULT_TIME_ZONE,
-} from '../lambda/core/defaults';
-import {
-  anomalyThresholdSchema,
-  concurrencySchema,
-  maxAnswerMbSchema,
-  digestDaySchema,
-  platformListSchema,
-  timeZoneSchema,
-} from '../lambda/core/schemas';
-import { PLATFORMS } from '../lambda/metrics/platforms';
+import type * as z from 'zod';
+import { contextSettingsSchema, SETTINGS } from '../lambda/core/settings';
 import { DEFAULT_INSTANCE_TYPE } from './constructs/database';
 import { defaultMaxConnections, maxFanOutConcurrency, reservedConnections } from './database-capacity';
 import {
@@ -31,75 +15,11 @@ import {
 } from './database-windows';
 import { retriesFor, runSpanMinutes } from './run-timing';
 
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const wholeNumber = (min: number, max: number) =>
-  z.coerce
-    .number()
-    .int(`must be a whole number`)
-    .min(min, `must be ${min} to ${max}`)
-    .max(max, `must be ${min} to ${max}`);
-const email = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v ? v : undefined));
-/** Lambda's SQS event source runs between 2 and 1,000 invocations at a time. */
-const eventSourceConcurrency = wholeNumber(2, 1_000);
-
-const baseSchema = z.object({
-  alertEmail: optionalText.refine((v) => v === undefined || email.test(v), 'must be an email address'),
-  scheduleHour: wholeNumber(0, 23).default(DEFAULT_SCHEDULE.hour),
-  scheduleMinute: wholeNumber(0, 59).default(DEFAULT_SCHEDULE.minute),
-  timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
-  // A comma-separated list (from -c) or a JSON array (from cdk.json), checked by the same rule as TRACKER_PLATFORMS.
-  platforms: z
-    .union([z.string(), z.array(z.string()).transform((list) => list.join(','))])
-    .pipe(platformListSchema)
-    .default([...PLATFORMS]),
-  // Unset: t4g.micro, or t3.micro in the regions where RDS for PostgreSQL does not offer it (lib/constructs/database).
-  databaseInstanceType: optionalText.refine(
-    (v) => v === undefined || /^[a-z][a-z0-9]*\.[a-z0-9]+$/.test(v),
-    'must be an instance type such as t4g.micro (without the "db." prefix)',
-  ),
-  databaseStorageGiB: wholeNumber(20, 16384).default(20),
-  multiAz: flag.default(false),
-  deletionProtection: flag.default(true),
-  nat: z
-    .enum(['instance', 'gateway'], {
-      message: 'must be "instance" (a small NAT instance) or "gateway" (a managed NAT Gateway)',
-    })
-    .default('instance'),
-  // Opt-in: a Session Manager port forward to the database for BI tools (lib/constructs/sql-access).
-  sqlAccess: z
-    .enum(['off', 'ssm'], {
-      message: 'must be "off" (no access from outside the VPC) or "ssm" (a Session Manager port forward)',
-    })
-    .default('off'),
-  vpcId: optionalText.refine(
-    (v) => v === undefined || /^vpc-[0-9a-f]{8,17}$/.test(v),
-    'must be a VPC id such as vpc-0123456789abcdef0',
-  ),
-  ayrshareSecretName: optionalText,
-  anomalyThreshold: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
-  concurrency: concurrencySchema.default(DEFAULT_CONCURRENCY),
-  fanOutAbove: wholeNumber(1, 100_000).default(DEFAULT_FANOUT.above),
-  fanOutChunk: wholeNumber(1, 1_000).default(DEFAULT_FANOUT.chunk),
-  fanOutConcurrency: eventSourceConcurrency.default(DEFAULT_FANOUT.concurrency),
-  weeklyDigest: digestDaySchema.default(DEFAULT_DIGEST_DAY),
-  maxAnswerMegabytes: maxAnswerMbSchema.optional(),
-  // Economy mode: the database and the NAT instance sleep outside a daily window around the run (docs/DEPLOY.md).
-  economy: flag.default(false),
-  // RDS windows in UTC; unset, they are computed from the schedule (lib/database-windows).
-  backupWindow: optionalText,
-  maintenanceWindow: optionalText,
-  // The NAT instance and the SQL access host keep the image they were launched with; raising this number replaces
-  // them with the image that is current then.
-  imageGeneration: wholeNumber(1, 1_000_000).default(1),
-});
+/** Every context key: the settings that have one (lambda/core/settings.ts), named as the settings are. */
+export const CONTEXT_KEYS = Object.values(SETTINGS).flatMap((s) => ('context' in s ? [s.context] : []));
 
 /** Rules between keys: each issue names the key to change. */
-function crossChecks(config: z.output<typeof baseSchema>, ctx: z.RefinementCtx): void {
+function crossChecks(config: z.output<typeof contextSettingsSchema>, ctx: z.RefinementCtx): void {
   const issue = (key: keyof typeof config, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
   if (config.economy && config.nat === 'gateway') {
     issue(
@@ -161,10 +81,9 @@ function crossChecks(config: z.output<typeof baseSchema>, ctx: z.RefinementCtx):
   }
 }
 
-const contextSchema = baseSchema.superRefine(crossChecks);
+const contextSchema = contextSettingsSchema.superRefine(crossChecks);
 
 export type TrackerConfig = z.output<typeof contextSchema>;
-export const CONTEXT_KEYS = Object.keys(baseSchema.shape) as Array<keyof TrackerConfig>;
 
 /** Reads every key with `tryGetContext`; throws one error listing each bad key, its value and what it must be. */
 export function readTrackerConfig(tryGetContext: (key: string) => unknown): TrackerConfig {

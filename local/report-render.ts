@@ -1,6 +1,7 @@
 // Renders the report's data (lambda/storage/reports.ts) as an 80-column terminal table, JSON, CSV or one self-contained HTML
 // page with SVG charts. The same data comes from the local database or from the deployed function.
-import { windowDates, type DailyPoint, type ProfileReport, type ReportData } from '../lambda/storage/reports';
+import type { DailyPoint, ProfileReport, ReportData } from '../lambda/core/contracts';
+import { windowDates } from '../lambda/core/dates';
 import { barChart, escapeHtml, lineChart, rankingChart, type Series } from './svg-charts';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
@@ -281,12 +282,15 @@ svg .flag { stroke: var(--down); stroke-width: 2; }
 td.left, th.left { text-align: left; white-space: normal; }
 tr.flag td { color: var(--down); }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; font-size: 13px; margin: 6px 4px 0; }
-.legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 6px; vertical-align: middle; background: var(--c); }
-table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 10px; font-size: 14px; min-width: 60%; }
+.legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 6px; vertical-align: middle;
+  background: var(--c); }
+table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 10px; font-size: 14px;
+  min-width: 60%; }
 th, td { padding: 6px 12px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 th { color: var(--muted); font-weight: 600; }
-.empty-state { background: #fff; border: 1px dashed #b8c0cc; border-radius: 10px; padding: 40px; text-align: center; color: var(--muted); margin-top: 24px; }
+.empty-state { background: #fff; border: 1px dashed #b8c0cc; border-radius: 10px; padding: 40px; text-align: center;
+  color: var(--muted); margin-top: 24px; }
 .empty-state strong { display: block; color: var(--ink); font-size: 18px; margin-bottom: 6px; }
 footer { padding: 30px 20px 40px; }
 `;
@@ -365,12 +369,22 @@ function historyTable(profile: ProfileReport): string {
       })),
   ].sort((a, b) => b.date.localeCompare(a.date) || a.platform.localeCompare(b.platform));
   if (rows.length === 0)
-    return '<h3>Missing days and flags</h3><p class="meta" data-table="history">Every platform was collected every day of this window, and no count was flagged.</p>';
+    return (
+      '<h3>Missing days and flags</h3><p class="meta" data-table="history">' +
+      'Every platform was collected every day of this window, and no count was flagged.</p>'
+    );
+  const historyRows = rows
+    .map(
+      (r) =>
+        `<tr class="${r.kind}"><td>${r.date}</td>` +
+        `<td class="left">${escapeHtml(r.platform)}</td><td class="left">${escapeHtml(r.what)}</td></tr>`,
+    )
+    .join('\n');
   return `<h3>Missing days and flags</h3>
 <table data-table="history"><thead><tr><th>date</th>
 <th>platform</th><th class="left">what happened</th>
 </tr></thead><tbody>
-${rows.map((r) => `<tr class="${r.kind}"><td>${r.date}</td><td class="left">${escapeHtml(r.platform)}</td><td class="left">${escapeHtml(r.what)}</td></tr>`).join('\n')}
+${historyRows}
 </tbody></table>`;
 }
 
@@ -414,13 +428,19 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
     .filter((s) => s.points.some((pt) => pt.y !== null));
   const signedText = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toLocaleString('en-US')}`);
   const pct = (n: number | null) => (n === null ? '–' : `${n.toFixed(2)} %`);
+  const bestRateText = best
+    ? `${pct(best.avg_engagement_rate)} average engagement rate`
+    : 'no platform reported an engagement rate';
+  const rateLegend = rateSeries
+    .map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name)})`)}</span>`)
+    .join('');
 
   return `<section class="profile" data-profile="${escapeHtml(profile.profile)}">
 <h2>Profile ${escapeHtml(profile.profile)}</h2>
 <div class="cards">
 <div class="card best" data-best-performer="${escapeHtml(best?.platform ?? '')}">
 <div class="k">Best performer</div><div class="v">${escapeHtml(best ? best.platform : 'none yet')}</div>
-<div class="k">${escapeHtml(best ? `${pct(best.avg_engagement_rate)} average engagement rate` : 'no platform reported an engagement rate')}</div>
+<div class="k">${escapeHtml(bestRateText)}</div>
 </div>
 <div class="card"><div class="k">Followers, all platforms (latest)</div>
 <div class="v">${totalFollowers.toLocaleString('en-US')}</div>
@@ -470,7 +490,7 @@ ${platforms
     format: (n) => `${n.toLocaleString('en-US')} %`,
     attributes: { 'data-chart': 'engagement-rate' },
   })}
-<div class="legend">${rateSeries.map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name)})`)}</span>`).join('')}</div>
+<div class="legend">${rateLegend}</div>
 </figure>
 ${
   retentionSeries.length > 0

@@ -1,6 +1,6 @@
 // A SQL result for people: an aligned table, CSV (every text cell quoted, formulas defused, as the report's CSV), or
 // the result's JSON; and the lines that say where it was cut.
-import type { SqlResult } from '../lambda/storage/read-only-sql';
+import type { SqlResult } from '../lambda/core/contracts';
 import { csvCell, formatTable } from './report-render';
 
 export const SQL_FORMATS = ['table', 'csv', 'json'] as const;

@@ -111,7 +111,10 @@ function svg(options: ChartOptions, f: Frame, marks: string[], plotted: number):
     .join('');
   const size = `viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}"`;
   const label = escapeHtml(options.label);
-  return `<svg class="chart" ${size} role="img" aria-label="${label}"${attributes}><title>${label}</title>${[...f.body, ...marks].join('')}</svg>`;
+  return (
+    `<svg class="chart" ${size} role="img" aria-label="${label}"${attributes}>` +
+    `<title>${label}</title>${[...f.body, ...marks].join('')}</svg>`
+  );
 }
 
 function emptyChart(options: ChartOptions): string {
@@ -160,19 +163,21 @@ export function lineChart(series: Series[], options: ChartOptions): string {
       if (measure !== undefined && measures.get(date) !== measure) {
         flush();
         // A dashed rule down the plot where the measure changes, titled with what it changed to.
+        const changeTitle = `${s.name} from ${date}: of ${measures.get(date) ?? 'unknown'} (was of ${measure ?? 'unknown'})`;
         marks.push(
           `<line class="measure-change" stroke="${s.color}" stroke-dasharray="3 3" x1="${f.x(i).toFixed(1)}" ` +
             `x2="${f.x(i).toFixed(1)}" y1="${MARGIN.top}" y2="${f.height - MARGIN.bottom}" ` +
             `data-measure="${escapeHtml(measures.get(date) ?? '')}">` +
-            `<title>${escapeHtml(`${s.name} from ${date}: of ${measures.get(date) ?? 'unknown'} (was of ${measure ?? 'unknown'})`)}</title></line>`,
+            `<title>${escapeHtml(changeTitle)}</title></line>`,
         );
       }
       measure = measures.get(date);
       const point = `${f.x(i).toFixed(1)},${f.y(value).toFixed(1)}`;
       segment.push(point);
+      const pointTitle = `${s.name} ${date}: ${value.toLocaleString('en-US')}${measure ? ` (of ${measure})` : ''}`;
       marks.push(
         `<circle class="dot" cx="${f.x(i).toFixed(1)}" cy="${f.y(value).toFixed(1)}" r="2" ` +
-          `fill="${s.color}"><title>${escapeHtml(`${s.name} ${date}: ${value.toLocaleString('en-US')}${measure ? ` (of ${measure})` : ''}`)}</title></circle>`,
+          `fill="${s.color}"><title>${escapeHtml(pointTitle)}</title></circle>`,
       );
       const flag = flags.get(date);
       if (flag)

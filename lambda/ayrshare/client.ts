@@ -78,7 +78,8 @@ export function profileRateLimit(): ProfileRateLimit {
 export const MONTHLY_QUOTA_CODE = 106;
 
 const RATE_LIMIT_HINT =
-  'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. The next scheduled run tries again.';
+  'Ayrshare is rate limiting this profile; the tracker stopped retrying to keep the profile from being suspended. ' +
+  'The next scheduled run tries again.';
 
 export interface ClientDependencies {
   fetch?: typeof globalThis.fetch;
@@ -212,7 +213,9 @@ export async function fetchSocialAnalytics(
           // Not a rate limit: the profile's monthly quota. Retrying cannot help and only spends the 429 allowance.
           rateLimited += 1;
           const stopped = {
-            message: `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} This profile's monthly quota is used up (code ${MONTHLY_QUOTA_CODE}); it resets on the 1st of the month, 00:07 UTC.`,
+            message:
+              `${lastProblem}${/[.!?]$/.test(lastProblem) ? '' : '.'} ` +
+              `This profile's monthly quota is used up (code ${MONTHLY_QUOTA_CODE}); it resets on the 1st of the month, 00:07 UTC.`,
             hint: 'Nothing to fix here: Ayrshare answers again once the quota resets. Raise the plan in Ayrshare for more.',
           };
           if (limit) limit.stopped = stopped;

@@ -39,3 +39,10 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export function weekdayOf(isoDate: string): Weekday {
   return WEEKDAYS[new Date(`${isoDate}T12:00:00Z`).getUTCDay()];
 }
+
+/** Every date of a report's window, oldest first: the x axis of the charts and the rows of the terminal table. */
+export function windowDates(window: { from: string; as_of: string }): string[] {
+  const dates: string[] = [];
+  for (let date = window.from; date <= window.as_of; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}

@@ -1,34 +1,21 @@
 // Configuration of the deployed collector: the function's environment (ARNs and settings, never a secret) and the
-// secrets it reads at invocation (Ayrshare's keys, its database logins), each with one zod schema and messages that name the field, not its value.
+// secrets it reads at invocation (Ayrshare's keys, its database logins), each with one zod schema and messages that
+// name the field, not its value.
 import * as z from 'zod';
-import {
-  DEFAULT_ANOMALY_THRESHOLD,
-  DEFAULT_BASE_URL,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_DIGEST_DAY,
-  DEFAULT_FANOUT,
-  DEFAULT_TIME_ZONE,
-} from './defaults';
+import { DEFAULT_TIME_ZONE } from './defaults';
 import { ConfigError } from './errors';
 import type { Profile, XCredentials } from './model';
 import {
-  anomalyThresholdSchema,
-  baseUrlSchema,
-  concurrencySchema,
   configErrorFrom,
-  digestDaySchema,
   headerSafeSecret,
-  maxAnswerMbSchema,
   namedProfiles,
-  platformListSchema,
   profileListSchema,
   profileNameSchema,
   timeZoneSchema,
   xCredentialsFrom,
 } from './schemas';
-import { PLATFORMS } from '../metrics/platforms';
+import { functionSettingsSchema, type SecretField } from './settings';
 
-/** The collector's environment as the stack sets it, and the settings it stands for. */
 /**
  * Economy mode: how long a function keeps trying a database that may still be starting (seconds, at most 10 minutes;
  * the function's timeout bounds it too). Unset: a few quick retries, for a database that is always on.
@@ -41,53 +28,34 @@ const databaseWaitSchema = z.coerce
   .optional();
 const waitMs = (seconds: number | undefined) => (seconds ? seconds * 1000 : undefined);
 
-const functionEnvSchema = z
-  .object({
-    AYRSHARE_SECRET_ARN: z.string().min(1, 'is not set'),
-    DATABASE_SECRET_ARN: z.string().min(1, 'is not set'),
-    ALERT_TOPIC_ARN: z.string().min(1, 'is not set'),
-    TRACKER_TIMEZONE: timeZoneSchema.default(DEFAULT_TIME_ZONE),
-    TRACKER_PLATFORMS: platformListSchema.optional(),
-    AYRSHARE_BASE_URL: baseUrlSchema.default(DEFAULT_BASE_URL),
-    TRACKER_ANOMALY_THRESHOLD: anomalyThresholdSchema.default(DEFAULT_ANOMALY_THRESHOLD),
-    TRACKER_CONCURRENCY: concurrencySchema.default(DEFAULT_CONCURRENCY),
-    FANOUT_QUEUE_URL: z.string().url().optional(),
-    TRACKER_FANOUT_ABOVE: z.coerce
-      .number()
-      .int()
-      .min(1, 'must be a whole number of profiles, 1 or more')
-      .default(DEFAULT_FANOUT.above),
-    TRACKER_FANOUT_CHUNK: z.coerce
-      .number()
-      .int()
-      .min(1, 'must be from 1 to 1,000 profiles')
-      .max(1000, 'must be from 1 to 1,000 profiles')
-      .default(DEFAULT_FANOUT.chunk),
-    TRACKER_DIGEST_DAY: digestDaySchema.default(DEFAULT_DIGEST_DAY),
-    TRACKER_MAX_ANSWER_MB: maxAnswerMbSchema.optional(),
-    TRACKER_DATABASE_WAIT_SECONDS: databaseWaitSchema,
-  })
-  .transform((env) => ({
-    ayrshareSecretArn: env.AYRSHARE_SECRET_ARN,
-    databaseSecretArn: env.DATABASE_SECRET_ARN,
-    databaseWaitMs: waitMs(env.TRACKER_DATABASE_WAIT_SECONDS),
-    alertTopicArn: env.ALERT_TOPIC_ARN,
-    timeZone: env.TRACKER_TIMEZONE,
-    platforms: env.TRACKER_PLATFORMS ?? [...PLATFORMS],
-    baseUrl: env.AYRSHARE_BASE_URL,
-    /** The weekday whose run also sends the weekly digest, or off. */
-    digestDay: env.TRACKER_DIGEST_DAY,
-    /** A follower count moving more than this share of the previous one is flagged. */
-    anomalyThreshold: env.TRACKER_ANOMALY_THRESHOLD,
-    /** Profiles fetched at the same time. */
-    concurrency: env.TRACKER_CONCURRENCY,
-    /** Answers larger than this are refused (unset: the client's default). */
-    maxAnswerBytes: env.TRACKER_MAX_ANSWER_MB ? env.TRACKER_MAX_ANSWER_MB * 1024 * 1024 : undefined,
-    /** Set when the stack has a fan-out queue: runs with more than `above` profiles go out in chunks of `chunk`. */
-    fanOut: env.FANOUT_QUEUE_URL
-      ? { queueUrl: env.FANOUT_QUEUE_URL, above: env.TRACKER_FANOUT_ABOVE, chunk: env.TRACKER_FANOUT_CHUNK }
-      : undefined,
-  }));
+/** What the stack wires into the collector's environment besides the settings: where its resources are. */
+const wiringSchema = z.object({
+  AYRSHARE_SECRET_ARN: z.string().min(1, 'is not set'),
+  DATABASE_SECRET_ARN: z.string().min(1, 'is not set'),
+  ALERT_TOPIC_ARN: z.string().min(1, 'is not set'),
+  FANOUT_QUEUE_URL: z.string().url().optional(),
+  TRACKER_DATABASE_WAIT_SECONDS: databaseWaitSchema,
+});
+
+const functionEnvSchema = z.intersection(wiringSchema, functionSettingsSchema).transform((env) => ({
+  ayrshareSecretArn: env.AYRSHARE_SECRET_ARN,
+  databaseSecretArn: env.DATABASE_SECRET_ARN,
+  databaseWaitMs: waitMs(env.TRACKER_DATABASE_WAIT_SECONDS),
+  alertTopicArn: env.ALERT_TOPIC_ARN,
+  timeZone: env.timeZone,
+  platforms: env.platforms,
+  baseUrl: env.baseUrl,
+  /** The weekday whose run also sends the weekly digest, or off. */
+  digestDay: env.weeklyDigest,
+  anomalyThreshold: env.anomalyThreshold,
+  concurrency: env.concurrency,
+  /** Answers larger than this are refused (unset: the client's default). */
+  maxAnswerBytes: env.maxAnswerMegabytes ? env.maxAnswerMegabytes * 1024 * 1024 : undefined,
+  /** Set when the stack has a fan-out queue: runs with more than `above` profiles go out in chunks of `chunk`. */
+  fanOut: env.FANOUT_QUEUE_URL
+    ? { queueUrl: env.FANOUT_QUEUE_URL, above: env.fanOutAbove, chunk: env.fanOutChunk }
+    : undefined,
+}));
 
 export type FunctionEnvironment = z.output<typeof functionEnvSchema>;
 
@@ -166,13 +134,14 @@ export function readFunctionEnvironment(env: NodeJS.ProcessEnv): FunctionEnviron
  */
 const ayrshareSecretSchema = z
   .object({
+    // Exactly the secret fields the settings declare: a field added there and not here is a type error.
     apiKey: headerSafeSecret,
     profileKey: headerSafeSecret.optional(),
     name: profileNameSchema.optional(),
     profiles: profileListSchema.optional(),
     xApiKey: headerSafeSecret.optional(),
     xApiSecret: headerSafeSecret.optional(),
-  })
+  } satisfies Record<SecretField, z.ZodType>)
   .refine((s) => !(s.profiles && s.profileKey), {
     message: 'has both profileKey and profiles; use one',
     path: ['profiles'],

@@ -1,7 +1,7 @@
 // The tracker's data, as plain types: what a run is configured with, what it stores, and what it reports. Every
 // module shares these; none of them owns them.
-import type { EngagementBasis } from '../metrics/registry';
-import type { MetricColumn, Platform } from '../metrics/platform-names';
+
+import type { EngagementBasis, MetricColumn, Platform } from './platform-names';
 
 /** One Ayrshare profile to collect: `profileKey` is omitted for the account's primary profile. */
 export interface Profile {
@@ -22,9 +22,9 @@ export interface CollectorSettings {
   profiles: Profile[];
   platforms: Platform[];
   timeZone: string;
-  /** Profiles fetched at the same time. @default DEFAULT_CONCURRENCY */
+  /** Profiles fetched at the same time. @default the concurrency setting's */
   concurrency?: number;
-  /** A follower count moving more than this share of the previous one is flagged. @default DEFAULT_ANOMALY_THRESHOLD */
+  /** A follower count moving more than this share of the previous one is flagged. @default the setting's */
   anomalyThreshold?: number;
   /** The account owner's X app credentials; without them X/Twitter is not asked and fails as x_credentials. */
   xCredentials?: XCredentials;

@@ -45,3 +45,6 @@ export const DECIMAL_COLUMNS: ReadonlySet<MetricColumn> = new Set([
   'avg_view_duration',
   'retention_rate',
 ]);
+
+/** What an engagement rate is computed over, per platform (the metric registry says which). */
+export type EngagementBasis = 'reach' | 'impressions' | 'views';

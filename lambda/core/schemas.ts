@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ConfigError } from './errors';
-import { KNOWN_PLATFORMS, isPlatform, type Platform } from '../metrics/platforms';
+import { KNOWN_PLATFORMS, isPlatform, type Platform } from './platform-names';
 import { isIsoDate, WEEKDAYS } from './dates';
 import type { Profile, XCredentials } from './model';
 import { DEFAULT_BASE_URL, DEFAULT_TIME_ZONE } from './defaults';

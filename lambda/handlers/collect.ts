@@ -9,19 +9,15 @@ import { secretsOf } from '../core/schemas';
 import { collectAndStore } from '../pipeline/run';
 import { recordFanoutRun } from '../storage/fanout';
 import { recordMissedDays } from '../storage/ledger';
-import type { CollectEvent } from './events';
+import type { CollectRequest, DispatchAnswer } from '../core/contracts';
 import { CollectionFailedError, settingsFor, snapshotDate, type Runtime } from './runtime';
 
 /** What a scheduled run that fanned out returns: the chunks went to SQS; the last one to finish alerts. */
-export interface DispatchSummary {
-  status: 'dispatched';
-  date: string;
-  profiles: number;
-  chunks: number;
-}
+/** A run sent out through the fan-out queue. */
+export type DispatchSummary = DispatchAnswer;
 
 export async function handleCollect(
-  event: CollectEvent,
+  event: CollectRequest,
   context: Context,
   runtime: Runtime,
 ): Promise<RunSummary | DispatchSummary> {

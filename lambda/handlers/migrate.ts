@@ -1,7 +1,8 @@
 // The deploy-time migration, as the database owner: applies pending migrations, then gives the tracker's roles
 // their logins from their own secrets (a throw fails the deploy).
 import { parseDatabaseSecret, readMigrateEnvironment } from '../core/deployed-config';
-import { COLLECTOR_ROLE, grantLogin, READER_ROLE, type TrackerRole } from '../storage/roles';
+import { COLLECTOR_ROLE, READER_ROLE, type TrackerRole } from '../core/database-roles';
+import { grantLogin } from '../storage/roles';
 import type { Runtime } from './runtime';
 import { TrackerError } from '../core/errors';
 

@@ -5,18 +5,18 @@
 import { readReaderEnvironment } from '../core/deployed-config';
 import { errorCode, errorMessage, RefusedError, TrackerError } from '../core/errors';
 import { describeIssues } from '../core/schemas';
-import { runReadOnlySql, type SqlFailure, type SqlRefusal, type SqlResult } from '../storage/read-only-sql';
-import { sqlEventSchema } from './events';
+import { sqlActionSchema, TRACKER_MARK, type SqlAnswer } from '../core/contracts';
+import { runReadOnlySql } from '../storage/read-only-sql';
 import type { Runtime } from './runtime';
 
 /** Lambda answers at most 6 MB: the rows stop before 5 MB of JSON. */
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
-export async function handleSql(event: unknown, runtime: Runtime): Promise<SqlResult | SqlRefusal | SqlFailure> {
-  const request = sqlEventSchema.safeParse(event);
+export async function handleSql(event: unknown, runtime: Runtime): Promise<SqlAnswer> {
+  const request = sqlActionSchema.safeParse(event);
   if (!request.success) {
     return {
-      result: 'ayrshare-analytics-tracker-sql-refused',
+      result: `${TRACKER_MARK}-sql-refused`,
       message: `Invalid sql request: ${describeIssues(request.error, event)}.`,
     };
   }
@@ -32,11 +32,11 @@ export async function handleSql(event: unknown, runtime: Runtime): Promise<SqlRe
     if (error instanceof RefusedError) {
       // Not the reason: PostgreSQL's messages can quote values of the data, which have no place in the logs.
       runtime.log.warn('SQL refused');
-      return { result: 'ayrshare-analytics-tracker-sql-refused', message: error.message, hint: error.hint };
+      return { result: `${TRACKER_MARK}-sql-refused`, message: error.message, hint: error.hint };
     }
     runtime.log.warn('SQL failed', { code: errorCode(error) || undefined });
     return {
-      result: 'ayrshare-analytics-tracker-sql-failed',
+      result: `${TRACKER_MARK}-sql-failed`,
       message: errorMessage(error),
       hint: error instanceof TrackerError ? error.hint : undefined,
     };

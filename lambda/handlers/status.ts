@@ -1,17 +1,12 @@
 // `status` requests: the last run's outcome from the ledger, for `ayrshare-tracker doctor --remote`.
+import { TRACKER_MARK, type StatusAction, type StatusAnswer } from '../core/contracts';
 import { readReaderEnvironment } from '../core/deployed-config';
-import { latestRun, type LatestRun } from '../storage/ledger';
-import type { StatusEvent } from './events';
+import { latestRun } from '../storage/ledger';
 import type { Runtime } from './runtime';
 
-export interface StatusAnswer {
-  status: 'ayrshare-analytics-tracker';
-  lastRun: LatestRun | null;
-}
-
-export async function handleStatus(_event: StatusEvent, runtime: Runtime): Promise<StatusAnswer> {
+export async function handleStatus(_request: StatusAction, runtime: Runtime): Promise<StatusAnswer> {
   return runtime.withDatabase(readReaderEnvironment(process.env), async (db) => ({
-    status: 'ayrshare-analytics-tracker',
+    status: TRACKER_MARK,
     lastRun: await latestRun(db),
   }));
 }

@@ -9,7 +9,7 @@ import {
   isPlatform,
   type MetricColumn,
   type Platform,
-} from './platform-names';
+} from '../core/platform-names';
 
 export {
   DECIMAL_COLUMNS,

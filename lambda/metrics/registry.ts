@@ -1,7 +1,7 @@
 // The metric registry: for every field the tracker maps, its platform, column, unit, whether it is a lifetime total
 // or a figure over a period (and which), and where that knowledge comes from. The mapping code (metrics/platforms.ts) is
 // built from this list, so the two cannot drift apart; docs/metric-registry.md is rendered from it (npm run docs).
-import type { MetricColumn, Platform } from './platform-names';
+import type { EngagementBasis, MetricColumn, Platform } from '../core/platform-names';
 
 export type MetricKind = 'lifetime' | 'period';
 
@@ -387,8 +387,6 @@ export const METRIC_REGISTRY: readonly MetricDefinition[] = [
     `Bluesky AT Protocol API app.bsky.actor.profileView followsCount`,
   ),
 ];
-
-export type EngagementBasis = 'reach' | 'impressions' | 'views';
 
 /**
  * What each platform's engagement rate is a percentage of. One basis per platform, so the rate means the same thing

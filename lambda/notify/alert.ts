@@ -2,7 +2,7 @@
 // what to do about each kind of failure. No secret ever reaches this text: reasons are redacted where they are made.
 import { daysBetween } from '../core/dates';
 import type { FailureClass } from '../core/errors';
-import type { FailedPlatform, RunSummary } from '../pipeline/summarise';
+import type { FailedPlatform, RunSummary } from '../core/model';
 
 export interface Alert {
   /** SNS email subject: at most 100 characters. */
@@ -99,7 +99,8 @@ export function alertForSummary(summary: RunSummary): Alert | undefined {
   const lines = [
     summary.status === 'error'
       ? `The daily Ayrshare collection for ${summary.date} stored nothing.`
-      : `The daily Ayrshare collection for ${summary.date} stored ${summary.platforms_tracked} platform(s)${failedCount > 0 ? `; ${failedCount} failed` : ''}.`,
+      : `The daily Ayrshare collection for ${summary.date} stored ${summary.platforms_tracked} platform(s)` +
+        `${failedCount > 0 ? `; ${failedCount} failed` : ''}.`,
     '',
     ...[...byProfile.entries()].flatMap(([profile, failures]) => [
       ...describeProfile(profile, failures, summary.date),

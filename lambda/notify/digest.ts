@@ -1,7 +1,7 @@
 // The weekly digest: once a week, a short plain-text summary to the alert topic: growth per platform, the best
 // performer, and every day a configured platform has no snapshot for. Sent once per week, however often the run repeats.
-import { addDays, weekdayOf, type Weekday } from '../core/dates';
-import { windowDates, type ProfileReport, type ReportData } from '../storage/reports';
+import type { ProfileReport, ReportData } from '../core/contracts';
+import { addDays, weekdayOf, windowDates, type Weekday } from '../core/dates';
 import type { Alert } from './alert';
 
 export interface DigestPlan {

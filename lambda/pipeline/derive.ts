@@ -16,7 +16,8 @@ import {
   type DerivedCorrection,
 } from '../core/model';
 import { METRIC_COLUMNS, type Platform } from '../metrics/platforms';
-import { ENGAGEMENT_BASIS, type EngagementBasis } from '../metrics/registry';
+import type { EngagementBasis } from '../core/platform-names';
+import { ENGAGEMENT_BASIS } from '../metrics/registry';
 
 export type { EngagementBasis };
 
@@ -118,7 +119,9 @@ export function deriveFromNeighbours(
     rejected.push({
       profile: s.profile,
       platform: s.platform,
-      reason: `Ayrshare sent no figures for this platform, though the snapshot of ${before.date} had them; nothing was stored for this day rather than empty values`,
+      reason:
+        `Ayrshare sent no figures for this platform, though the snapshot of ${before.date} had them; ` +
+        'nothing was stored for this day rather than empty values',
       error_class: 'invalid_data',
     });
     return false;

@@ -45,7 +45,8 @@ export function detectDrift(
     else if (valueType(current[field]) !== established) {
       event(
         'changed_type',
-        `${describeField(platform, field)} was a ${established} in ${since} and is now a ${valueType(current[field])} (${JSON.stringify(current[field])})`,
+        `${describeField(platform, field)} was a ${established} in ${since} ` +
+          `and is now a ${valueType(current[field])} (${JSON.stringify(current[field])})`,
       );
     }
   }

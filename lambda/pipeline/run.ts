@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { DEFAULT_HTTP_POLICY } from '../ayrshare/client';
 import { daysBetween } from '../core/dates';
-import { DEFAULT_ANOMALY_THRESHOLD, DEFAULT_CONCURRENCY } from '../core/defaults';
+import { SETTINGS } from '../core/settings';
 import { createBoundary } from '../core/boundary';
 import { DatabaseError, errorMessage } from '../core/errors';
 import { silentLog } from '../core/log';
@@ -70,7 +70,7 @@ export async function collectAndStore(
   const given = deps.httpPolicy ?? DEFAULT_HTTP_POLICY;
   const policy = settings.maxAnswerBytes ? { ...given, maxAnswerBytes: settings.maxAnswerBytes } : given;
   const deadline = Date.now() + policy.budgetMs;
-  const concurrency = settings.concurrency ?? DEFAULT_CONCURRENCY;
+  const concurrency = settings.concurrency ?? SETTINGS.concurrency.default;
   log.info('Fetching analytics', {
     profiles: settings.profiles.length,
     platforms: settings.platforms,
@@ -111,11 +111,12 @@ export async function collectAndStore(
       snapshots,
       failed,
       runs,
-      anomalyThreshold: settings.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD,
+      anomalyThreshold: settings.anomalyThreshold ?? SETTINGS.anomalyThreshold.default,
       boundary,
     });
   } catch (error) {
-    const reason = `Nothing was stored for ${date}: the database write failed (${boundary.text(errorMessage(error), 300)}). The whole run was rolled back.`;
+    const cause = boundary.text(errorMessage(error), 300);
+    const reason = `Nothing was stored for ${date}: the database write failed (${cause}). The whole run was rolled back.`;
     // The ledger still says why, when the database takes that much.
     const lost = snapshots.map((s) => ({
       profile: s.profile,

@@ -29,7 +29,8 @@ export async function recordFanoutRun(
 ): Promise<ChunkMessage[]> {
   const groups = chunkProfiles(run.profiles, run.chunkSize);
   await db.query(
-    `INSERT INTO fanout_runs (run_key, snapshot_date, chunks_total, profiles_total) VALUES ($1, $2::date, $3, $4) ON CONFLICT (run_key) DO NOTHING`,
+    `INSERT INTO fanout_runs (run_key, snapshot_date, chunks_total, profiles_total) VALUES ($1, $2::date, $3, $4)
+     ON CONFLICT (run_key) DO NOTHING`,
     [run.runKey, run.date, groups.length, run.profiles.length],
   );
   return groups.map((profiles, chunk) => ({

@@ -9,12 +9,14 @@ import {
   type StaleStreak,
   type StoredSnapshot,
 } from '../core/model';
+import type { LatestRun, RunOutcome } from '../core/contracts';
 import { inTransaction } from './connection';
 
 /** Every profile's run of this write in one statement; a request id seen before makes them retries. */
 const INSERT_RUNS_SQL = `
 WITH seen AS (SELECT EXISTS (SELECT 1 FROM collection_runs WHERE invocation_id = ANY($3::text[])) AS retry)
-INSERT INTO collection_runs (profile, snapshot_date, trigger, invocation_id, started_at, finished_at, outcome, requests, rate_limited, rate_limit)
+INSERT INTO collection_runs (profile, snapshot_date, trigger, invocation_id, started_at, finished_at, outcome, requests,
+                             rate_limited, rate_limit)
 SELECT r.profile, $1::date, CASE WHEN seen.retry THEN 'retry' ELSE r.trigger END, r.invocation_id, r.started_at, r.finished_at,
        r.outcome, r.requests, r.rate_limited, r.rate_limit
 FROM jsonb_to_recordset($2::jsonb) AS r(profile text, trigger text, invocation_id text, started_at timestamptz, finished_at timestamptz,
@@ -109,7 +111,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 const STALE_STREAK_SQL = `
 SELECT s.profile, s.platform, COUNT(*)::int AS days, MIN(s.date)::text AS since,
        to_char(MAX(s.source_updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_updated
-FROM social_media_analytics s JOIN unnest($1::text[], $2::text[]) AS k(profile, platform) ON k.profile = s.profile AND k.platform = s.platform
+FROM social_media_analytics s JOIN unnest($1::text[], $2::text[]) AS k(profile, platform)
+  ON k.profile = s.profile AND k.platform = s.platform
 WHERE s.refreshed = false AND s.date <= $3::date
   AND s.date > COALESCE(
         (SELECT MAX(r.date) FROM social_media_analytics r
@@ -187,28 +190,6 @@ SELECT profile, platform, outcome, error_class, message
 FROM platform_outcomes
 WHERE run_id = ANY($1::bigint[]) AND outcome <> 'stored'
 ORDER BY profile, platform`;
-
-export type RunOutcome = 'success' | 'partial' | 'error';
-
-/** The last run as `ayrshare-tracker doctor --remote` reads it (timestamps as ISO 8601 strings). */
-export interface LatestRun {
-  snapshot_date: string;
-  /** The trigger of the most recent attempt: schedule, manual or retry. */
-  trigger: string;
-  started_at: string;
-  finished_at: string;
-  /** success when every profile succeeded, error when none stored anything, partial otherwise. */
-  outcome: RunOutcome;
-  profiles: { profile: string; outcome: RunOutcome; started_at: string; finished_at: string }[];
-  /** Every platform not stored in those attempts, with its class and message. */
-  failures: {
-    profile: string;
-    platform: string;
-    outcome: string;
-    error_class: string | null;
-    message: string | null;
-  }[];
-}
 
 /** The last run from the ledger, or null when nothing ever ran. */
 export async function latestRun(client: pg.ClientBase): Promise<LatestRun | null> {

@@ -10,10 +10,10 @@
 // What PostgreSQL refuses for being a write or for lack of privilege comes back as a refusal (exit 2), never as a
 // half-done change: nothing is ever committed.
 import type pg from 'pg';
+import type { SqlResult } from '../core/contracts';
+import { DEFAULT_SQL_MAX_ROWS, DEFAULT_SQL_TIMEOUT_MS } from '../core/defaults';
 import { errorCode, RefusedError, TrackerError } from '../core/errors';
 
-export const DEFAULT_SQL_MAX_ROWS = 1_000;
-export const DEFAULT_SQL_TIMEOUT_MS = 30_000;
 /** What one answer may hold, as the JSON it becomes; the rows stop before it. */
 export const DEFAULT_SQL_MAX_BYTES = 16 * 1024 * 1024;
 const BATCH_ROWS = 100;
@@ -25,38 +25,6 @@ export interface SqlOptions {
   maxRows?: number;
   timeoutMs?: number;
   maxBytes?: number;
-}
-
-export interface SqlColumn {
-  name: string;
-  /** PostgreSQL's name of the column type (int4, numeric, date, ...). */
-  type: string;
-}
-
-export interface SqlResult {
-  result: 'ayrshare-analytics-tracker-sql';
-  columns: SqlColumn[];
-  /** Values as text, numbers, booleans, JSON or null; dates and timestamps as PostgreSQL writes them. */
-  rows: unknown[][];
-  /** More rows existed than the answer holds: it stops at the row cap or at the byte budget (`cutBy`). */
-  truncated: boolean;
-  cutBy?: 'rows' | 'bytes';
-  maxRows: number;
-  timeoutMs: number;
-}
-
-/** A refusal as the deployed function answers it (the CLI turns it back into a refusal, exit 2). */
-export interface SqlRefusal {
-  result: 'ayrshare-analytics-tracker-sql-refused';
-  message: string;
-  hint?: string;
-}
-
-/** A statement that could not finish (the timeout, the server): the CLI exits 1. */
-export interface SqlFailure {
-  result: 'ayrshare-analytics-tracker-sql-failed';
-  message: string;
-  hint?: string;
 }
 
 /**

@@ -1,110 +1,21 @@
 // The report's data: one JSON document, the same whether the CLI reads the database itself or the deployed function
 // answers a `report` action. Built on the report_* views and functions (migrations/1764200000000_report-views.sql).
 import type pg from 'pg';
-import * as z from 'zod';
-import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS } from '../core/defaults';
-import { addDays, isIsoDate } from '../core/dates';
-import { isPlatform, KNOWN_PLATFORMS } from '../metrics/platforms';
+import {
+  reportRequestSchema,
+  TRACKER_MARK,
+  type DailyPoint,
+  type Gap,
+  type PlatformSummary,
+  type ReportData,
+  type ReportRequest,
+} from '../core/contracts';
+import { addDays } from '../core/dates';
+
+export type { DailyPoint, Gap, PlatformSummary, ProfileReport, ReportData, ReportRequest } from '../core/contracts';
 
 /** 2: daily points carry retention_rate. */
 export const REPORT_VERSION = 2;
-
-export const reportRequestSchema = z.object({
-  days: z.number().int().min(1).max(MAX_REPORT_DAYS).default(DEFAULT_REPORT_DAYS),
-  profile: z.string().trim().min(1).max(100).optional(),
-  platform: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine(isPlatform, { message: `must be one of ${KNOWN_PLATFORMS.join(', ')}` })
-    .optional(),
-  /** The last day of the window; today in the tracker's time zone when absent. */
-  asOf: z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD').optional(),
-});
-export type ReportRequest = z.input<typeof reportRequestSchema>;
-
-export interface DailyPoint {
-  date: string;
-  platform: string;
-  followers_count: number | null;
-  /** Followers gained since the most recent earlier snapshot (growth_velocity). */
-  daily_growth: number | null;
-  /** Days between this snapshot and the one daily_growth is measured from; more than 1 means a gap. */
-  days_since_previous: number | null;
-  engagement_total: number | null;
-  engagement_rate: number | null;
-  /** What engagement_rate is a percentage of: reach, impressions or views. */
-  engagement_rate_basis: string | null;
-  content_efficiency: number | null;
-  /** YouTube's average share of a video watched, in %. */
-  retention_rate: number | null;
-  /** Set when the follower count fell to zero or moved more than the anomaly threshold. */
-  anomaly: string | null;
-  /** Mapped figures Ayrshare sent that could not be stored (their columns are empty that day), and why. */
-  left_out: Array<{ field: string; reason: string }>;
-  /**
-   * false: Ayrshare had not refreshed the figures since the previous snapshot (its lastUpdated did not move), so the
-   * day's growth is unknown; true: refreshed; null: Ayrshare did not say.
-   */
-  refreshed: boolean | null;
-}
-
-/** A day of the window without a snapshot, and why, from the ledger. */
-export interface Gap {
-  date: string;
-  platform: string;
-  /** failed, missing (not in Ayrshare's answer) or never ran (no attempt recorded). */
-  status: 'failed' | 'missing' | 'never ran';
-  error_class: string | null;
-  reason: string | null;
-}
-
-export interface PlatformSummary {
-  platform: string;
-  first_date: string;
-  last_date: string;
-  /** Latest followers in the window. */
-  followers_count: number | null;
-  /** Last minus first followers in the window (can be negative). */
-  follower_growth: number | null;
-  total_engagement: number | null;
-  avg_engagement_rate: number | null;
-  last_engagement_rate: number | null;
-  avg_content_efficiency: number | null;
-  days_collected: number;
-}
-
-export interface WeeklyRow {
-  platform: string;
-  follower_growth: number | null;
-  total_engagement: number | null;
-  avg_engagement_rate: number | null;
-  days_collected: number;
-}
-
-export interface ProfileReport {
-  profile: string;
-  /** The stored platform with the highest average engagement rate over the window, or null. */
-  best_performer: { platform: string; avg_engagement_rate: number; total_engagement: number | null } | null;
-  platforms: PlatformSummary[];
-  /** The last 7 days (as_of included). */
-  weekly: WeeklyRow[];
-  /** One point per stored snapshot in the window; days without one are absent (gaps, never zeros). */
-  daily: DailyPoint[];
-  /** Every day of the window a known platform has no snapshot, with the ledger's reason. */
-  gaps: Gap[];
-}
-
-export interface ReportData {
-  report: 'ayrshare-analytics-tracker';
-  version: number;
-  generated_at: string;
-  as_of: string;
-  from: string;
-  days: number;
-  filters: { profile: string | null; platform: string | null };
-  profiles: ProfileReport[];
-}
 
 const DAILY_SQL = `
 SELECT date::text AS date, profile, platform, followers_count, daily_growth, days_since_previous,
@@ -227,7 +138,7 @@ export async function loadReport(
   const gapsOf = byProfile(gaps);
   const bestOf = new Map(best.map((b) => [b.profile, b]));
   return {
-    report: 'ayrshare-analytics-tracker',
+    report: TRACKER_MARK,
     version: REPORT_VERSION,
     generated_at: now.toISOString(),
     as_of: asOf,
@@ -258,11 +169,4 @@ export async function loadReport(
       };
     }),
   };
-}
-
-/** Every date of the window, oldest first: the x axis of the charts and the rows of the terminal table. */
-export function windowDates(report: Pick<ReportData, 'from' | 'as_of'>): string[] {
-  const dates: string[] = [];
-  for (let date = report.from; date <= report.as_of; date = addDays(date, 1)) dates.push(date);
-  return dates;
 }

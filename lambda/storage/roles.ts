@@ -3,13 +3,9 @@
 // is written to the server log (and on RDS to CloudWatch) with its text.
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { TRACKER_ROLES, type TrackerRole } from '../core/database-roles';
 import { errorCode, TrackerError } from '../core/errors';
 
-/** Reads and writes the tracker's rows: the deployed collector connects as this role. */
-export const COLLECTOR_ROLE = 'tracker_collector';
-/** Reads the tracker's tables and report views, read-only by default: `sql`, BI tools. */
-export const READER_ROLE = 'tracker_reader';
-export const TRACKER_ROLES = [COLLECTOR_ROLE, READER_ROLE] as const;
 /**
  * The reader's role settings: read-only by default, and time and disk limits so that no reader holds the collector's
  * locks or fills the disk. migrations/1764700000000_roles.sql sets the same (SQL cannot import them).
@@ -21,7 +17,6 @@ export const READER_DEFAULTS = [
   `idle_session_timeout = '15min'`,
   `temp_file_limit = '1GB'`,
 ] as const;
-export type TrackerRole = (typeof TRACKER_ROLES)[number];
 
 /**
  * PostgreSQL's stored form of a SCRAM-SHA-256 password (RFC 5802/7677, as `pg_authid.rolpassword` keeps it). The

@@ -39,10 +39,12 @@ const COLUMN_TYPES: Record<string, string> = {
 };
 const VALUE_COLUMNS = Object.keys(COLUMN_TYPES);
 
+const VALUE_COLUMN_DEFINITIONS = VALUE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ');
+
 const UPSERT_SQL = `
 INSERT INTO social_media_analytics (date, profile, platform, ${VALUE_COLUMNS.join(', ')}, raw_data, recorded_at)
 SELECT $1::date, r.profile, r.platform, ${VALUE_COLUMNS.map((c) => `r.${c}`).join(', ')}, r.raw_data, now()
-FROM jsonb_to_recordset($2::jsonb) AS r(profile text, platform text, ${VALUE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ')}, raw_data jsonb)
+FROM jsonb_to_recordset($2::jsonb) AS r(profile text, platform text, ${VALUE_COLUMN_DEFINITIONS}, raw_data jsonb)
 ON CONFLICT (profile, platform, date) DO UPDATE SET
   ${[...VALUE_COLUMNS, 'raw_data'].map((c) => `${c} = EXCLUDED.${c}`).join(',\n  ')},
   recorded_at = EXCLUDED.recorded_at`;

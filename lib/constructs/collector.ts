@@ -6,15 +6,8 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import {
-  DEFAULT_ANOMALY_THRESHOLD,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_DIGEST_DAY,
-  DEFAULT_TIME_ZONE,
-} from '../../lambda/core/defaults';
-import type { Weekday } from '../../lambda/core/dates';
 import { METRICS_NAMESPACE } from '../../lambda/core/metric-names';
-import { PLATFORMS, type Platform } from '../../lambda/metrics/platforms';
+import { functionEnvironment, type FunctionSettings } from '../../lambda/core/settings';
 import { STANDARD_RETRIES, type RunRetryPolicy } from '../run-timing';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { FanOut, type FanOutSettings } from './fan-out';
@@ -33,20 +26,10 @@ export interface CollectorProps {
   readonly readerSecret: secretsmanager.ISecret;
   /** Where collect publishes alerts and the weekly digest. */
   readonly alertTopic: sns.ITopic;
-  /** IANA zone that decides the snapshot date. @default DEFAULT_TIME_ZONE */
-  readonly timeZone?: string;
-  /** @default PLATFORMS (the seven default platforms) */
-  readonly platforms?: readonly Platform[];
-  /** The weekday whose run also sends the weekly digest, or off. @default DEFAULT_DIGEST_DAY */
-  readonly weeklyDigest?: Weekday | 'off';
-  /** A follower count moving more than this share of the previous one is flagged. @default DEFAULT_ANOMALY_THRESHOLD */
-  readonly anomalyThreshold?: number;
-  /** Profiles fetched at the same time within one invocation. @default DEFAULT_CONCURRENCY */
-  readonly concurrency?: number;
-  /** When a run fans out through SQS, and how wide. @default DEFAULT_FANOUT */
-  readonly fanOut?: FanOutSettings;
-  /** Ayrshare answers larger than this many MB are refused. @default DEFAULT_MAX_ANSWER_MB (left to the function) */
-  readonly maxAnswerMegabytes?: number;
+  /** The settings the collector reads from its environment (lambda/core/settings.ts declares them). */
+  readonly settings: FunctionSettings;
+  /** Fan-out chunks collected at the same time. */
+  readonly fanOutConcurrency?: FanOutSettings['concurrency'];
   /** Retry horizons and timeout (lib/run-timing). @default STANDARD_RETRIES */
   readonly retries?: RunRetryPolicy;
   /**
@@ -69,7 +52,7 @@ export class Collector extends Construct {
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
-    const timeZone = props.timeZone ?? DEFAULT_TIME_ZONE;
+    const { timeZone } = props.settings;
     const retries = props.retries ?? STANDARD_RETRIES;
     // Outbound: HTTPS anywhere (Ayrshare and the AWS APIs, through the NAT), and PostgreSQL to the database's group
     // only (added by the database's allowConnectionsFrom). DNS goes to the VPC resolver, which groups do not filter.
@@ -94,11 +77,7 @@ export class Collector extends Construct {
         // Reads (report, status, and people's SQL) connect as the read-only role.
         READER_SECRET_ARN: props.readerSecret.secretArn,
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
-        TRACKER_PLATFORMS: (props.platforms ?? PLATFORMS).join(','),
-        TRACKER_DIGEST_DAY: props.weeklyDigest ?? DEFAULT_DIGEST_DAY,
-        TRACKER_ANOMALY_THRESHOLD: String(props.anomalyThreshold ?? DEFAULT_ANOMALY_THRESHOLD),
-        TRACKER_CONCURRENCY: String(props.concurrency ?? DEFAULT_CONCURRENCY),
-        ...(props.maxAnswerMegabytes ? { TRACKER_MAX_ANSWER_MB: String(props.maxAnswerMegabytes) } : {}),
+        ...functionEnvironment(props.settings),
         ...(props.databaseWaitSeconds ? { TRACKER_DATABASE_WAIT_SECONDS: String(props.databaseWaitSeconds) } : {}),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
@@ -122,7 +101,7 @@ export class Collector extends Construct {
 
     this.fanOut = new FanOut(this, 'Chunks', {
       consumer: this.collectFunction,
-      ...props.fanOut,
+      concurrency: props.fanOutConcurrency,
       visibility: Duration.minutes(retries.chunkVisibility),
       receives: retries.chunkReceives,
     });

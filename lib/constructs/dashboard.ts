@@ -61,7 +61,8 @@ export class TrackerDashboard extends Construct {
         [
           new cloudwatch.TextWidget({
             markdown:
-              '# Ayrshare tracker\nDaily snapshots per profile and platform. One point a day; a missing point is a day without a snapshot (see the alerts). ' +
+              '# Ayrshare tracker\nDaily snapshots per profile and platform. ' +
+              'One point a day; a missing point is a day without a snapshot (see the alerts). ' +
               'The full history and HTML charts: `npx ayrshare-tracker report --remote --format html --out report.html`.',
             width: 24,
             height: 2,

@@ -8,7 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { COLLECTOR_ROLE, READER_ROLE } from '../../lambda/storage/roles';
+import { COLLECTOR_ROLE, READER_ROLE } from '../../lambda/core/database-roles';
 import { acknowledgeGuardRule } from '../nag-suppressions';
 
 export interface TrackerDatabaseProps {

@@ -5,19 +5,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_FANOUT } from '../../lambda/core/defaults';
+import { SETTINGS } from '../../lambda/core/settings';
 import { DeadLetterQueue } from './dead-letter-queue';
 
-/** When a run fans out and how wide. */
+/** How wide a run fans out (when it does, and the chunk size, are the consumer's settings: fanOutAbove, fanOutChunk). */
 export interface FanOutSettings {
-  /** Runs with more profiles than this fan out. @default DEFAULT_FANOUT.above */
-  readonly above?: number;
-  /** Profiles per chunk (one message). @default DEFAULT_FANOUT.chunk */
-  readonly chunk?: number;
-  /**
-   * Chunks collected at the same time: the event source's maximum concurrency (2 or more).
-   * @default DEFAULT_FANOUT.concurrency
-   */
+  /** Chunks collected at the same time: the event source's maximum concurrency (2 or more). @default 2 */
   readonly concurrency?: number;
 }
 
@@ -59,12 +52,10 @@ export class FanOut extends sqs.Queue {
     const consumer = props.consumer;
     this.grantSendMessages(consumer);
     consumer.addEnvironment('FANOUT_QUEUE_URL', this.queueUrl);
-    consumer.addEnvironment('TRACKER_FANOUT_ABOVE', String(props.above ?? DEFAULT_FANOUT.above));
-    consumer.addEnvironment('TRACKER_FANOUT_CHUNK', String(props.chunk ?? DEFAULT_FANOUT.chunk));
     consumer.addEventSource(
       new SqsEventSource(this, {
         batchSize: 1,
-        maxConcurrency: props.concurrency ?? DEFAULT_FANOUT.concurrency,
+        maxConcurrency: props.concurrency ?? SETTINGS.fanOutConcurrency.default,
         reportBatchItemFailures: true,
       }),
     );

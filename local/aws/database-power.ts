@@ -5,7 +5,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, RDSClient, StartDBInstanceCommand } from '@aws-sdk/client-rds';
-import { errorMessage, TrackerError } from '../core/errors';
+import { errorMessage, TrackerError } from '../../lambda/core/errors';
 
 export interface PowerClients {
   cloudFormation?: CloudFormationClient;

@@ -3,32 +3,30 @@
 // runs on its own: an AWS error fails that check only, with the permission it needs. No secret value is ever read.
 import {
   CloudFormationClient,
-  DescribeStacksCommand,
-  ListStackResourcesCommand,
+  paginateListStackResources,
   type Stack,
   type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudWatchClient, paginateDescribeAlarms, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   DescribeSecretCommand,
-  ListSecretVersionIdsCommand,
+  paginateListSecretVersionIds,
   SecretsManagerClient,
   type SecretVersionsListEntry,
 } from '@aws-sdk/client-secrets-manager';
 import {
   GetTopicAttributesCommand,
-  ListSubscriptionsByTopicCommand,
+  paginateListSubscriptionsByTopic,
   SNSClient,
   type Subscription,
 } from '@aws-sdk/client-sns';
-import * as z from 'zod';
-import { errorMessage } from '../core/errors';
-import type { FailureClass } from '../core/model';
-import { formatInZone, formatUtc, nextDailyFiring, parseDailyCron } from '../core/schedule-times';
-import { ADVICE } from '../notify/alert';
-import type { LatestRun } from '../storage/ledger';
+import { errorMessage } from '../../lambda/core/errors';
+import type { FailureClass } from '../../lambda/core/model';
+import { formatInZone, formatUtc, nextDailyFiring, parseDailyCron } from '../../lambda/core/schedule-times';
+import { ADVICE } from '../../lambda/notify/alert';
+import { collectorOf, describeStack as readStack, invokeCollector, outputsOf, REDEPLOY } from './function';
 
 export type CheckId =
   'stack' | 'secret' | 'subscription' | 'topic-policy' | 'schedule' | 'alarms' | 'awake' | 'last-run';
@@ -59,7 +57,7 @@ export interface DeploymentCheckOptions {
   clients?: DeploymentClients;
   now?: () => Date;
   /**
-   * Economy mode, read by the caller (lambda/aws/database-power): asleep, the last-run check is skipped (asking the
+   * Economy mode, read by the caller (local/aws/database-power): asleep, the last-run check is skipped (asking the
    * function would wake nothing and time out) and an `awake` check says so. @default - not in economy mode
    */
   power?: { awake: boolean; description: string };
@@ -76,7 +74,7 @@ export const DOCTOR_PERMISSIONS = [
   'scheduler:GetSchedule',
   'cloudwatch:DescribeAlarms',
   'lambda:InvokeFunction',
-  // Economy mode only (lambda/aws/database-power.ts reads them before the checks).
+  // Economy mode only (local/aws/database-power.ts reads them before the checks).
   'rds:DescribeDBInstances',
   'ec2:DescribeInstances',
 ] as const;
@@ -94,7 +92,6 @@ const TITLES: Record<CheckId, string> = {
 };
 
 const COMPLETE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE']);
-const REDEPLOY = 'Deploy this version of the stack (`npx cdk deploy`).';
 
 /** An AWS call that failed, with the permission it needed. */
 class AwsCallError extends Error {
@@ -107,15 +104,10 @@ class AwsCallError extends Error {
   }
 }
 
-/** A check that cannot pass, with what to do. */
-class CheckFailure extends Error {
-  constructor(
-    readonly details: string[],
-    readonly advice: string,
-  ) {
-    super(details.join('; '));
-  }
-}
+/** What one check found: it holds, or it does not and here is what to do. */
+type Found = { status: 'pass'; details: string[] } | { status: 'fail'; details: string[]; advice: string };
+const pass = (details: string[]): Found => ({ status: 'pass', details });
+const fail = (details: string[], advice: string): Found => ({ status: 'fail', details, advice });
 
 async function call<T>(permission: Permission, work: () => Promise<T>): Promise<T> {
   try {
@@ -146,9 +138,14 @@ export async function checkDeployment(options: DeploymentCheckOptions): Promise<
   const now = options.now ?? (() => new Date());
   const { stackName } = options;
 
-  const stackCheck = await run('stack', async () => describeStack(cloudFormation, stackName));
-  const stack = stackCheck.stack;
-  const checks: Check[] = [stackCheck.check];
+  let stack: Stack | undefined;
+  const checks: Check[] = [
+    await run('stack', async () => {
+      const found = await describeStack(cloudFormation, stackName);
+      stack = found.stack;
+      return found;
+    }),
+  ];
   const rest: CheckId[] = ['secret', 'subscription', 'topic-policy', 'schedule', 'alarms', 'last-run'];
   if (!stack) {
     for (const id of rest)
@@ -156,14 +153,14 @@ export async function checkDeployment(options: DeploymentCheckOptions): Promise<
     return checks;
   }
 
-  const outputs = new Map((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-  const output = (key: string): string => {
-    const value = outputs.get(key);
-    if (!value) throw new CheckFailure([`The stack has no ${key} output.`], REDEPLOY);
-    return value;
+  const outputs = outputsOf(stack);
+  /** A check that needs some of the stack's outputs: it fails, saying which, when one is missing. */
+  const using = (keys: string[], check: (...values: string[]) => Promise<Found>) => async (): Promise<Found> => {
+    const missing = keys.find((key) => !outputs(key));
+    return missing ? fail([`The stack has no ${missing} output.`], REDEPLOY) : check(...keys.map((k) => outputs(k)!));
   };
   const logsAdvice = () => {
-    const group = outputs.get('CollectorLogGroupName');
+    const group = outputs('CollectorLogGroupName');
     return group
       ? `The collector's log has the details: \`aws logs tail ${group} --since 1d\`.`
       : "The collector's log group (the CollectorLogGroupName output, after deploying this version) has the details.";
@@ -172,12 +169,23 @@ export async function checkDeployment(options: DeploymentCheckOptions): Promise<
   const stackResources = () => (resources ??= listStackResources(cloudFormation, stackName));
 
   checks.push(
-    (await run('secret', () => checkSecret(secretsManager, output('AyrshareSecretName'), stackResources))).check,
-    (await run('subscription', () => checkSubscription(sns, output('AlertTopicArn')))).check,
-    (await run('topic-policy', () => checkTopicPolicy(sns, output('AlertTopicArn')))).check,
-    (await run('schedule', () => checkSchedule(scheduler, output('ScheduleName'), output('ScheduleGroupName'), now())))
-      .check,
-    (await run('alarms', () => checkAlarms(cloudWatch, stackResources, now(), logsAdvice))).check,
+    await run(
+      'secret',
+      using(['AyrshareSecretName'], (name) => checkSecret(secretsManager, name, stackResources)),
+    ),
+    await run(
+      'subscription',
+      using(['AlertTopicArn'], (topic) => checkSubscription(sns, topic)),
+    ),
+    await run(
+      'topic-policy',
+      using(['AlertTopicArn'], (topic) => checkTopicPolicy(sns, topic)),
+    ),
+    await run(
+      'schedule',
+      using(['ScheduleName', 'ScheduleGroupName'], (name, group) => checkSchedule(scheduler, name, group, now())),
+    ),
+    await run('alarms', () => checkAlarms(cloudWatch, stackResources, now(), logsAdvice)),
   );
   const power = options.power;
   if (power) {
@@ -198,64 +206,46 @@ export async function checkDeployment(options: DeploymentCheckOptions): Promise<
     });
     return checks;
   }
-  checks.push((await run('last-run', () => checkLastRun(lambda, output('CollectorFunctionName'), logsAdvice))).check);
+  checks.push(
+    await run(
+      'last-run',
+      using(['CollectorFunctionName'], () => checkLastRun(lambda, outputs, logsAdvice)),
+    ),
+  );
   return checks;
 }
 
-/** Runs one check: its details when it holds, its failure (or the failed AWS call) when not. */
-async function run<T extends { details: string[]; stack?: Stack }>(
-  id: CheckId,
-  work: () => Promise<T>,
-): Promise<{ check: Check; stack?: Stack }> {
+/** Runs one check: what it found, or the AWS call that failed and the permission it needed. */
+async function run(id: CheckId, work: () => Promise<Found>): Promise<Check> {
   try {
-    const result = await work();
-    return { check: { id, title: TITLES[id], status: 'pass', details: result.details }, stack: result.stack };
+    return { id, title: TITLES[id], ...(await work()) };
   } catch (error) {
-    if (error instanceof StackFailure)
-      return {
-        check: { id, title: TITLES[id], status: 'fail', details: error.details, advice: error.advice },
-        stack: error.deployed,
-      };
-    if (error instanceof CheckFailure)
-      return { check: { id, title: TITLES[id], status: 'fail', details: error.details, advice: error.advice } };
     if (error instanceof AwsCallError)
       return {
-        check: {
-          id,
-          title: TITLES[id],
-          status: 'fail',
-          details: [`${error.permission.split(':')[1]} failed: ${error.message}`],
-          advice: adviceFor(error),
-        },
+        id,
+        title: TITLES[id],
+        status: 'fail',
+        details: [`${error.permission.split(':')[1]} failed: ${error.message}`],
+        advice: adviceFor(error),
       };
-    return { check: { id, title: TITLES[id], status: 'fail', details: [errorMessage(error)] } };
+    return { id, title: TITLES[id], status: 'fail', details: [errorMessage(error)] };
   }
 }
 
-/** A stack that exists but is not complete: the check fails, the others still read its outputs. */
-class StackFailure extends CheckFailure {
-  constructor(
-    details: string[],
-    advice: string,
-    readonly deployed: Stack,
-  ) {
-    super(details, advice);
-  }
-}
-
-async function describeStack(cloudFormation: CloudFormationClient, stackName: string) {
+/** The stack check; a stack that exists but is not complete fails it, and the other checks still read its outputs. */
+async function describeStack(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+): Promise<Found & { stack?: Stack }> {
   let stack: Stack | undefined;
   try {
-    const answer = await call('cloudformation:DescribeStacks', () =>
-      cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })),
-    );
-    stack = answer.Stacks?.[0];
+    stack = await call('cloudformation:DescribeStacks', () => readStack(cloudFormation, stackName));
   } catch (error) {
     // CloudFormation says "Stack with id X does not exist" (ValidationError) for a stack it does not know.
     if (!(error instanceof AwsCallError) || !/does not exist/i.test(error.message)) throw error;
   }
   if (!stack)
-    throw new CheckFailure(
+    return fail(
       [`No stack named ${stackName} in this account and region.`],
       'Deploy it (`npx cdk deploy -c alertEmail=you@example.com`), or name yours with --stack and its region with ' +
         '--region.',
@@ -264,8 +254,8 @@ async function describeStack(cloudFormation: CloudFormationClient, stackName: st
   const when = stack.LastUpdatedTime ?? stack.CreationTime;
   const details = [`${stackName}: ${status}${when ? ` (${when.toISOString()})` : ''}`];
   if (stack.StackStatusReason) details.push(`Reason: ${stack.StackStatusReason}`);
-  if (COMPLETE.has(status)) return { details, stack };
-  throw new StackFailure(details, stackStatusAdvice(stackName, status), stack);
+  if (COMPLETE.has(status)) return { ...pass(details), stack };
+  return { ...fail(details, stackStatusAdvice(stackName, status)), stack };
 }
 
 function stackStatusAdvice(stackName: string, status: string): string {
@@ -295,16 +285,12 @@ async function listStackResources(
   cloudFormation: CloudFormationClient,
   stackName: string,
 ): Promise<StackResourceSummary[]> {
-  const all: StackResourceSummary[] = [];
-  let token: string | undefined;
-  do {
-    const page = await call('cloudformation:ListStackResources', () =>
-      cloudFormation.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token })),
-    );
-    all.push(...(page.StackResourceSummaries ?? []));
-    token = page.NextToken;
-  } while (token);
-  return all;
+  return call('cloudformation:ListStackResources', async () => {
+    const all: StackResourceSummary[] = [];
+    for await (const page of paginateListStackResources({ client: cloudFormation }, { StackName: stackName }))
+      all.push(...(page.StackResourceSummaries ?? []));
+    return all;
+  });
 }
 
 /*
@@ -319,12 +305,12 @@ async function checkSecret(
   secretsManager: SecretsManagerClient,
   secretName: string,
   stackResources: () => Promise<StackResourceSummary[]>,
-) {
+): Promise<Found> {
   const secret = await call('secretsmanager:DescribeSecret', () =>
     secretsManager.send(new DescribeSecretCommand({ SecretId: secretName })),
   );
   if (secret.DeletedDate)
-    throw new CheckFailure(
+    return fail(
       [`${secretName} is scheduled for deletion (${secret.DeletedDate.toISOString()}).`],
       `Restore it: \`aws secretsmanager restore-secret --secret-id ${secretName}\`; until then every run fails.`,
     );
@@ -333,23 +319,15 @@ async function checkSecret(
     // Without the list (its own check reports why), judge it as the stack's own secret, which it is by default.
     () => true,
   );
-  if (!ownedByStack) return { details: [`${secretName} was created outside the stack; its value is yours to check.`] };
+  if (!ownedByStack) return pass([`${secretName} was created outside the stack; its value is yours to check.`]);
 
-  const versions: SecretVersionsListEntry[] = [];
-  let token: string | undefined;
-  do {
-    const page = await call('secretsmanager:ListSecretVersionIds', () =>
-      secretsManager.send(
-        new ListSecretVersionIdsCommand({
-          SecretId: secret.ARN ?? secretName,
-          IncludeDeprecated: true,
-          NextToken: token,
-        }),
-      ),
-    );
-    versions.push(...(page.Versions ?? []));
-    token = page.NextToken;
-  } while (token);
+  const versions = await call('secretsmanager:ListSecretVersionIds', async () => {
+    const all: SecretVersionsListEntry[] = [];
+    const request = { SecretId: secret.ARN ?? secretName, IncludeDeprecated: true };
+    for await (const page of paginateListSecretVersionIds({ client: secretsManager }, request))
+      all.push(...(page.Versions ?? []));
+    return all;
+  });
   const created = (v: SecretVersionsListEntry) => v.CreatedDate?.getTime() ?? 0;
   const oldest = versions.reduce<SecretVersionsListEntry | undefined>(
     (a, v) => (a === undefined || created(v) < created(a) ? v : a),
@@ -362,13 +340,11 @@ async function checkSecret(
     current.VersionId !== oldest?.VersionId &&
     created(current) > created(oldest!);
   if (filled)
-    return {
-      details: [
-        `${secretName}: a value was put on ${current.CreatedDate?.toISOString() ?? 'an unknown date'} ` +
-          `(${versions.length} versions; the value itself is not read).`,
-      ],
-    };
-  throw new CheckFailure(
+    return pass([
+      `${secretName}: a value was put on ${current.CreatedDate?.toISOString() ?? 'an unknown date'} ` +
+        `(${versions.length} versions; the value itself is not read).`,
+    ]);
+  return fail(
     [`${secretName} still holds the placeholder the stack created (${versions.length} version(s), none put since).`],
     `Put your Ayrshare keys into it with \`aws secretsmanager put-secret-value --secret-id ${secretName}\`, as ` +
       'docs/DEPLOY.md shows ("Put your Ayrshare keys into the secret": the keys stay out of your shell history). Until ' +
@@ -376,19 +352,16 @@ async function checkSecret(
   );
 }
 
-async function checkSubscription(sns: SNSClient, topicArn: string) {
-  const subscriptions: Subscription[] = [];
-  let token: string | undefined;
-  do {
-    const page = await call('sns:ListSubscriptionsByTopic', () =>
-      sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token })),
-    );
-    subscriptions.push(...(page.Subscriptions ?? []));
-    token = page.NextToken;
-  } while (token);
+async function checkSubscription(sns: SNSClient, topicArn: string): Promise<Found> {
+  const subscriptions = await call('sns:ListSubscriptionsByTopic', async () => {
+    const all: Subscription[] = [];
+    for await (const page of paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: topicArn }))
+      all.push(...(page.Subscriptions ?? []));
+    return all;
+  });
   const emails = subscriptions.filter((s) => s.Protocol === 'email' || s.Protocol === 'email-json');
   if (emails.length === 0)
-    throw new CheckFailure(
+    return fail(
       [`No email subscription on ${topicArn}: alerts and alarms reach nobody.`],
       'Deploy again with your address: `npx cdk deploy -c alertEmail=you@example.com` (or set alertEmail in ' +
         'cdk.json), then confirm the email AWS sends.',
@@ -398,8 +371,8 @@ async function checkSubscription(sns: SNSClient, topicArn: string) {
     (s) => `${s.Endpoint ?? '(no address)'}: ${confirmed(s) ? 'confirmed' : 'pending confirmation'}`,
   );
   const pending = emails.filter((s) => !confirmed(s));
-  if (pending.length === 0) return { details };
-  throw new CheckFailure(
+  if (pending.length === 0) return pass(details);
+  return fail(
     details,
     'Open the email "AWS Notification - Subscription Confirmation" from AWS Notifications and confirm (click the ' +
       'link). If it is lost or expired, ask for it again: ' +
@@ -447,7 +420,7 @@ function allowsCloudWatch(statement: PolicyStatement, topicArn: string): boolean
   );
 }
 
-async function checkTopicPolicy(sns: SNSClient, topicArn: string) {
+async function checkTopicPolicy(sns: SNSClient, topicArn: string): Promise<Found> {
   const { Attributes } = await call('sns:GetTopicAttributes', () =>
     sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })),
   );
@@ -461,17 +434,17 @@ async function checkTopicPolicy(sns: SNSClient, topicArn: string) {
   }
   const allowing = statements.find((s) => allowsCloudWatch(s, topicArn));
   if (allowing)
-    return {
-      details: [`Statement ${allowing.Sid ?? '(no Sid)'} allows cloudwatch.amazonaws.com to sns:Publish to the topic.`],
-    };
+    return pass([
+      `Statement ${allowing.Sid ?? '(no Sid)'} allows cloudwatch.amazonaws.com to sns:Publish to the topic.`,
+    ]);
   const present = statements.map((s) => `${s.Effect ?? '?'} ${s.Sid ?? '(no Sid)'}`).join(', ') || 'none';
-  throw new CheckFailure(
+  return fail(
     [`No statement of the topic policy allows cloudwatch.amazonaws.com to publish (statements: ${present}).`],
     'Redeploy this version of the stack (`npx cdk deploy`); until then no alarm can send email.',
   );
 }
 
-async function checkSchedule(scheduler: SchedulerClient, name: string, group: string, now: Date) {
+async function checkSchedule(scheduler: SchedulerClient, name: string, group: string, now: Date): Promise<Found> {
   const schedule = await call('scheduler:GetSchedule', () =>
     scheduler.send(new GetScheduleCommand({ Name: name, GroupName: group })),
   );
@@ -479,7 +452,7 @@ async function checkSchedule(scheduler: SchedulerClient, name: string, group: st
   const timeZone = schedule.ScheduleExpressionTimezone ?? 'UTC';
   const details = [`${group}/${name}: ${schedule.State ?? 'UNKNOWN'}, ${expression} in ${timeZone}`];
   if (schedule.State !== 'ENABLED')
-    throw new CheckFailure(
+    return fail(
       [...details, 'It does not fire while disabled: no collection runs.'],
       `Enable it: EventBridge console, Scheduler, Schedules, group ${group}, ${name}, Enable. A later ` +
         '`npx cdk deploy` that changes the schedule enables it too.',
@@ -489,7 +462,7 @@ async function checkSchedule(scheduler: SchedulerClient, name: string, group: st
     const next = nextDailyFiring(daily, timeZone, now);
     details.push(`Next run: ${formatInZone(next, timeZone)} (${timeZone}), ${formatUtc(next)}`);
   }
-  return { details };
+  return pass(details);
 }
 
 const durationText = (ms: number): string => {
@@ -511,22 +484,20 @@ async function checkAlarms(
   stackResources: () => Promise<StackResourceSummary[]>,
   now: Date,
   logsAdvice: () => string,
-) {
+): Promise<Found> {
   const names = (await stackResources())
     .filter((r) => r.ResourceType === 'AWS::CloudWatch::Alarm' && r.PhysicalResourceId)
     .map((r) => r.PhysicalResourceId!);
-  if (names.length === 0) throw new CheckFailure(['The stack has no CloudWatch alarm.'], REDEPLOY);
-  const alarms: MetricAlarm[] = [];
-  for (let i = 0; i < names.length; i += 100) {
-    let token: string | undefined;
-    do {
-      const page = await call('cloudwatch:DescribeAlarms', () =>
-        cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), NextToken: token })),
-      );
-      alarms.push(...(page.MetricAlarms ?? []));
-      token = page.NextToken;
-    } while (token);
-  }
+  if (names.length === 0) return fail(['The stack has no CloudWatch alarm.'], REDEPLOY);
+  const alarms = await call('cloudwatch:DescribeAlarms', async () => {
+    const all: MetricAlarm[] = [];
+    // DescribeAlarms takes at most 100 names per request.
+    for (let i = 0; i < names.length; i += 100) {
+      for await (const page of paginateDescribeAlarms({ client: cloudWatch }, { AlarmNames: names.slice(i, i + 100) }))
+        all.push(...(page.MetricAlarms ?? []));
+    }
+    return all;
+  });
   const problems: string[] = [];
   const counts = new Map<string, number>();
   for (const alarm of alarms) {
@@ -555,76 +526,40 @@ async function checkAlarms(
   const found = new Set(alarms.map((a) => a.AlarmName));
   for (const name of names.filter((n) => !found.has(n))) problems.push(`${name}: in the stack but not in CloudWatch.`);
   const summary = `${alarms.length} alarm(s): ${[...counts].map(([state, n]) => `${n} ${state}`).join(', ')}`;
-  if (problems.length === 0) return { details: [summary] };
-  throw new CheckFailure(
+  if (problems.length === 0) return pass([summary]);
+  return fail(
     [summary, ...problems],
     'Each alarm\'s description says what it watches; docs/OPERATIONS.md ("The CloudWatch alarms") says what to do. ' +
       logsAdvice(),
   );
 }
 
-/** What the collector answers to `{ "action": "status" }` (lambda/handlers/status.ts). */
-const statusAnswerSchema = z.object({
-  status: z.literal('ayrshare-analytics-tracker'),
-  lastRun: z
-    .object({
-      snapshot_date: z.string(),
-      trigger: z.string(),
-      started_at: z.string(),
-      finished_at: z.string(),
-      outcome: z.enum(['success', 'partial', 'error']),
-      profiles: z.array(z.object({ profile: z.string(), outcome: z.string() }).loose()),
-      failures: z.array(
-        z.object({
-          profile: z.string(),
-          platform: z.string(),
-          outcome: z.string(),
-          error_class: z.string().nullable(),
-          message: z.string().nullable(),
-        }),
-      ),
-    })
-    .loose()
-    .nullable(),
-});
-
 const MAX_FAILURE_LINES = 10;
 
-async function checkLastRun(lambda: LambdaClient, functionName: string, logsAdvice: () => string) {
-  const answer = await call('lambda:InvokeFunction', () =>
-    lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify({ action: 'status' })),
-      }),
-    ),
-  );
-  const text = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    payload = undefined;
-  }
-  if (answer.FunctionError) {
-    const message =
-      payload && typeof payload === 'object' && 'errorMessage' in payload
-        ? String(payload.errorMessage)
-        : text.slice(0, 200);
-    throw new CheckFailure(
-      [`${functionName} failed to answer: ${message}`],
-      /^Invalid event/.test(message)
-        ? `The deployed collector does not know the status request: ${REDEPLOY}`
-        : logsAdvice(),
+async function checkLastRun(
+  lambda: LambdaClient,
+  outputs: (key: string) => string | undefined,
+  logsAdvice: () => string,
+): Promise<Found> {
+  const collector = collectorOf(outputs)!;
+  const asked = await invokeCollector(lambda, collector, 'status', { action: 'status' });
+  if (!asked.ok) {
+    // Not being allowed to invoke is the permission's problem, as for every other call.
+    if (asked.problem.kind === 'invoke')
+      throw new AwsCallError(
+        'lambda:InvokeFunction',
+        'Error',
+        asked.problem.message.replace(/^Could not invoke \S+: /, ''),
+      );
+    return fail(
+      [asked.problem.message],
+      asked.problem.kind === 'function-error' && asked.problem.hint !== REDEPLOY ? logsAdvice() : asked.problem.hint,
     );
   }
-  const parsed = statusAnswerSchema.safeParse(payload);
-  if (!parsed.success)
-    throw new CheckFailure([`${functionName} did not answer with its status (${text.slice(0, 80)}).`], REDEPLOY);
-  const run = parsed.data.lastRun as LatestRun | null;
+  const run = asked.answer.lastRun;
+  const functionName = collector.functionName;
   if (!run)
-    throw new CheckFailure(
+    return fail(
       ['No run in the ledger yet.'],
       `Run one collection now: \`aws lambda invoke --function-name ${functionName} --cli-binary-format ` +
         `raw-in-base64-out --payload '{}' /dev/stdout\` (it prints the run summary).`,
@@ -633,7 +568,7 @@ async function checkLastRun(lambda: LambdaClient, functionName: string, logsAdvi
     `${run.snapshot_date}: ${run.outcome} (${run.trigger}, ${run.profiles.length} profile(s), ` +
       `finished ${run.finished_at})`,
   ];
-  if (run.outcome === 'success') return { details };
+  if (run.outcome === 'success') return pass(details);
   const failures = run.failures.map(
     (f) => `  ${f.profile}/${f.platform}: ${f.error_class ?? f.outcome}: ${f.message ?? '(no message)'}`,
   );
@@ -642,7 +577,7 @@ async function checkLastRun(lambda: LambdaClient, functionName: string, logsAdvi
   const classes = [...new Set(run.failures.map((f) => f.error_class))].filter(
     (c): c is FailureClass => c !== null && c in ADVICE,
   );
-  throw new CheckFailure(
+  return fail(
     details,
     [...classes.map((c) => `${c}: ${ADVICE[c]}`), `docs/OPERATIONS.md explains each class. ${logsAdvice()}`].join(' '),
   );

@@ -1,14 +1,29 @@
 // `report --remote` and `sql --remote`: ask the deployed collector with the user's own AWS credentials, so nobody
-// needs network access to the database in its private subnet. The function's name comes from the stack's outputs.
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { errorMessage, RefusedError, TrackerError } from '../core/errors';
+// needs network access to the database in its private subnet. Each answer kind of the contract is handled here, and
+// a kind this file does not handle fails type-checking.
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  unhandledAnswer,
+  type Action,
+  type AnswerOf,
+  type ReportData,
+  type ReportRequest,
+  type RequestOf,
+  type SqlResult,
+} from '../../lambda/core/contracts';
+import { errorMessage, RefusedError, TrackerError } from '../../lambda/core/errors';
 import { ensureAwake, type PowerClients } from './database-power';
-import type { SqlFailure, SqlRefusal, SqlResult } from '../storage/read-only-sql';
-import type { ReportData, ReportRequest } from '../storage/reports';
-
-const FUNCTION_OUTPUT = 'CollectorFunctionName';
-const LOG_GROUP_OUTPUT = 'CollectorLogGroupName';
+import {
+  clientsFor,
+  collectorOf,
+  CREDENTIALS_HINT,
+  describeStack,
+  FUNCTION_OUTPUT,
+  invokeCollector,
+  outputsOf,
+  type Outputs,
+} from './function';
 
 export interface RemoteOptions {
   stackName: string;
@@ -22,35 +37,26 @@ export interface RemoteOptions {
   power?: PowerClients;
 }
 
-const CREDENTIALS_HINT =
-  'Use AWS credentials of the account the stack is deployed in (`aws sts get-caller-identity` should answer; set ' +
-  'AWS_PROFILE or AWS_REGION, or pass --region). They need cloudformation:DescribeStacks on the stack and ' +
-  'lambda:InvokeFunction on its collector.';
-
-/** Invokes the stack's collector with `event` and returns its JSON answer; a function error becomes a TrackerError. */
-async function invokeCollector(event: Record<string, unknown>, what: string, options: RemoteOptions): Promise<unknown> {
-  const clientConfig = options.region ? { region: options.region } : {};
-  const cloudFormation = options.cloudFormation ?? new CloudFormationClient(clientConfig);
-  const lambda = options.lambda ?? new LambdaClient(clientConfig);
-
-  let functionName: string | undefined;
-  let logGroup: string | undefined;
-  let output: (key: string) => string | undefined;
+/** Finds the stack's collector, makes sure it can answer (economy mode), asks, and returns the decoded answer. */
+export async function askDeployment<A extends Action>(
+  action: A,
+  request: RequestOf<A>,
+  options: RemoteOptions,
+): Promise<AnswerOf<A>> {
+  const { cloudFormation, lambda } = clientsFor(options.region, options);
+  let outputs: Outputs;
   try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stackName }));
-    output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
-    functionName = output(FUNCTION_OUTPUT);
-    logGroup = output(LOG_GROUP_OUTPUT);
+    outputs = outputsOf(await describeStack(cloudFormation, options.stackName));
   } catch (error) {
     throw new TrackerError(`Could not read the stack "${options.stackName}": ${errorMessage(error)}`, CREDENTIALS_HINT);
   }
-  if (!functionName) {
+  const collector = collectorOf(outputs);
+  if (!collector) {
     throw new TrackerError(
       `The stack "${options.stackName}" has no ${FUNCTION_OUTPUT} output.`,
       'Deploy this version of the stack (`npx cdk deploy`), or name yours with --stack.',
     );
   }
-
   // In economy mode, never ask a function whose database sleeps (it would time out): say so, or wake it if asked.
   await ensureAwake({
     stackName: options.stackName,
@@ -59,69 +65,31 @@ async function invokeCollector(event: Record<string, unknown>, what: string, opt
     progress: options.progress,
     clients: { cloudFormation, ...options.power },
     // The outputs read above: the stack is described once.
-    outputs: output,
+    outputs,
   });
-
-  let answer;
-  try {
-    answer = await lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify(event)),
-      }),
-    );
-  } catch (error) {
-    throw new TrackerError(`Could not invoke ${functionName}: ${errorMessage(error)}`, CREDENTIALS_HINT);
-  }
-  const text = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    throw new TrackerError(`The deployed function answered with something that is not JSON (${text.slice(0, 80)}).`);
-  }
-  if (answer.FunctionError) {
-    const message =
-      payload && typeof payload === 'object' && 'errorMessage' in payload
-        ? String(payload.errorMessage)
-        : text.slice(0, 200);
-    throw new TrackerError(
-      `The deployed function could not ${what}: ${message}`,
-      `Its log group has the details (\`aws logs tail ${logGroup ?? `<${LOG_GROUP_OUTPUT} output>`} --since 1h\`).`,
-    );
-  }
-  return payload;
+  const asked = await invokeCollector(lambda, collector, action, request);
+  if (!asked.ok) throw new TrackerError(asked.problem.message, asked.problem.hint);
+  return asked.answer;
 }
 
 export async function fetchRemoteReport(request: ReportRequest, options: RemoteOptions): Promise<ReportData> {
-  const payload = await invokeCollector({ action: 'report', ...request }, 'build the report', options);
-  if (
-    !payload ||
-    typeof payload !== 'object' ||
-    (payload as { report?: unknown }).report !== 'ayrshare-analytics-tracker'
-  ) {
-    throw new TrackerError(
-      'The deployed function did not answer with a report: deploy this version of the stack (`npx cdk deploy`).',
-    );
-  }
-  return payload as ReportData;
+  return askDeployment('report', { action: 'report', ...request }, options);
 }
 
-/** What the deployed function answers to `{"action": "sql"}`: the result, or why it refused (exit 2 here too). */
-export type RemoteSqlAnswer = SqlResult | SqlRefusal | SqlFailure;
-
+/** The rows; a refusal exits 2 and a failure (the timeout, the server) exits 1, each with the function's own words. */
 export async function fetchRemoteSql(
   request: { sql: string; maxRows: number; timeoutMs: number },
   options: RemoteOptions,
 ): Promise<SqlResult> {
-  const payload = (await invokeCollector({ action: 'sql', ...request }, 'run the SQL', options)) as RemoteSqlAnswer;
-  if (payload?.result === 'ayrshare-analytics-tracker-sql-refused')
-    throw new RefusedError(payload.message, payload.hint);
-  if (payload?.result !== 'ayrshare-analytics-tracker-sql') {
-    throw new TrackerError(
-      'The deployed function did not answer with a SQL result: deploy this version of the stack (`npx cdk deploy`).',
-    );
+  const answer = await askDeployment('sql', { action: 'sql', ...request }, options);
+  switch (answer.result) {
+    case 'ayrshare-analytics-tracker-sql':
+      return answer;
+    case 'ayrshare-analytics-tracker-sql-refused':
+      throw new RefusedError(answer.message, answer.hint);
+    case 'ayrshare-analytics-tracker-sql-failed':
+      throw new TrackerError(answer.message, answer.hint);
+    default:
+      return unhandledAnswer(answer);
   }
-  return payload;
 }

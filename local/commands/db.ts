@@ -2,23 +2,28 @@
 // for psql, Metabase or Grafana, until Ctrl-C; then stops the server cleanly.
 import { UsageError } from '../../lambda/core/errors';
 import { readLocalEnvironment } from '../environment';
-import {
-  EXIT,
-  MAIN_DATABASE,
-  parseFlags,
-  progressWriter,
-  untilStopped,
-  withDatabase,
-  type RunContext,
-} from './context';
+import { MAIN_DATABASE, withDatabase } from '../local-database';
+import { progressWriter } from '../output';
+import { EXIT, untilStopped, type RunContext } from '../run-context';
+import type { CommandDeclaration } from './command';
 
-export async function dbCommand(args: string[], context: RunContext): Promise<number> {
-  const { values } = parseFlags(args, { port: { type: 'string' } });
+export const dbCommand: CommandDeclaration = (program, context, done) => {
+  program
+    .command('db')
+    .description(
+      'keep the local database running and print a read-only connection string for psql, Metabase or Grafana, ' +
+        'until Ctrl-C',
+    )
+    .option('--port <n>', 'the port to listen on (default: a free one)')
+    .action(async (flags) => done(await db(flags, context)));
+};
+
+async function db(values: { port?: string }, context: RunContext): Promise<number> {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!/^\d+$/.test(String(values.port)) || port < 1024 || port > 65535))
     throw new UsageError(`--port must be a whole number from 1024 to 65535 (got "${String(values.port)}").`);
   const env = readLocalEnvironment(context.env);
-  if (env.DATABASE_URL) {
+  if (env.databaseUrl) {
     throw new UsageError(
       'db keeps the local embedded database running; with DATABASE_URL set, your data is on that server already.',
       'Connect to it directly, or unset DATABASE_URL to open the local database.',

@@ -1,28 +1,37 @@
 // `ayrshare-tracker doctor --remote`: checks a deployed stack read-only and prints a checklist, each failed item with
 // what to do; exit code 0 when every check holds, 1 otherwise.
-import { describeSleep, isAwake, readPowerState, wakeDeployment } from '../../lambda/aws/database-power';
-import { checkDeployment, type Check } from '../../lambda/aws/deployment-check';
-import { DEFAULT_STACK_NAME } from '../../lambda/core/defaults';
 import { UsageError } from '../../lambda/core/errors';
-import { checkedText, EXIT, parseFlags, progressWriter, type RunContext } from './context';
+import { describeSleep, isAwake, readPowerState, wakeDeployment } from '../aws/database-power';
+import { checkDeployment, type Check } from '../aws/deployment-check';
+import { progressWriter } from '../output';
+import { EXIT, type RunContext } from '../run-context';
+import { remoteTarget, withRemoteFlags, type CommandDeclaration } from './command';
 
 const MARKS: Record<Check['status'], string> = { pass: '[ok]  ', fail: '[FAIL]', skip: '[skip]' };
 
-export async function doctorCommand(args: string[], context: RunContext): Promise<number> {
-  const { values } = parseFlags(args, {
-    remote: { type: 'boolean' },
-    stack: { type: 'string' },
-    region: { type: 'string' },
-    json: { type: 'boolean' },
-    wake: { type: 'boolean' },
-  });
-  if (!values.remote)
+export const doctorCommand: CommandDeclaration = (program, context, done) => {
+  const command = program
+    .command('doctor')
+    .description(
+      'check a deployed stack, read-only: stack, secret filled, alert email confirmed, alarms can publish, schedule ' +
+        'and its next run, alarms, last run',
+    )
+    .option('--json', 'print the checks as JSON');
+  withRemoteFlags(command).action(async (flags) => done(await doctor(flags, context)));
+};
+
+async function doctor(
+  values: { json?: true; remote?: true; stack?: string; region?: string; wake?: true },
+  context: RunContext,
+): Promise<number> {
+  // Without --remote doctor has nothing to check, whatever else was given: that is said first.
+  const target = values.remote ? remoteTarget(values) : undefined;
+  if (!target)
     throw new UsageError(
       'doctor checks a deployed stack and needs --remote.',
       'Run `ayrshare-tracker doctor --remote [--stack NAME] [--region REGION]` with AWS credentials of its account.',
     );
-  const stackName = checkedText('--stack', values.stack as string | undefined) ?? DEFAULT_STACK_NAME;
-  const region = checkedText('--region', values.region as string | undefined);
+  const { stackName, region } = target;
   const progress = progressWriter(context);
   // Economy mode: asleep is normal and said as such; --wake starts it first (the only thing doctor ever changes).
   let power = await readPowerState({ stackName, region }).catch(() => undefined);
@@ -58,14 +67,4 @@ export function describeChecks(checks: readonly Check[]): string {
       : `${checks.length - passed} of ${checks.length} checks do not hold.`,
   );
   return `${lines.join('\n')}\n`;
-}
-
-/** `ayrshare-tracker wake`: starts an economy-mode deployment's database and NAT instance, and waits for both. */
-export async function wakeCommand(args: string[], context: RunContext): Promise<number> {
-  const { values } = parseFlags(args, { stack: { type: 'string' }, region: { type: 'string' } });
-  const stackName = checkedText('--stack', values.stack as string | undefined) ?? DEFAULT_STACK_NAME;
-  const region = checkedText('--region', values.region as string | undefined);
-  const state = await wakeDeployment({ stackName, region, progress: progressWriter(context) });
-  context.stdout.write(state.economy ? `awake: ${describeSleep(state)}\n` : 'not in economy mode: always awake\n');
-  return EXIT.success;
 }

@@ -2,54 +2,57 @@
 // local database as the read-only role, or through the deployed function (--remote); printed as a table, CSV or JSON.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type pg from 'pg';
-import { DEFAULT_STACK_NAME } from '../../lambda/core/defaults';
+import { MAX_REMOTE_SQL_ROWS, MAX_REMOTE_SQL_TIMEOUT_MS, type SqlResult } from '../../lambda/core/contracts';
+import { DEFAULT_SQL_MAX_ROWS, DEFAULT_SQL_TIMEOUT_MS } from '../../lambda/core/defaults';
 import { DatabaseError, errorMessage, UsageError } from '../../lambda/core/errors';
-import { fetchRemoteSql } from '../../lambda/aws/remote-collector';
-import { MAX_REMOTE_SQL_ROWS, MAX_REMOTE_SQL_TIMEOUT_MS } from '../../lambda/handlers/events';
 import { connectDatabase } from '../../lambda/storage/connection';
-import {
-  checkReadStatement,
-  DEFAULT_SQL_MAX_ROWS,
-  DEFAULT_SQL_TIMEOUT_MS,
-  runReadOnlySql,
-  type SqlResult,
-} from '../../lambda/storage/read-only-sql';
+import { checkReadStatement, runReadOnlySql } from '../../lambda/storage/read-only-sql';
+import { fetchRemoteSql } from '../aws/remote';
 import { readLocalEnvironment } from '../environment';
+import { MAIN_DATABASE, withDatabase } from '../local-database';
 import { namedQueries } from '../named-queries';
+import { emitReport, progressWriter } from '../output';
+import { EXIT, type RunContext } from '../run-context';
 import { cutNotice, renderSql, SQL_FORMATS, type SqlFormat } from '../sql-render';
-import { checkedText, EXIT, MAIN_DATABASE, progressWriter, withDatabase, type RunContext } from './context';
-import { emitReport } from './index';
+import { remoteTarget, withOutputFlags, withRemoteFlags, type CommandDeclaration } from './command';
+import { checkedText } from './flags';
 
 const MAX_LOCAL_ROWS = 1_000_000;
 
-export async function sqlCommand(args: string[], context: RunContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        query: { type: 'string' },
-        file: { type: 'string' },
-        list: { type: 'boolean' },
-        format: { type: 'string' },
-        out: { type: 'string' },
-        'max-rows': { type: 'string' },
-        timeout: { type: 'string' },
-        remote: { type: 'boolean' },
-        wake: { type: 'boolean' },
-        stack: { type: 'string' },
-        region: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(errorMessage(error));
-  }
-  const { values, positionals } = parsed;
+interface SqlFlags {
+  query?: string;
+  file?: string;
+  list?: true;
+  format?: string;
+  out?: string;
+  maxRows?: string;
+  timeout?: string;
+  remote?: true;
+  stack?: string;
+  region?: string;
+  wake?: true;
+}
 
+export const sqlCommand: CommandDeclaration = (program, context, done) => {
+  const command = program
+    .command('sql')
+    .description(
+      'run one read-only statement as the read-only role (locally, or through the deployed stack); --list shows ' +
+        'the named queries',
+    )
+    .argument('[statement...]', 'the SQL, quoted as one argument')
+    .option('--query <name>', 'a named query (see --list)')
+    .option('--file <file>', 'read the SQL from this file')
+    .option('--list', 'list the named queries')
+    .option('--max-rows <n>', `rows in the answer (default ${DEFAULT_SQL_MAX_ROWS.toLocaleString('en-US')})`)
+    .option('--timeout <seconds>', `how long the statement may run (default ${DEFAULT_SQL_TIMEOUT_MS / 1000})`);
+  withRemoteFlags(withOutputFlags(command, SQL_FORMATS)).action(async (positionals, flags) =>
+    done(await sql(positionals, flags, context)),
+  );
+};
+
+async function sql(positionals: string[], values: SqlFlags, context: RunContext): Promise<number> {
   if (values.list) {
     for (const query of namedQueries()) context.stdout.write(`${query.name}\n  ${query.description}\n`);
     return EXIT.success;
@@ -61,18 +64,17 @@ export async function sqlCommand(args: string[], context: RunContext): Promise<n
     );
   }
   if (positionals.length > 1) throw new UsageError('Quote the SQL as one argument: sql "SELECT ...".');
-  const sql = await sqlFrom(positionals[0], values.query, values.file);
+  const statement = await sqlFrom(positionals[0], values.query, values.file);
   // The same refusal as the database's, before anything starts (and before any AWS call).
-  checkReadStatement(sql);
+  checkReadStatement(statement);
 
   const out = values.out === undefined ? undefined : path.resolve(checkedText('--out', values.out)!);
   const format = sqlFormat(values.format, out);
-  const remote = Boolean(values.remote);
-  if (!remote && (values.stack !== undefined || values.region !== undefined || values.wake))
-    throw new UsageError('--stack, --region and --wake go with --remote.');
+  const target = remoteTarget(values);
+  const remote = target !== undefined;
   const maxRows = wholeNumber(
     '--max-rows',
-    values['max-rows'],
+    values.maxRows,
     DEFAULT_SQL_MAX_ROWS,
     remote ? MAX_REMOTE_SQL_ROWS : MAX_LOCAL_ROWS,
   );
@@ -85,14 +87,10 @@ export async function sqlCommand(args: string[], context: RunContext): Promise<n
     ) * 1000;
 
   let result: SqlResult;
-  if (remote) {
-    const stackName = checkedText('--stack', values.stack) ?? DEFAULT_STACK_NAME;
+  if (target) {
     const progress = progressWriter(context);
-    progress(`Asking the deployed collector of stack ${stackName} to run it as the read-only role...`);
-    result = await fetchRemoteSql(
-      { sql, maxRows, timeoutMs },
-      { stackName, region: checkedText('--region', values.region), wake: Boolean(values.wake), progress },
-    );
+    progress(`Asking the deployed collector of stack ${target.stackName} to run it as the read-only role...`);
+    result = await fetchRemoteSql({ sql: statement, maxRows, timeoutMs }, { ...target, progress });
   } else {
     const env = readLocalEnvironment(context.env);
     result = await withDatabase(
@@ -102,12 +100,12 @@ export async function sqlCommand(args: string[], context: RunContext): Promise<n
       async (db, _applied, embedded) => {
         // The embedded server has the read-only role; with DATABASE_URL the statement runs as that URL's user,
         // still inside a READ ONLY transaction.
-        if (!embedded) return runReadOnlySql(db, sql, { maxRows, timeoutMs });
-        const reader = await connectAsReader(await embedded.readerUrl(MAIN_DATABASE), env.TRACKER_TIMEZONE);
+        if (!embedded) return runReadOnlySql(db, statement, { maxRows, timeoutMs });
+        const reader = await connectAsReader(await embedded.readerUrl(MAIN_DATABASE), env.timeZone);
         const closeReader = () => reader.end();
         context.cleanups.add(closeReader);
         try {
-          return await runReadOnlySql(reader, sql, { maxRows, timeoutMs });
+          return await runReadOnlySql(reader, statement, { maxRows, timeoutMs });
         } finally {
           context.cleanups.delete(closeReader);
           await closeReader().catch(() => undefined);

@@ -4,14 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Collector } from '../../../../lib/constructs/collector';
-import {
-  DEFAULT_ANOMALY_THRESHOLD,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_DIGEST_DAY,
-  DEFAULT_FANOUT,
-  DEFAULT_TIME_ZONE,
-} from '../../../../lambda/core/defaults';
-import { PLATFORMS } from '../../../../lambda/metrics/platforms';
+import { readTrackerConfig } from '../../../../lib/tracker-config';
 import {
   bareStack,
   logicalIdIn,
@@ -166,7 +159,7 @@ describe('the collector security group', () => {
 });
 
 describe('Collector on its own', () => {
-  it('falls back to the shared defaults for every setting left out', () => {
+  it('puts the default settings into the function environment, as the function reads them', () => {
     const stack = bareStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     const collector = new Collector(stack, 'Collector', {
@@ -176,16 +169,17 @@ describe('Collector on its own', () => {
       collectorSecret: new secretsmanager.Secret(stack, 'CollectorLogin'),
       readerSecret: new secretsmanager.Secret(stack, 'ReaderLogin'),
       alertTopic: new sns.Topic(stack, 'Topic'),
+      settings: readTrackerConfig(() => undefined),
     });
     const variables = collectIn(resourcesOf(Template.fromStack(stack))).Properties.Environment.Variables;
     expect(variables).toMatchObject({
-      TRACKER_TIMEZONE: DEFAULT_TIME_ZONE,
-      TRACKER_PLATFORMS: PLATFORMS.join(','),
-      TRACKER_DIGEST_DAY: DEFAULT_DIGEST_DAY,
-      TRACKER_ANOMALY_THRESHOLD: String(DEFAULT_ANOMALY_THRESHOLD),
-      TRACKER_CONCURRENCY: String(DEFAULT_CONCURRENCY),
-      TRACKER_FANOUT_ABOVE: String(DEFAULT_FANOUT.above),
-      TRACKER_FANOUT_CHUNK: String(DEFAULT_FANOUT.chunk),
+      TRACKER_TIMEZONE: 'America/New_York',
+      TRACKER_PLATFORMS: 'facebook,instagram,linkedin,threads,tiktok,twitter,youtube',
+      TRACKER_DIGEST_DAY: 'monday',
+      TRACKER_ANOMALY_THRESHOLD: '0.5',
+      TRACKER_CONCURRENCY: '25',
+      TRACKER_FANOUT_ABOVE: '200',
+      TRACKER_FANOUT_CHUNK: '50',
     });
     // Both functions sit in the one security group the database admits.
     expect(collector.migration.connections.securityGroups).toEqual([collector.securityGroup]);

@@ -4,7 +4,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FanOut } from '../../../../lib/constructs/fan-out';
-import { DEFAULT_FANOUT } from '../../../../lambda/core/defaults';
 import { bareStack, logicalIdIn, resourcesOf, synthesize, type Resources } from '../../../support/synth';
 
 let resources: Resources;
@@ -73,15 +72,15 @@ describe('FanOut on its own', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 1,
-      ScalingConfig: { MaximumConcurrency: DEFAULT_FANOUT.concurrency },
+      ScalingConfig: { MaximumConcurrency: 2 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
           FANOUT_QUEUE_URL: { Ref: queueId },
-          TRACKER_FANOUT_ABOVE: String(DEFAULT_FANOUT.above),
-          TRACKER_FANOUT_CHUNK: String(DEFAULT_FANOUT.chunk),
+          TRACKER_FANOUT_ABOVE: '200',
+          TRACKER_FANOUT_CHUNK: '50',
         },
       },
     });

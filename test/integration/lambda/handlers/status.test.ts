@@ -5,7 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { FailedPlatform, RunRecord, StoredSnapshot } from '../../../../lambda/core/model';
 import { buildHandlers } from '../../../../lambda/handlers/index';
-import type { StatusAnswer } from '../../../../lambda/handlers/status';
+import type { StatusAnswer } from '../../../../lambda/core/contracts';
 import { recordRuns } from '../../../../lambda/storage/ledger';
 import { migrateDatabase } from '../../../../lambda/storage/migrations';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';

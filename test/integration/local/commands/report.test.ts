@@ -1,19 +1,20 @@
 // Reports on a known data set in real PostgreSQL: the report_* views, `report` in every format (the numbers parse
 // back the same), filters, the empty state, and `report --remote` through the deployed handler.
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { addDays, dateInTimeZone } from '../../../../lambda/core/dates';
 import { buildHandlers } from '../../../../lambda/handlers/index';
-import type { ReportData } from '../../../../lambda/storage/reports';
+import type { ReportData } from '../../../../lambda/core/contracts';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
 import { runCliCaptured } from '../../../support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../support/database';
+import { lambdaContext } from '../../../support/lambda';
+import { invokeAnswer } from '../../../support/deployment';
+import { deployedFunction } from '../../../support/remote-function';
 
 let db: TestDatabase;
 let standIn: AyrshareStandIn;
@@ -58,7 +59,8 @@ const report = (args: string[]) => runCliCaptured(['report', ...args], { DATABAS
 describe('the report views', () => {
   it('report_daily_growth: growth and the days it spans, across the gap', async () => {
     const { rows } = await db.client.query(
-      `SELECT date::text AS date, followers_count, daily_growth, days_since_previous FROM report_daily_growth WHERE profile = 'brand' AND platform = 'twitter' ORDER BY date`,
+      'SELECT date::text AS date, followers_count, daily_growth, days_since_previous FROM report_daily_growth ' +
+        "WHERE profile = 'brand' AND platform = 'twitter' ORDER BY date",
     );
     expect(rows.map((r) => r.date)).toEqual(DAYS.filter((_, i) => !BRAND_GAP.includes(i)));
     expect(rows[0]).toEqual({ date: DAYS[0], followers_count: 2000, daily_growth: null, days_since_previous: null });
@@ -109,7 +111,8 @@ describe('the report views', () => {
     expect(weeks.rows[0].n).toBe(10);
     // Growth inside each calendar week, plus one day's +7 across each week boundary, is the whole ten days' +63.
     const growth = await db.client.query(
-      `SELECT sum(follower_growth)::int AS inside, count(*)::int AS weeks FROM report_weekly_summary WHERE profile = 'primary' AND platform = 'twitter'`,
+      'SELECT sum(follower_growth)::int AS inside, count(*)::int AS weeks FROM report_weekly_summary ' +
+        "WHERE profile = 'primary' AND platform = 'twitter'",
     );
     expect(growth.rows[0].weeks).toBeGreaterThanOrEqual(2);
     expect(growth.rows[0].inside + 7 * (growth.rows[0].weeks - 1)).toBe(63);
@@ -162,7 +165,8 @@ describe('ayrshare-tracker report', () => {
     const csv = (await report(['--days', '10', '--format', 'csv'])).stdout;
     const [header, ...lines] = csv.trimEnd().split('\r\n');
     expect(header).toBe(
-      'date,profile,platform,followers_count,daily_growth,days_since_previous,engagement_total,engagement_rate,content_efficiency,engagement_rate_basis,retention_rate,refreshed',
+      'date,profile,platform,followers_count,daily_growth,days_since_previous,engagement_total,engagement_rate,' +
+        'content_efficiency,engagement_rate_basis,retention_rate,refreshed',
     );
     const fromCsv = lines.map((line) => {
       // Text cells are quoted; these carry no comma, so splitting and unquoting is enough here.
@@ -248,19 +252,13 @@ describe('ayrshare-tracker report', () => {
 });
 
 describe('ayrshare-tracker report --remote', () => {
-  const cloudFormation = mockClient(CloudFormationClient);
-  const lambda = mockClient(LambdaClient);
+  const deployed = deployedFunction();
+  const lambda = deployed.lambda;
   const secretsManager = mockClient(SecretsManagerClient);
   const DATABASE_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:database-Report1';
-  const context = {
-    awsRequestId: 'r',
-    functionName: 'collector',
-    getRemainingTimeInMillis: () => 60_000,
-  } as unknown as Context;
 
   beforeEach(() => {
-    cloudFormation.reset();
-    lambda.reset();
+    deployed.reset();
     secretsManager.reset();
     const url = new URL(db.url);
     secretsManager.on(GetSecretValueCommand, { SecretId: DATABASE_ARN }).resolves({
@@ -273,32 +271,8 @@ describe('ayrshare-tracker report --remote', () => {
       }),
     });
     Object.assign(process.env, { DATABASE_SECRET_ARN: DATABASE_ARN, TRACKER_TIMEZONE: 'America/New_York' });
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'AyrshareAnalyticsTracker' }).resolves({
-      Stacks: [
-        {
-          StackName: 'AyrshareAnalyticsTracker',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [{ OutputKey: 'CollectorFunctionName', OutputValue: 'tracker-collect' }],
-        },
-      ],
-    });
     // The deployed function, for real: the handler as bundled, reading the database over verified TLS.
-    lambda.on(InvokeCommand, { FunctionName: 'tracker-collect' }).callsFake(async (input: { Payload: Uint8Array }) => {
-      const event = JSON.parse(new TextDecoder().decode(input.Payload));
-      try {
-        const answer = await buildHandlers({ databaseCa: process.env.TEST_PG_CA }).collect(event, context);
-        return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(answer)) };
-      } catch (error) {
-        return {
-          StatusCode: 200,
-          FunctionError: 'Unhandled',
-          Payload: new TextEncoder().encode(
-            JSON.stringify({ errorType: 'Error', errorMessage: (error as Error).message }),
-          ),
-        };
-      }
-    });
+    deployed.serve();
   });
 
   it('prints the same report as the local database gives', async () => {
@@ -343,8 +317,18 @@ describe('ayrshare-tracker report --remote', () => {
     );
     // A malformed request is refused by the function with a message naming the field.
     const bad = await buildHandlers({ databaseCa: process.env.TEST_PG_CA })
-      .collect({ action: 'report', days: 0 } as never, context)
+      .collect({ action: 'report', days: 0 } as never, lambdaContext())
       .catch((error: Error) => error.message);
     expect(bad).toMatch(/^Invalid report request: days /);
   }, 20_000);
+
+  it('refuses an answer that is not a report of this version, naming what is off', async () => {
+    // An older or foreign function: the answer is decoded with the report's contract, not cast.
+    const answer = { report: 'ayrshare-analytics-tracker', version: 1, profiles: 'none' };
+    lambda.on(InvokeCommand).resolves(invokeAnswer(answer));
+    const run = await runCliCaptured(['report', '--remote'], {});
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/answered "report" in a form this version does not know \(generated_at /);
+    expect(run.stderr).toMatch(/The stack and this command are different versions\. Deploy this version/);
+  });
 });

@@ -9,13 +9,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { dateInTimeZone, addDays } from '../../../../lambda/core/dates';
 import { buildHandlers } from '../../../../lambda/handlers/index';
-import type { SqlRefusal, SqlResult } from '../../../../lambda/storage/read-only-sql';
-import type { ReportData } from '../../../../lambda/storage/reports';
+import type { ReportData, SqlAnswer, SqlResult } from '../../../../lambda/core/contracts';
 import { grantLogin } from '../../../../lambda/storage/roles';
 import { migrateDatabase } from '../../../../lambda/storage/migrations';
 import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
 import { namedQueries } from '../../../../local/named-queries';
 import { runCliCaptured } from '../../../support/cli';
+import { deployedFunction } from '../../../support/remote-function';
 import { createTestDatabase, type TestDatabase } from '../../../support/database';
 import {
   databaseSecretFor,
@@ -34,6 +34,7 @@ const PROFILES = [
 const DAYS = 10;
 const secretsManager = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
+const deployed = deployedFunction();
 
 let db: TestDatabase;
 let standIn: AyrshareStandIn;
@@ -88,6 +89,8 @@ afterAll(async () => {
 beforeEach(() => {
   setFunctionEnvironment(standIn.baseUrl, { READER_SECRET_ARN: READER_ARN, TRACKER_TIMEZONE: ZONE });
   resetAwsMocks(secretsManager, sns, { apiKey: 'TEST-API-KEY-SQL' }, databaseSecretFor(db));
+  deployed.reset();
+  deployed.serve();
   secretsManager.on(GetSecretValueCommand, { SecretId: READER_ARN }).resolves({
     SecretString: JSON.stringify({
       ...databaseSecretFor(db),
@@ -103,10 +106,9 @@ async function local(args: string[]) {
 }
 
 /** The function door: the deployed handler's `sql` action. */
-async function remote(sql: string, maxRows = 1_000): Promise<SqlResult | SqlRefusal> {
+async function remote(sql: string, maxRows = 1_000): Promise<SqlAnswer> {
   const handlers = buildHandlers({ databaseCa: process.env.TEST_PG_CA });
-  return (await handlers.collect({ action: 'sql', sql, maxRows, timeoutMs: 30_000 }, lambdaContext())) as
-    SqlResult | SqlRefusal;
+  return (await handlers.collect({ action: 'sql', sql, maxRows, timeoutMs: 30_000 }, lambdaContext())) as SqlAnswer;
 }
 
 const namedSql = (name: string): string => namedQueries().find((q) => q.name === name)!.sql;
@@ -369,5 +371,32 @@ describe('limits, stated when they cut', () => {
       'csv',
     ]);
     expect(run.stdout).toBe(`"profile","n","formula","nothing"\r\n"brand",12,"'=1+1",\r\n`);
+  });
+});
+
+describe('sql --remote prints what the function said, for each kind of answer', () => {
+  const cli = (args: string[]) => runCliCaptured(['sql', '--remote', ...args], {});
+
+  it('a result: the rows, exit 0', async () => {
+    const run = await cli(['SELECT 41 + 1 AS answer', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(rowsAsObjects(result)).toEqual([{ answer: 42 }]);
+    expect(result.truncated).toBe(false);
+  });
+
+  it("a refusal: the function's message, exit 2", async () => {
+    // Past the CLI's own check (one read statement), refused by the read-only role in the database.
+    const run = await cli(["SELECT pg_read_file('/etc/passwd')"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Error: .*permission denied|Error: .*not allowed|Error: .*refused/i);
+    expect(run.stdout).toBe('');
+  });
+
+  it("a timeout: the function's message and hint, exit 1", async () => {
+    const run = await cli(['SELECT pg_sleep(3)', '--timeout', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Error: .*stopped after 1 s/);
+    expect(run.stderr).not.toMatch(/did not answer with a SQL result|deploy this version/i);
   });
 });

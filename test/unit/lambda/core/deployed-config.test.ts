@@ -5,12 +5,7 @@ import {
   readDatabaseEnvironment,
   readFunctionEnvironment,
 } from '../../../../lambda/core/deployed-config';
-import {
-  DEFAULT_ANOMALY_THRESHOLD,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_FANOUT,
-  DEFAULT_TIME_ZONE,
-} from '../../../../lambda/core/defaults';
+import { DEFAULT_TIME_ZONE } from '../../../../lambda/core/defaults';
 
 const REQUIRED = { AYRSHARE_SECRET_ARN: 'arn:a', DATABASE_SECRET_ARN: 'arn:d', ALERT_TOPIC_ARN: 'arn:t' };
 
@@ -24,8 +19,8 @@ describe("the collector's environment", () => {
       platforms: ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'],
       baseUrl: 'https://api.ayrshare.com',
       digestDay: 'monday',
-      anomalyThreshold: DEFAULT_ANOMALY_THRESHOLD,
-      concurrency: DEFAULT_CONCURRENCY,
+      anomalyThreshold: 0.5,
+      concurrency: 25,
       fanOut: undefined,
     });
   });
@@ -44,7 +39,7 @@ describe("the collector's environment", () => {
       platforms: ['youtube', 'bluesky'],
       baseUrl: 'http://127.0.0.1:9',
       digestDay: 'off',
-      fanOut: { queueUrl: 'https://sqs.example/q', above: DEFAULT_FANOUT.above, chunk: DEFAULT_FANOUT.chunk },
+      fanOut: { queueUrl: 'https://sqs.example/q', above: 200, chunk: 50 },
     });
   });
 

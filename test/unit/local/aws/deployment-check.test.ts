@@ -17,7 +17,7 @@ import {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { checkDeployment, type Check, type CheckId } from '../../../../lambda/aws/deployment-check';
+import { checkDeployment, type Check, type CheckId } from '../../../../local/aws/deployment-check';
 import {
   ALARMS,
   alarm,

@@ -5,8 +5,8 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DOCTOR_PERMISSIONS } from '../../../../lambda/aws/deployment-check';
-import { PROJECT_ROOT } from '../../../../local/commands/context';
+import { DOCTOR_PERMISSIONS } from '../../../../local/aws/deployment-check';
+import { PROJECT_ROOT } from '../../../../local/run-context';
 import { runCliCaptured } from '../../../support/cli';
 import {
   answerHealthy,
@@ -94,7 +94,7 @@ describe('ayrshare-tracker doctor --remote', () => {
     [[], /doctor checks a deployed stack and needs --remote/],
     [['--stack', 'X'], /doctor checks a deployed stack and needs --remote/],
     [['--remote', '--stack', ' '], /--stack needs a value/],
-    [['--remote', '--days', '3'], /Unknown option '--days'/],
+    [['--remote', '--days', '3'], /unknown option '--days'/i],
   ])('exits 2 on %p, touching no AWS service', async (args, message) => {
     const run = await doctor(...args);
     expect(run.code).toBe(2);
@@ -109,8 +109,11 @@ describe('ayrshare-tracker doctor --remote', () => {
     for (const permission of DOCTOR_PERMISSIONS) expect(readme).toContain(`\`${permission}\``);
   });
 
-  it('is listed in the help', async () => {
-    const run = await runCliCaptured(['help'], {});
-    expect(run.stdout).toMatch(/^ {2}doctor --remote \[--stack NAME\] \[--region REGION\] \[--json\] \[--wake\]$/m);
+  it('is listed in the help, and its own help names each of its flags', async () => {
+    expect((await runCliCaptured(['help'], {})).stdout).toMatch(/^ {2}doctor \[options\] +check a deployed stack/m);
+    const own = await runCliCaptured(['doctor', '--help'], {});
+    expect(own.code).toBe(0);
+    for (const flag of ['--json', '--remote', '--stack <name>', '--region <region>', '--wake'])
+      expect(own.stdout).toMatch(new RegExp(`^ {2}${flag} `, 'm'));
   });
 });

@@ -6,7 +6,7 @@ import { DescribeInstancesCommand, EC2Client, StartInstancesCommand } from '@aws
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeDBInstancesCommand, RDSClient, StartDBInstanceCommand } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { wakeDeployment } from '../../../../lambda/aws/database-power';
+import { wakeDeployment } from '../../../../local/aws/database-power';
 import { runCliCaptured } from '../../../support/cli';
 import { answerHealthy, mockDeploymentClients, OUTPUTS, STACK } from '../../../support/deployment';
 

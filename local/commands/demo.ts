@@ -1,0 +1,76 @@
+// `ayrshare-tracker demo`: simulated Ayrshare data for N days into a demo database of the embedded server (never
+// DATABASE_URL), then the report, printed and written as HTML.
+import path from 'node:path';
+import { addDays } from '../../lambda/core/dates';
+import type { CollectorSettings } from '../../lambda/core/model';
+import { runCollection } from '../../lambda/pipeline/run';
+import { loadReport } from '../../lambda/storage/reports';
+import { readLocalEnvironment } from '../environment';
+import { DEMO_DATABASE, withDatabase } from '../local-database';
+import { emitReport, progressWriter, today } from '../output';
+import { renderReport } from '../report-render';
+import { EXIT, PROJECT_ROOT, type RunContext } from '../run-context';
+import { startSimulatedAyrshare } from '../simulated-ayrshare';
+import type { CommandDeclaration } from './command';
+import { checkedDays } from './flags';
+
+export const demoCommand: CommandDeclaration = (program, context, done) => {
+  program
+    .command('demo')
+    .description('simulated Ayrshare data into a local demo database, then the report, also written as HTML')
+    .option('--days <n>', 'days of simulated history (default 30)')
+    .action(async (flags) => done(await demo(flags, context)));
+};
+
+/**
+ * Collects N consecutive days from the built-in simulated Ayrshare server into a demo database of the embedded
+ * server, always apart from real data (DATABASE_URL is not used), then prints the report and writes it as HTML.
+ */
+async function demo(flags: { days?: string }, context: RunContext): Promise<number> {
+  const days = checkedDays(flags.days);
+  const env = readLocalEnvironment({ ...context.env, DATABASE_URL: undefined });
+  const progress = progressWriter(context);
+  if (context.env.DATABASE_URL)
+    progress('demo keeps simulated data apart: it uses the local embedded database, not DATABASE_URL.');
+  const simulator = await startSimulatedAyrshare();
+  context.cleanups.add(simulator.close);
+  const timeZone = env.timeZone;
+  const settings: CollectorSettings = {
+    apiKey: 'DEMO-KEY-NOT-SECRET',
+    // A fully configured account: the simulator refuses X without X app credentials, as Ayrshare does.
+    xCredentials: { apiKey: 'DEMO-X-KEY-NOT-SECRET', apiSecret: 'DEMO-X-SECRET-NOT-SECRET' },
+    baseUrl: simulator.baseUrl,
+    profiles: [{ name: 'demo' }],
+    platforms: env.platforms,
+    timeZone,
+  };
+  const lastDay = today(timeZone, context);
+  const report = await withDatabase(env, DEMO_DATABASE, context, async (db) => {
+    const statuses: Record<string, number> = { success: 0, partial: 0, error: 0 };
+    for (let offset = days - 1; offset >= 0; offset -= 1) {
+      const date = addDays(lastDay, -offset);
+      simulator.setDate(date);
+      const summary = await runCollection(settings, date, { db, httpPolicy: context.httpPolicy });
+      statuses[summary.status] += 1;
+      const failed = summary.failed.map((f) => ` (${f.platform} failed: ${f.reason})`).join('');
+      progress(`  ${date}  ${summary.status.padEnd(7)} ${summary.platforms_tracked} platform(s) stored${failed}`);
+    }
+    progress(
+      `Collected ${days} day(s): ${statuses.success} success, ${statuses.partial} partial, ${statuses.error} error.`,
+    );
+    return loadReport(db, { days, asOf: lastDay }, context.now?.());
+  });
+  const banner = '*** SIMULATED DATA: produced by the built-in demo server, not by your Ayrshare account. ***';
+  const htmlPath = path.join(env.dataDir ?? path.join(PROJECT_ROOT, '.data'), 'demo-report.html');
+  context.stdout.write(
+    `${renderReport(report, 'table', { banner })}\n${banner}\n\nHTML report with charts (open it in a browser):\n`,
+  );
+  await emitReport(
+    renderReport(report, 'html', {
+      banner: 'Simulated data: produced by the built-in demo server, not by your Ayrshare account.',
+    }),
+    htmlPath,
+    context,
+  );
+  return EXIT.success;
+}
