@@ -65,7 +65,7 @@ describe('FanOut on its own', () => {
       timeout,
     });
 
-  it('uses the shared fan-out defaults and sizes visibility from the consumer timeout', () => {
+  it('runs two chunks at a time unless told, gives the consumer its queue and sizes visibility from its timeout', () => {
     const stack = bareStack();
     const fanOut = new FanOut(stack, 'Work', { consumer: consumerIn(stack, Duration.minutes(1)) });
     const queueId = stack.getLogicalId(fanOut.node.defaultChild as sqs.CfnQueue);
@@ -78,9 +78,8 @@ describe('FanOut on its own', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
+          // When to fan out and the chunk size are the collector's settings (its environment, from the registry).
           FANOUT_QUEUE_URL: { Ref: queueId },
-          TRACKER_FANOUT_ABOVE: '200',
-          TRACKER_FANOUT_CHUNK: '50',
         },
       },
     });
