@@ -5,7 +5,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { ConfigError, DatabaseError, errorMessage } from '../lambda/core/errors';
 import { connectDatabase } from '../lambda/storage/connection';
-import { migrateDatabase, pendingMigrations } from '../lambda/storage/migrations';
+import { readySchema } from '../lambda/storage/migrations';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 import type { LocalEnvironment } from './environment';
 import { progressWriter } from './output';
@@ -72,18 +72,15 @@ export async function withDatabase<T>(
         `DATABASE_URL points at PostgreSQL ${Math.floor(version / 10000)}; the tracker needs PostgreSQL 14 or newer.`,
       );
     }
-    if (options.readOnly && !embedded) {
-      const pending = await pendingMigrations(db);
-      if (pending.length > 0) {
-        throw new DatabaseError(
+    // Only reads on a DATABASE_URL: its user may be read-only, so the schema is checked, not migrated.
+    const applied = await readySchema(db, {
+      migrate: !(options.readOnly && !embedded),
+      behind: (pending) =>
+        new DatabaseError(
           `The database at DATABASE_URL is behind this version: ${pending.length} migration(s) not applied.`,
           'Run `ayrshare-tracker migrate` with a DATABASE_URL of the database owner, then try again.',
-        );
-      }
-      return await work(db, [], embedded);
-    }
-    const applied = await migrateDatabase(db).catch((error: unknown) => {
-      throw new DatabaseError(`Database migration failed: ${errorMessage(error)}`);
+        ),
+      migrationFailed: (error) => new DatabaseError(`Database migration failed: ${errorMessage(error)}`),
     });
     if (applied.length > 0) progress(`Applied migration(s): ${applied.join(', ')}`);
     return await work(db, applied, embedded);

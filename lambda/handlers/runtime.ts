@@ -1,6 +1,7 @@
-// What every handler stands on: the AWS services (through lambda/aws), the database (secret, TLS connection, a
-// schema check or the migrations, closed after each invocation), the run's settings and retry budget, what a finished run does (metrics,
-// log, alert, weekly digest), and the one place that turns a failure into an alert and a thrown error.
+// What every handler stands on, composed: the AWS services (through lambda/aws), the database (secret, TLS
+// connection, a schema check or the migrations, closed after each invocation), the run's settings and retry budget,
+// what a finished run does (metrics, log, alert, the weekly digest of lambda/pipeline), and the one place that turns
+// a failure into an alert and a thrown error.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
@@ -25,10 +26,8 @@ import { errorMessage, TrackerError } from '../core/errors';
 import type { EdgeLog } from '../core/log';
 import type { CollectorSettings, Profile, RunSummary } from '../core/model';
 import { alertForFailure, alertForSummary } from '../notify/alert';
-import { digestPlanFor, weeklyDigestText } from '../notify/digest';
-import { claimDigest, releaseDigest } from '../storage/digests';
-import { DEFAULT_MIGRATIONS_DIR, migrateDatabase, pendingMigrations } from '../storage/migrations';
-import { loadReport } from '../storage/reports';
+import { sendWeeklyDigest } from '../pipeline/weekly-digest';
+import { DEFAULT_MIGRATIONS_DIR, readySchema } from '../storage/migrations';
 
 export interface HandlerDependencies extends AwsDependencies {
   /** Trusted database CAs instead of Node.js's (tests bring their own; deployed: NODE_EXTRA_CA_CERTS). */
@@ -124,16 +123,19 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
         waitMs: env.databaseWaitMs,
       });
       try {
-        if (options.migrate) return await work(db, await migrateDatabase(db, { migrationsDir: MIGRATIONS_DIR, log }));
-        const pending = await pendingMigrations(db, MIGRATIONS_DIR);
-        if (pending.length > 0) {
-          throw new TrackerError(
-            `The database schema is behind this code: ${pending.length} migration(s) not applied (${pending.join(', ')}).`,
-            'Deploy again (`npx cdk deploy`): its migration step applies them. Its log group is in the ' +
-              'MigrateLogGroupName output.',
-          );
-        }
-        return await work(db, []);
+        const applied = await readySchema(db, {
+          migrate: Boolean(options.migrate),
+          migrationsDir: MIGRATIONS_DIR,
+          log,
+          behind: (pending) =>
+            new TrackerError(
+              `The database schema is behind this code: ${pending.length} migration(s) not applied ` +
+                `(${pending.join(', ')}).`,
+              'Deploy again (`npx cdk deploy`): its migration step applies them. Its log group is in the ' +
+                'MigrateLogGroupName output.',
+            ),
+        });
+        return await work(db, applied);
       } finally {
         await db.end().catch(() => undefined);
       }
@@ -145,7 +147,14 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
       log.info('Run summary', { summary });
       const alert = alertForSummary(summary);
       if (alert) await publish(env.alertTopicArn, alert);
-      await sendWeeklyDigest(db, summary.date, env, profiles);
+      await sendWeeklyDigest(db, {
+        runDate: summary.date,
+        digestDay: env.digestDay,
+        platforms: env.platforms,
+        profiles,
+        publish: (digest) => publish(env.alertTopicArn, digest),
+        log,
+      });
     },
 
     /**
@@ -165,27 +174,6 @@ export function createRuntime(deps: HandlerDependencies = {}): Runtime {
       throw new TrackerError(reason, hint, error instanceof TrackerError ? { cause: error } : undefined);
     },
   };
-
-  /** On the digest weekday, once per week (claimed in the database before publishing, released if publishing fails). */
-  async function sendWeeklyDigest(
-    db: pg.Client,
-    runDate: string,
-    env: FunctionEnvironment,
-    profiles: string[],
-  ): Promise<void> {
-    const plan = digestPlanFor(runDate, env.digestDay);
-    if (!plan) return;
-    try {
-      if (!(await claimDigest(db, plan.weekEnding))) return;
-      const report = await loadReport(db, { days: 7, asOf: plan.weekEnding });
-      const digest = weeklyDigestText(plan, report, { profiles, platforms: env.platforms });
-      if (await publish(env.alertTopicArn, digest)) log.info('Weekly digest sent', { weekEnding: plan.weekEnding });
-      else await releaseDigest(db, plan.weekEnding);
-    } catch (error) {
-      // The digest is a courtesy: its failure never fails the run that stored the day.
-      log.error('Could not send the weekly digest', { error: errorMessage(error) });
-    }
-  }
 
   return runtime;
 }

@@ -54,6 +54,33 @@ export async function pendingMigrations(
   return shipped.filter((name) => !applied.has(name));
 }
 
+/**
+ * Gets a connection's schema ready for work, one rule for the function and the CLI alike: the database's owner
+ * (`migrate`) applies what is pending; anyone else, whose role may not change the schema, finds nothing pending or is
+ * refused with `behind(pending)` before touching a table. Returns the migrations applied.
+ */
+export async function readySchema(
+  db: pg.ClientBase,
+  options: {
+    migrate: boolean;
+    behind: (pending: string[]) => Error;
+    /** What a failed migration becomes (default: the error as it is). */
+    migrationFailed?: (error: unknown) => Error;
+    migrationsDir?: string;
+    log?: Log;
+  },
+): Promise<string[]> {
+  const migrationsDir = options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
+  if (options.migrate) {
+    return migrateDatabase(db, { migrationsDir, log: options.log }).catch((error: unknown) => {
+      throw options.migrationFailed ? options.migrationFailed(error) : error;
+    });
+  }
+  const pending = await pendingMigrations(db, migrationsDir);
+  if (pending.length > 0) throw options.behind(pending);
+  return [];
+}
+
 /** The migrations a folder ships, read once per folder: a warm Lambda checks the schema at every invocation. */
 const shippedByFolder = new Map<string, string[]>();
 function shippedMigrations(migrationsDir: string): string[] {

@@ -400,3 +400,20 @@ describe('sql --remote prints what the function said, for each kind of answer', 
     expect(run.stderr).not.toMatch(/did not answer with a SQL result|deploy this version/i);
   });
 });
+
+describe('a DATABASE_URL behind this version', () => {
+  it('is refused before any statement, with what to run, and left as it was (sql only reads)', async () => {
+    const empty = await createTestDatabase('sql-behind');
+    try {
+      const run = await runCliCaptured(['sql', 'SELECT 1 AS one'], { DATABASE_URL: empty.url });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/behind this version: \d+ migration\(s\) not applied/);
+      expect(run.stderr).toContain('Run `ayrshare-tracker migrate` with a DATABASE_URL of the database owner');
+      expect(run.stdout).toBe('');
+      const table = await empty.client.query<{ t: string | null }>(`SELECT to_regclass('pgmigrations')::text AS t`);
+      expect(table.rows[0].t).toBeNull();
+    } finally {
+      await empty.drop();
+    }
+  });
+});
