@@ -104,7 +104,7 @@ function settingsFor(baseUrl: string, profiles: number): CollectorSettings {
 }
 
 /**
- * What the seed did, with today's API: one profile after another, one request asking all seven platforms (with the X
+ * What the original design did, with today's API: one profile after another, one request asking all seven platforms (with the X
  * credentials, which X now needs), and one INSERT statement per row.
  */
 async function baseline(db: pg.ClientBase, baseUrl: string, profiles: number, date: string): Promise<void> {
@@ -201,12 +201,12 @@ async function main(): Promise<void> {
     );
     say();
 
-    // 2. Many profiles: this project against the seed's way.
+    // 2. Many profiles: this project against the original design's way.
     say(`## 2. Profiles per run at L = ${LATENCY_MS} ms`);
     say();
     say(
       `Ideal = ceil(profiles / ${CONCURRENCY}) × L (each profile asks the six platforms and X at the same time). ` +
-        `Baseline = the seed's way with today's API, written in the bench: one request per profile asking all seven ` +
+        `Baseline = the original design's way with today's API, written in the bench: one request per profile asking all seven ` +
         `platforms with the X credentials, one profile after another, one INSERT per row.`,
     );
     say();
@@ -254,14 +254,14 @@ async function main(): Promise<void> {
     const count = Number(
       (await history.query<{ n: string }>('SELECT count(*) AS n FROM social_media_analytics')).rows[0].n,
     );
-    const seed = readFileSync(path.join(ROOT, 'test/support/dashboard-queries.sql'), 'utf8')
+    const original = readFileSync(path.join(ROOT, 'test/support/dashboard-queries.sql'), 'utf8')
       .split(';')
       .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
       .filter(Boolean);
     const queries: Array<[string, string]> = [
-      ['seed: daily growth (30 days)', seed[0]],
-      ['seed: best performing platform (7 days)', seed[1]],
-      ['seed: weekly summary (7 days)', seed[2]],
+      ['original query: daily growth (30 days)', original[0]],
+      ['original query: best performing platform (7 days)', original[1]],
+      ['original query: weekly summary (7 days)', original[2]],
       ['report_best_platform(30), rank 1', 'SELECT * FROM report_best_platform(30) WHERE rank = 1'],
       [
         'report_daily_growth, one profile, 30 days',

@@ -53,10 +53,23 @@ export function niceTicks(min: number, max: number, count = 4, integer = false):
   return ticks;
 }
 
-export const compactNumber = (value: number): string =>
+export const compactNumber = (value: number, fractionDigits = 1): string =>
   Math.abs(value) >= 10_000
-    ? new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(value)
+    ? new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: fractionDigits }).format(value)
     : value.toLocaleString('en-US');
+
+/**
+ * The axis labels of `ticks`: compact (15.7K), with as many decimals as it takes for no two to read the same
+ * (15,650 and 15,700 are 15.65K and 15.7K, not 15.7K twice), else the whole numbers.
+ */
+export function tickLabels(ticks: readonly number[], format?: (value: number) => string): string[] {
+  if (format) return ticks.map(format);
+  for (const digits of [1, 2, 3]) {
+    const labels = ticks.map((t) => compactNumber(t, digits));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return ticks.map((t) => t.toLocaleString('en-US'));
+}
 
 interface Frame {
   width: number;
@@ -70,7 +83,6 @@ interface Frame {
 function frame(options: ChartOptions, values: number[], includeZero: boolean): Frame {
   const width = options.width ?? 320;
   const height = options.height ?? 160;
-  const format = options.format ?? compactNumber;
   const low = Math.min(...values, ...(includeZero ? [0] : []));
   const high = Math.max(...values, ...(includeZero ? [0] : []));
   const ticks = niceTicks(low, high, 4, options.integer);
@@ -81,12 +93,13 @@ function frame(options: ChartOptions, values: number[], includeZero: boolean): F
   const x = (index: number) => MARGIN.left + (options.dates.length === 1 ? plotWidth / 2 : (index / n) * plotWidth);
   const y = (value: number) => MARGIN.top + plotHeight - ((value - y0) / (y1 - y0 || 1)) * plotHeight;
   const body: string[] = [];
-  for (const tick of ticks) {
+  const labels = tickLabels(ticks, options.format);
+  for (const [i, tick] of ticks.entries()) {
     body.push(
       `<line class="grid" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y(tick).toFixed(1)}" ` +
         `y2="${y(tick).toFixed(1)}"/>`,
       `<text class="tick" x="${MARGIN.left - 6}" y="${(y(tick) + 4).toFixed(1)}" ` +
-        `text-anchor="end">${escapeHtml(format(tick))}</text>`,
+        `text-anchor="end">${escapeHtml(labels[i])}</text>`,
     );
   }
   const labelled = [...new Set([0, Math.floor((options.dates.length - 1) / 2), options.dates.length - 1])];
@@ -222,7 +235,7 @@ export function rankingChart(
   const width = options.width ?? 480;
   const rowHeight = 26;
   const height = Math.max(1, items.length) * rowHeight + 8;
-  const format = options.format ?? compactNumber;
+  const format = options.format ?? ((value: number) => compactNumber(value));
   const max = Math.max(...items.map((i) => i.value), 0) || 1;
   const labelWidth = 90;
   const valueWidth = 80;

@@ -1,4 +1,4 @@
-import { barChart, escapeHtml, lineChart, niceTicks } from '../../../local/svg-charts';
+import { barChart, escapeHtml, lineChart, niceTicks, tickLabels } from '../../../local/svg-charts';
 
 const dates = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'];
 
@@ -8,6 +8,34 @@ describe('SVG charts', () => {
     expect(niceTicks(11_300, 11_433)).toEqual([11_300, 11_350, 11_400, 11_450]);
     expect(niceTicks(0, 0, 4, true)).toEqual([-1, 0, 1]);
     expect(niceTicks(0, 0)).toEqual([-1, -0.5, 0, 0.5, 1]);
+  });
+
+  it('labels each tick differently, compact where that suffices', () => {
+    // Seen in the demo report: 15,650 to 15,850 in steps of 50 read "15.7K, 15.7K, 15.8K, 15.8K".
+    expect(tickLabels([15_650, 15_700, 15_750, 15_800, 15_850])).toEqual([
+      '15.65K',
+      '15.7K',
+      '15.75K',
+      '15.8K',
+      '15.85K',
+    ]);
+    expect(tickLabels([10_000, 20_000, 30_000])).toEqual(['10K', '20K', '30K']);
+    expect(tickLabels([1_000_001, 1_000_002])).toEqual(['1,000,001', '1,000,002']);
+    expect(tickLabels([1_450, 1_500])).toEqual(['1,450', '1,500']);
+    expect(tickLabels([0.5, 1], (v) => `${v * 100}%`)).toEqual(['50%', '100%']);
+    const svg = lineChart(
+      [
+        {
+          name: 'x',
+          color: '#000',
+          points: dates.map((x, i) => ({ x, y: 15_660 + i * 45 })),
+        },
+      ],
+      { dates, label: 'l', integer: true },
+    );
+    const shown = [...svg.matchAll(/<text class="tick"[^>]*text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(shown.length).toBeGreaterThan(2);
+    expect(new Set(shown).size).toBe(shown.length);
   });
 
   it('breaks a line at a missing day and never draws it as zero', () => {
