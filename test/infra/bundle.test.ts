@@ -118,6 +118,15 @@ describe('the deployed bundle', () => {
     expect(statSync(bundle).size).toBeLessThanOrEqual(500 * 1024);
   });
 
+  it('leaves glob and its dependencies out (node-pg-migrate never calls it here): its source map names none', () => {
+    const sources = (JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] }).sources;
+    expect(sources.some((s) => s.includes('node-pg-migrate/'))).toBe(true);
+    expect(sources.some((s) => s.endsWith('lambda/storage/no-glob.ts'))).toBe(true);
+    expect(sources.filter((s) => /node_modules\/(glob|minimatch|path-scurry|lru-cache|minipass)\//.test(s))).toEqual(
+      [],
+    );
+  });
+
   it('refuses a database certificate that no authority in NODE_EXTRA_CA_CERTS signed', async () => {
     const { status, stdout, stderr } = await runBundle(bundle, otherCaFile);
     expect(requestedSecrets).toEqual([

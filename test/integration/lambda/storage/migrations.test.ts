@@ -1,8 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { BUNDLE_ALIASES } from '../../../../lib/constructs/tracker-function';
 import { migrateDatabase } from '../../../../lambda/storage/migrations';
 import { READER_DEFAULTS } from '../../../../lambda/storage/roles';
 import { runCliCaptured } from '../../../support/cli';
 import { createTestDatabase, type TestDatabase } from '../../../support/database';
 import { MIGRATION_NAMES, MIGRATIONS_DIR } from '../../../support/migrations';
+
+const MIGRATIONS_MODULE = path.resolve(__dirname, '../../../../lambda/storage/migrations.ts');
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -159,6 +167,52 @@ describe('several databases of one server', () => {
       );
     } finally {
       await Promise.all(databases.map((database) => database.drop()));
+    }
+  });
+});
+
+describe('the migrations as the function bundles them (glob replaced by its stand-in)', () => {
+  it('apply on an empty database and leave nothing pending', async () => {
+    const bundled = await createTestDatabase('migrations-bundled');
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'tracker-migrations-bundle-'));
+    try {
+      const entry = [
+        `const pg = require('pg');`,
+        `const { migrateDatabase, pendingMigrations } = require(${JSON.stringify(MIGRATIONS_MODULE)});`,
+        `(async () => {`,
+        `  const client = new pg.Client({ connectionString: process.argv[2] });`,
+        `  await client.connect();`,
+        `  const applied = await migrateDatabase(client, { migrationsDir: process.argv[3] });`,
+        `  const pending = await pendingMigrations(client, process.argv[3]);`,
+        `  await client.end();`,
+        `  console.log(JSON.stringify({ applied, pending }));`,
+        `})().catch((e) => { console.error(e.message); process.exit(1); });`,
+      ].join('\n');
+      const out = path.join(folder, 'bundle.js');
+      await build({
+        // From the project, as the stack bundles it: pg and node-pg-migrate resolve from its node_modules.
+        stdin: { contents: entry, resolveDir: path.resolve(__dirname, '../../../..'), loader: 'js' },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        mainFields: ['module', 'main'],
+        external: ['pg-native'],
+        alias: { ...BUNDLE_ALIASES },
+        outfile: out,
+        logLevel: 'silent',
+        metafile: true,
+      }).then((result) => {
+        const inputs = Object.keys(result.metafile.inputs);
+        expect(inputs.some((i) => i.includes('node-pg-migrate/'))).toBe(true);
+        expect(inputs.filter((i) => /node_modules\/(glob|minimatch|path-scurry)\//.test(i))).toEqual([]);
+      });
+      const run = spawnSync(process.execPath, [out, bundled.url, MIGRATIONS_DIR], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ applied: [...MIGRATION_NAMES], pending: [] });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await bundled.drop();
     }
   });
 });
