@@ -82,18 +82,7 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-export const anomalyThresholdSchema = z.coerce
-  .number({ message: 'must be a number such as 0.5 (for 50 %)' })
-  .gt(0, 'must be more than 0 (a share: 0.5 means 50 %)')
-  .max(100, 'must be at most 100 (a share: 0.5 means 50 %)');
-
 export const profileNameSchema = z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters');
-
-export const concurrencySchema = z.coerce
-  .number({ message: 'must be a whole number from 1 to 100' })
-  .int('must be a whole number from 1 to 100')
-  .min(1, 'must be a whole number from 1 to 100')
-  .max(100, 'must be a whole number from 1 to 100');
 
 /** One entry of a profile list: `{"name": "brand", "profileKey": "..."}`; no profileKey means the primary profile. */
 export const profileEntrySchema = z
@@ -187,11 +176,6 @@ export const chunkMessageSchema = z.object({
 export type ChunkMessage = z.infer<typeof chunkMessageSchema>;
 
 /** The byte cap on an answer, in MB (TRACKER_MAX_ANSWER_MB, context maxAnswerMegabytes). */
-export const maxAnswerMbSchema = z.coerce
-  .number({ message: 'must be a whole number of megabytes from 1 to 512' })
-  .int('must be a whole number of megabytes from 1 to 512')
-  .min(1, 'must be a whole number of megabytes from 1 to 512')
-  .max(512, 'must be a whole number of megabytes from 1 to 512');
 
 /**
  * Ayrshare's base URL: http(s), no trailing slash, and no user name or password in it (they would travel in every

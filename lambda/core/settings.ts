@@ -6,12 +6,9 @@ import * as z from 'zod';
 import { DEFAULT_BASE_URL, DEFAULT_SCHEDULE, DEFAULT_TIME_ZONE } from './defaults';
 import { PLATFORMS } from './platform-names';
 import {
-  anomalyThresholdSchema,
   baseUrlSchema,
-  concurrencySchema,
   digestDaySchema,
   headerSafeSecret,
-  maxAnswerMbSchema,
   platformListSchema,
   profileNameSchema,
   timeZoneSchema,
@@ -158,7 +155,10 @@ export const SETTINGS = {
     cli: true,
     context: 'anomalyThreshold',
     toFunction: true,
-    schema: anomalyThresholdSchema,
+    schema: z.coerce
+      .number({ message: 'must be a number such as 0.5 (for 50 %)' })
+      .gt(0, 'must be more than 0 (a share: 0.5 means 50 %)')
+      .max(100, 'must be at most 100 (a share: 0.5 means 50 %)'),
     default: 0.5,
     range: 'more than 0, at most 100',
     description: 'A follower count moving more than this share of the previous one is flagged (0.5 = 50 %).',
@@ -168,7 +168,11 @@ export const SETTINGS = {
     cli: true,
     context: 'concurrency',
     toFunction: true,
-    schema: concurrencySchema,
+    schema: z.coerce
+      .number({ message: 'must be a whole number from 1 to 100' })
+      .int('must be a whole number from 1 to 100')
+      .min(1, 'must be a whole number from 1 to 100')
+      .max(100, 'must be a whole number from 1 to 100'),
     default: 25,
     range: '1 to 100',
     description: 'Profiles fetched at the same time (Ayrshare limits each profile, not the account).',
@@ -178,7 +182,11 @@ export const SETTINGS = {
     cli: true,
     context: 'maxAnswerMegabytes',
     toFunction: true,
-    schema: maxAnswerMbSchema,
+    schema: z.coerce
+      .number({ message: 'must be a whole number of megabytes from 1 to 512' })
+      .int('must be a whole number of megabytes from 1 to 512')
+      .min(1, 'must be a whole number of megabytes from 1 to 512')
+      .max(512, 'must be a whole number of megabytes from 1 to 512'),
     range: '1 to 512',
     description: "Ayrshare answers larger than this are refused (unset: 8 MB, the client's default).",
   }),
