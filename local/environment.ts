@@ -43,6 +43,7 @@ export function collectorSettingsFromEnvironment(env: LocalEnvironment): Collect
     platforms: env.platforms,
     timeZone: env.timeZone,
     anomalyThreshold: env.anomalyThreshold,
+    posts: env.posts,
     ...(env.maxAnswerMegabytes ? { maxAnswerBytes: env.maxAnswerMegabytes * 1024 * 1024 } : {}),
   };
 }

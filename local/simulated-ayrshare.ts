@@ -1,6 +1,8 @@
 // A built-in stand-in for Ayrshare's analytics endpoint on 127.0.0.1, for `demo`: deterministic, plausible
 // day-to-day growth per platform in the field names Ayrshare uses in 2026, X refused without X app credentials (code
-// 419) as Ayrshare does, and Threads failing now and then so the partial path shows. Simulated data only.
+// 419) as Ayrshare does, and Threads failing now and then so the partial path shows. It also answers each network's
+// post history (GET /api/history/:platform): posts every few days whose figures grow with age, in each network's own
+// field names, now and then one whose text is a script (it must show as text in every report). Simulated data only.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isPlatform, X_PLATFORM, type Platform } from '../lambda/metrics/platforms';
@@ -47,6 +49,22 @@ export async function startSimulatedAyrshare(options: { date?: string } = {}): P
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      const historyPath = /^\/api\/history\/([a-z]+)(\?|$)/.exec(req.url ?? '');
+      if (req.method === 'GET' && historyPath) {
+        if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
+          return send(401, { action: 'authorization', status: 'error', code: 102, message: 'API Key not valid.' });
+        }
+        const platform = historyPath[1];
+        if (!isPlatform(platform)) return send(404, { status: 'error', code: 404, message: 'Unknown platform.' });
+        if (
+          platform === X_PLATFORM &&
+          !(req.headers['x-twitter-oauth1-api-key'] && req.headers['x-twitter-oauth1-api-secret'])
+        )
+          return send(400, X_CREDENTIALS_REQUIRED);
+        const failure = simulatedFailure(platform, date);
+        if (failure) return send(400, { status: 'error', ...failure, platform });
+        return send(200, simulatedHistory(platform, date));
+      }
       if (req.method !== 'POST' || req.url !== '/api/analytics/social') {
         return send(404, { action: 'request', status: 'error', code: 404, message: 'Not found' });
       }
@@ -106,6 +124,126 @@ export function simulatedAnswer(platforms: readonly Platform[], isoDate: string)
       : { analytics: simulatedAnalytics(platform, isoDate), lastUpdated: `${isoDate}T10:00:00.000Z` };
   }
   return answer;
+}
+
+/** Days between a network's posts: each posts on its own rhythm. */
+const POST_EVERY: Partial<Record<Platform, number>> = {
+  facebook: 3,
+  instagram: 2,
+  linkedin: 4,
+  threads: 2,
+  tiktok: 3,
+  twitter: 1,
+  youtube: 7,
+};
+/** Every this many posts of a network, the post's text is a script: it must reach every report as text. */
+const HOSTILE_EVERY = 9;
+export const HOSTILE_POST_TEXT = '<script>document.title="pwned"</script><img src=x onerror=alert(1)> Launch teaser';
+
+/** One network's answer to GET /api/history/:platform on `isoDate`: its posts of the last 40 days, newest first. */
+export function simulatedHistory(platform: Platform, isoDate: string): Record<string, unknown> {
+  const today = dayNumber(isoDate);
+  const every = POST_EVERY[platform] ?? 5;
+  const posts: Array<Record<string, unknown>> = [];
+  for (let day = today - (today % every); day > today - 40; day -= every) {
+    posts.push(simulatedPost(platform, day, today));
+  }
+  return { status: 'success', posts, lastUpdated: `${isoDate}T10:00:00.000Z` };
+}
+
+function simulatedPost(platform: Platform, postDay: number, today: number): Record<string, unknown> {
+  const hour = 9 + Math.floor(noise(platform, 'hour', postDay) * 10);
+  const created = new Date(Date.parse('2025-01-01T00:00:00Z') + postDay * 86_400_000 + hour * 3_600_000).toISOString();
+  // Interactions rise quickly after posting and level off; each post has its own appeal.
+  const appeal = 0.4 + 1.6 * noise(platform, 'appeal', postDay);
+  const age = today - postDay + 1;
+  const grown = (base: number) => Math.round(base * appeal * (1 - Math.exp(-age / 2)));
+  const id = `${platform}-${postDay}`;
+  const text =
+    Math.floor(postDay / (POST_EVERY[platform] ?? 5)) % HOSTILE_EVERY === 4
+      ? HOSTILE_POST_TEXT
+      : `${platform} post of day ${postDay}: ${['tips', 'behind the scenes', 'launch', 'Q&A', 'team'][postDay % 5]}`;
+  const url = `https://social.example/${platform}/${id}`;
+  switch (platform) {
+    case 'facebook':
+      return {
+        id,
+        created,
+        post: text,
+        postUrl: url,
+        likeCount: grown(40),
+        commentsCount: grown(8),
+        sharesCount: grown(4),
+      };
+    case 'instagram':
+      return {
+        id,
+        created,
+        post: text,
+        postUrl: url,
+        likeCount: grown(210),
+        commentsCount: grown(18),
+        mediaType: 'IMAGE',
+        mediaProductType: 'FEED',
+      };
+    case 'linkedin':
+      return {
+        id: `urn:li:share:${postDay}`,
+        publishedAt: created,
+        post: text,
+        postUrl: url,
+        likeCount: grown(58),
+        commentCount: grown(9),
+        shareCount: grown(4),
+        clickCount: grown(120),
+        impressionCount: grown(3400),
+        uniqueImpressionsCount: grown(2100),
+      };
+    case 'twitter':
+      return {
+        id,
+        created,
+        post: text,
+        postUrl: url,
+        publicMetrics: {
+          likeCount: grown(140),
+          replyCount: grown(5),
+          retweetCount: grown(12),
+          quoteCount: grown(2),
+          impressionCount: grown(9800),
+        },
+      };
+    case 'tiktok':
+      return {
+        id,
+        created,
+        post: text,
+        postUrl: url,
+        likeCount: grown(880),
+        videoViews: grown(15200),
+        videoDuration: 34,
+      };
+    case 'youtube':
+      return {
+        id,
+        created,
+        post: text,
+        postUrl: url,
+        likeCount: grown(30),
+        commentCount: grown(6),
+        viewCount: grown(900),
+      };
+    default:
+      return {
+        id,
+        created,
+        post: text,
+        postUrl: url,
+        likeCount: grown(60),
+        replyCount: grown(9),
+        repostCount: grown(5),
+      };
+  }
 }
 
 function simulatedAnalytics(platform: Platform, isoDate: string): Record<string, unknown> {

@@ -1,4 +1,5 @@
-// Calls POST /api/analytics/social with a per-request timeout, and retries what is worth retrying (429, 5xx,
+// Calls Ayrshare (POST /api/analytics/social, GET /api/history/:platform) with a per-request timeout, and retries what
+// is worth retrying (429, 5xx,
 // timeouts, network errors) with exponential backoff and full jitter, honouring Retry-After, inside a time budget.
 import type { XCredentials } from '../core/model';
 import { likelyCause } from './advice';
@@ -44,6 +45,13 @@ export interface AnalyticsRequest {
   platforms: readonly Platform[];
   /** Sent as X-Twitter-OAuth1-Api-Key / -Secret; only on the request that asks for X. */
   xCredentials?: XCredentials;
+}
+
+/** How many posts one history request asks for: Ayrshare recommends at most 100. */
+export const HISTORY_LIMIT = 100;
+
+export interface HistoryRequest extends Omit<AnalyticsRequest, 'platforms'> {
+  platform: Platform;
 }
 
 export interface AnalyticsAnswer {
@@ -97,10 +105,48 @@ export interface ClientDependencies {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function fetchSocialAnalytics(
+/** One profile's account analytics for some platforms: POST /api/analytics/social. */
+export function fetchSocialAnalytics(
   request: AnalyticsRequest,
   policy: HttpPolicy = DEFAULT_HTTP_POLICY,
   deps: ClientDependencies = {},
+): Promise<AnalyticsAnswer> {
+  return callAyrshare(
+    {
+      ...request,
+      method: 'POST',
+      path: '/api/analytics/social',
+      payload: JSON.stringify({ platforms: request.platforms }),
+    },
+    policy,
+    deps,
+  );
+}
+
+/** One network's recent posts of one profile, with their metrics: GET /api/history/:platform?limit=100. */
+export function fetchPostHistory(
+  request: HistoryRequest,
+  policy: HttpPolicy = DEFAULT_HTTP_POLICY,
+  deps: ClientDependencies = {},
+): Promise<AnalyticsAnswer> {
+  return callAyrshare(
+    { ...request, method: 'GET', path: `/api/history/${encodeURIComponent(request.platform)}?limit=${HISTORY_LIMIT}` },
+    policy,
+    deps,
+  );
+}
+
+interface AyrshareCall extends Omit<AnalyticsRequest, 'platforms'> {
+  method: 'GET' | 'POST';
+  /** The path and query, after the base URL. */
+  path: string;
+  payload?: string;
+}
+
+async function callAyrshare(
+  request: AyrshareCall,
+  policy: HttpPolicy,
+  deps: ClientDependencies,
 ): Promise<AnalyticsAnswer> {
   const doFetch = deps.fetch ?? globalThis.fetch;
   const sleep = deps.sleep ?? realSleep;
@@ -112,18 +158,17 @@ export async function fetchSocialAnalytics(
     createBoundary([request.apiKey, request.profileKey, request.xCredentials?.apiKey, request.xCredentials?.apiSecret]);
   const maxBytes = policy.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const deadline = Math.min(now() + policy.budgetMs, deps.deadline ?? Infinity);
-  const url = `${request.baseUrl}/api/analytics/social`;
+  const url = `${request.baseUrl}${request.path}`;
   const headers: Record<string, string> = {
     Authorization: `Bearer ${request.apiKey}`,
-    'Content-Type': 'application/json',
     Accept: 'application/json',
   };
+  if (request.payload !== undefined) headers['Content-Type'] = 'application/json';
   if (request.profileKey) headers['Profile-Key'] = request.profileKey;
   if (request.xCredentials) {
     headers['X-Twitter-OAuth1-Api-Key'] = request.xCredentials.apiKey;
     headers['X-Twitter-OAuth1-Api-Secret'] = request.xCredentials.apiSecret;
   }
-  const payload = JSON.stringify({ platforms: request.platforms });
 
   // What is said when the run's shared deadline passed before this profile's first attempt.
   let lastProblem = "the run's time budget was used up before this profile's turn";
@@ -159,9 +204,9 @@ export async function fetchSocialAnalytics(
     let retryAfterMs: number | undefined;
     try {
       const response = await doFetch(url, {
-        method: 'POST',
+        method: request.method,
         headers,
-        body: payload,
+        body: request.payload,
         // A redirect is never followed: it would carry the keys and the request to another address.
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),

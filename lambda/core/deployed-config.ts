@@ -49,6 +49,7 @@ const functionEnvSchema = z.intersection(wiringSchema, functionSettingsSchema).t
   digestDay: env.weeklyDigest,
   anomalyThreshold: env.anomalyThreshold,
   concurrency: env.concurrency,
+  posts: env.posts,
   /** Answers larger than this are refused (unset: the client's default). */
   maxAnswerBytes: env.maxAnswerMegabytes ? env.maxAnswerMegabytes * 1024 * 1024 : undefined,
   /** Set when the stack has a fan-out queue: runs with more than `above` profiles go out in chunks of `chunk`. */

@@ -30,6 +30,8 @@ export interface CollectorSettings {
   xCredentials?: XCredentials;
   /** Answers larger than this are refused. @default DEFAULT_MAX_ANSWER_MB MB */
   maxAnswerBytes?: number;
+  /** Also collect each network's recent posts (GET /api/history/:platform). @default the posts setting's */
+  posts?: boolean;
 }
 
 /** The numeric columns of one snapshot row, NULL where the platform did not report the figure. */
@@ -231,9 +233,50 @@ export interface ProfileSummary {
   failed: FailedPlatform[];
 }
 
+/** One post of one network on one snapshot date (post_snapshots). */
+export interface PostSnapshot {
+  profile: string;
+  platform: string;
+  post_id: string;
+  post_url: string | null;
+  /** ISO instant. */
+  posted_at: string;
+  post_text: string | null;
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  impressions: number | null;
+  views: number | null;
+  engagement: number | null;
+  raw_data: Record<string, unknown>;
+}
+
+/** One network's history request in the ledger (post_outcomes). */
+export interface PostOutcome {
+  profile: string;
+  platform: string;
+  outcome: 'stored' | 'failed';
+  /** Posts stored (0 when failed). */
+  posts: number;
+  error_class: FailureClass | null;
+  /** Why it failed, or what was skipped; null when there is nothing to say. */
+  message: string | null;
+}
+
+/** The history requests of a run, on their own line: they never change the run's status. */
+export interface PostsSummary {
+  /** Post snapshots stored. */
+  stored: number;
+  /** Networks whose post history was stored (profile and network pairs). */
+  networks: number;
+  failed: FailedPlatform[];
+}
+
 /** What the CLI prints with --json and what the Lambda returns. */
 export interface RunSummary extends Omit<ProfileSummary, 'profile'>, RunFindings {
   date: string;
+  /** Present when posts were asked for. */
+  posts?: PostsSummary;
   /** Present when the run covered several profiles. */
   profiles?: ProfileSummary[];
 }

@@ -39,6 +39,10 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
   message: 'must be true or false',
 });
+const onOff = z.union(
+  [z.boolean(), z.enum(['on', 'off', 'true', 'false']).transform((v) => v === 'on' || v === 'true')],
+  { message: 'must be on or off' },
+);
 const wholeNumber = (min: number, max: number) => ({
   schema: z.coerce
     .number()
@@ -139,6 +143,16 @@ export const SETTINGS = {
     default: [...PLATFORMS],
     range: 'comma-separated platform names',
     description: 'The platforms collected.',
+  }),
+  posts: setting({
+    env: 'TRACKER_POSTS',
+    cli: true,
+    context: 'posts',
+    toFunction: true,
+    schema: onOff,
+    default: true,
+    range: 'on | off',
+    description: "Also collect each network's recent posts and their metrics (one more request per network).",
   }),
   timeZone: setting({
     env: 'TRACKER_TIMEZONE',

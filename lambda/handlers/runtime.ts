@@ -203,6 +203,7 @@ export function settingsFor(
     timeZone: env.timeZone,
     anomalyThreshold: env.anomalyThreshold,
     concurrency: env.concurrency,
+    posts: env.posts,
     ...(env.maxAnswerBytes ? { maxAnswerBytes: env.maxAnswerBytes } : {}),
   };
 }

@@ -2,9 +2,11 @@
 // validated platform by platform, normalised onto the snapshot columns, with its engagement rate and efficiency.
 import {
   DEFAULT_HTTP_POLICY,
+  fetchPostHistory,
   fetchSocialAnalytics,
   profileRateLimit,
   type ClientDependencies,
+  type ProfileRateLimit,
   type HttpPolicy,
 } from '../ayrshare/client';
 import { X_CREDENTIALS_SETTINGS } from '../ayrshare/advice';
@@ -22,8 +24,10 @@ import type {
 } from '../core/model';
 import { secretsOf } from '../core/schemas';
 import { X_PLATFORM, type Platform } from '../metrics/platforms';
+import { SETTINGS } from '../core/settings';
 import { contentEfficiency, engagementRateWithBasis } from './derive';
 import { normaliseMetrics } from './normalise';
+import { parsePostHistory, type PostOutcome, type PostSnapshot } from './posts';
 import { parseSocialAnalytics, type PlatformResult } from './validate';
 
 export interface FetchDependencies extends Omit<ClientDependencies, 'log'> {
@@ -39,7 +43,17 @@ export interface ProfileCollection {
   snapshots: Snapshot[];
   failed: FailedPlatform[];
   run: RunRecord;
+  /** Each network's recent posts (empty when posts are off). */
+  posts: PostSnapshot[];
+  /** One per network whose history was asked for, or could not be. */
+  postOutcomes: PostOutcome[];
 }
+
+/** What one network's history request came back with. */
+type HistoryOutcome =
+  | { platform: Platform; body: unknown }
+  | { platform: Platform; error: AyrshareRequestError | AyrshareResponseError }
+  | { platform: Platform; notAsked: string; errorClass: FailedPlatform['error_class'] };
 
 /** What one request of a profile came back with: Ayrshare's answer, or why the whole request failed. */
 type GroupOutcome =
@@ -52,6 +66,8 @@ export interface FetchedProfile {
   outcomes: GroupOutcome[];
   /** X was not asked: its credentials are missing. */
   xUnaskable: boolean;
+  /** The post history requests, after the analytics ones (empty when posts are off). */
+  history: HistoryOutcome[];
 }
 
 /**
@@ -129,8 +145,68 @@ export async function fetchProfile(
         }
       }),
   );
+  const history =
+    (settings.posts ?? SETTINGS.posts.default)
+      ? await fetchHistory(settings, profile, deps, log, run, profileLimit)
+      : [];
   run.finishedAt = new Date();
-  return { profile, run, outcomes, xUnaskable: groups.some((g) => g.unaskable) };
+  return { profile, run, outcomes, xUnaskable: groups.some((g) => g.unaskable), history };
+}
+
+/**
+ * Each network's recent posts, one request per network, all at once, after the analytics are in: a history request
+ * never delays or fails the account's. They share the profile's rate-limit budget with the analytics requests: a
+ * profile Ayrshare stopped answering is not asked again, and a monthly quota (code 106, which fails every post-related
+ * call until the 1st) stops the other history requests at once, without a retry.
+ */
+async function fetchHistory(
+  settings: CollectorSettings,
+  profile: Profile,
+  deps: FetchDependencies,
+  log: Log,
+  run: RunRecord,
+  profileLimit: ProfileRateLimit,
+): Promise<HistoryOutcome[]> {
+  // Rate limited until its retries ran out, or told to stop: more requests would only add to the profile's 429s.
+  const stopped =
+    profileLimit.stopped ??
+    (profileLimit.retriesLeft <= 0 && run.rateLimited > 0
+      ? { message: 'Ayrshare was rate limiting this profile and its retries in this run are spent.' }
+      : undefined);
+  return Promise.all(
+    settings.platforms.map(async (platform): Promise<HistoryOutcome> => {
+      const isX = platform === X_PLATFORM;
+      if (stopped) return { platform, notAsked: `not asked: ${stopped.message}`, errorClass: 'rate_limited' };
+      if (isX && !settings.xCredentials)
+        return {
+          platform,
+          notAsked: `not asked: X/Twitter needs your own X app credentials (${X_CREDENTIALS_SETTINGS})`,
+          errorClass: 'x_credentials',
+        };
+      try {
+        const answer = await fetchPostHistory(
+          {
+            baseUrl: settings.baseUrl,
+            apiKey: settings.apiKey,
+            profileKey: profile.profileKey,
+            platform,
+            ...(isX && settings.xCredentials ? { xCredentials: settings.xCredentials } : {}),
+          },
+          deps.httpPolicy ?? DEFAULT_HTTP_POLICY,
+          { ...deps, log, profileLimit },
+        );
+        recordRequests(run, answer.attempts, answer.rateLimited, answer.rateLimit);
+        return { platform, body: answer.body };
+      } catch (error) {
+        if (!(error instanceof AyrshareRequestError || error instanceof AyrshareResponseError)) throw error;
+        if (error instanceof AyrshareRequestError)
+          recordRequests(run, error.details.attempts, error.details.rateLimited ?? 0, error.details.rateLimit ?? {});
+        else recordRequests(run, 1, 0, {});
+        log.warn('Post history request failed', { profile: profile.name, platform, reason: error.message });
+        return { platform, error };
+      }
+    }),
+  );
 }
 
 /** The CPU half: each answer validated platform by platform, normalised, with its rate and efficiency. */
@@ -231,7 +307,55 @@ export function processProfile(
   failed.sort(
     (a, b) => settings.platforms.indexOf(a.platform as Platform) - settings.platforms.indexOf(b.platform as Platform),
   );
-  return { snapshots, failed, run };
+  return { snapshots, failed, run, ...processHistory(fetched, date, log, boundary) };
+}
+
+/** Each history answer parsed into post snapshots; a bad one fails its network's posts only. */
+function processHistory(
+  fetched: FetchedProfile,
+  date: string,
+  log: Log,
+  boundary: Boundary,
+): Pick<ProfileCollection, 'posts' | 'postOutcomes'> {
+  const profile = fetched.profile.name;
+  const posts: PostSnapshot[] = [];
+  const postOutcomes: PostOutcome[] = [];
+  const failedWith = (platform: Platform, errorClass: FailedPlatform['error_class'], message: string) =>
+    postOutcomes.push({ profile, platform, outcome: 'failed', posts: 0, error_class: errorClass, message });
+  for (const outcome of fetched.history) {
+    const { platform } = outcome;
+    if ('notAsked' in outcome) {
+      failedWith(platform, outcome.errorClass, boundary.text(outcome.notAsked));
+      continue;
+    }
+    if ('error' in outcome) {
+      failedWith(platform, failureClassOf(outcome.error), boundary.text(outcome.error.message));
+      continue;
+    }
+    try {
+      const parsed = parsePostHistory(outcome.body, { profile, platform, date, boundary });
+      posts.push(...parsed.posts);
+      postOutcomes.push({
+        profile,
+        platform,
+        outcome: 'stored',
+        posts: parsed.posts.length,
+        error_class: null,
+        message: parsed.skipped.length > 0 ? `skipped ${parsed.skipped.join(', ')}` : null,
+      });
+    } catch (error) {
+      if (!(error instanceof AyrshareResponseError)) throw error;
+      log.warn('Post history unreadable', { profile, platform, reason: error.message });
+      failedWith(platform, classOfHistoryAnswer(outcome.body), boundary.text(error.message));
+    }
+  }
+  return { posts, postOutcomes };
+}
+
+/** An answer without posts: a network that is not linked says so; anything else is a platform error. */
+function classOfHistoryAnswer(body: unknown): FailedPlatform['error_class'] {
+  const text = JSON.stringify(body ?? null).toLowerCase();
+  return /not linked|not connected|no social account/.test(text) ? 'not_linked' : 'platform_error';
 }
 
 interface RequestGroup {

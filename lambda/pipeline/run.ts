@@ -21,7 +21,8 @@ import { secretsOf } from '../core/schemas';
 import { recordFailedRuns } from '../storage/ledger';
 import { fetchProfile, processProfile, type FetchDependencies } from './fetch';
 import { writeRun } from './store';
-import { summariseRun } from './summarise';
+import type { PostOutcome, PostSnapshot } from './posts';
+import { summarisePosts, summariseRun } from './summarise';
 
 export interface PipelineDependencies extends FetchDependencies {
   db: pg.ClientBase;
@@ -58,6 +59,8 @@ export async function collectAndStore(
   const snapshots: Snapshot[] = [];
   const failed: FailedPlatform[] = [];
   const runs: RunRecord[] = [];
+  const posts: PostSnapshot[] = [];
+  const postOutcomes: PostOutcome[] = [];
   if (deps.today && Math.abs(daysBetween(deps.today, date)) > 1) {
     log.warn(
       `Ayrshare answers with current figures: they will be stored under ${date}, ${describeDistance(deps.today, date)}`,
@@ -102,6 +105,8 @@ export async function collectAndStore(
     snapshots.push(...result.snapshots);
     failed.push(...result.failed);
     runs.push(result.run);
+    posts.push(...result.posts);
+    postOutcomes.push(...result.postOutcomes);
   }
 
   let written;
@@ -113,6 +118,8 @@ export async function collectAndStore(
       runs,
       anomalyThreshold: settings.anomalyThreshold ?? SETTINGS.anomalyThreshold.default,
       boundary,
+      posts,
+      postOutcomes,
     });
   } catch (error) {
     const cause = boundary.text(errorMessage(error), 300);
@@ -152,6 +159,7 @@ export async function collectAndStore(
       warnings: written.newWarnings,
       stale: written.stale,
     },
+    (settings.posts ?? SETTINGS.posts.default) ? summarisePosts(written.postOutcomes) : undefined,
   );
   log.info('Collection finished', {
     status: summary.status,

@@ -17,6 +17,7 @@ import {
 } from '../core/model';
 import { inTransaction } from '../storage/connection';
 import { failureStreaks, recordRuns, staleStreaks, type FailureStreak } from '../storage/ledger';
+import { recordPostOutcomes, upsertPosts } from '../storage/posts';
 import {
   loadNeighbours,
   loadRecentAnalytics,
@@ -28,6 +29,7 @@ import {
 } from '../storage/snapshots';
 import { deriveFromNeighbours, newLeftOutWarnings, newNotComputed } from './derive';
 import { detectDrift, DRIFT_WINDOW } from './drift';
+import type { PostOutcome, PostSnapshot } from './posts';
 
 export interface WriteRequest {
   date: string;
@@ -38,6 +40,9 @@ export interface WriteRequest {
   anomalyThreshold: number;
   /** Drift texts quote Ayrshare's values: they pass the run's boundary. @default PLAIN_BOUNDARY */
   boundary?: Boundary;
+  /** The networks' recent posts, and the outcome of each history request. */
+  posts?: readonly PostSnapshot[];
+  postOutcomes?: readonly PostOutcome[];
 }
 
 export interface WriteResult {
@@ -56,6 +61,8 @@ export interface WriteResult {
   stale: StaleStreak[];
   /** Per failed "profile\0platform": how long it has been failing, from the ledger. */
   streaks: Map<string, FailureStreak>;
+  /** The history requests' outcomes as recorded (posts the database refused are failed here). */
+  postOutcomes: PostOutcome[];
 }
 
 /**
@@ -112,13 +119,45 @@ export async function writeRun(client: pg.ClientBase, request: WriteRequest): Pr
       return fresh.map((w) => ({ profile: s.profile, platform: s.platform, ...w }));
     });
     const failed = [...request.failed, ...rejected];
-    await recordRuns(client, request, stored, failed);
+    const runIds = await recordRuns(client, request, stored, failed);
+    const postOutcomes = await writePosts(client, request, runIds);
     const streaks = await failureStreaks(client, failed, date);
     const stale = await staleStreaks(
       client,
       stored.filter((s) => s.refreshed === false),
       date,
     );
-    return { stored, rejected, drift, warnings, anomalies, streaks, notComputed, newWarnings, stale };
+    return { stored, rejected, drift, warnings, anomalies, streaks, notComputed, newWarnings, stale, postOutcomes };
   });
+}
+
+/**
+ * The posts, inside a savepoint: posts the database refuses never cost the account snapshots. Their networks are then
+ * recorded as failed, with the database's reason.
+ */
+async function writePosts(
+  client: pg.ClientBase,
+  request: WriteRequest,
+  runIds: ReadonlyMap<string, number>,
+): Promise<PostOutcome[]> {
+  const { date, posts = [] } = request;
+  let recorded = [...(request.postOutcomes ?? [])];
+  if (posts.length > 0) {
+    await client.query('SAVEPOINT posts');
+    try {
+      await upsertPosts(client, date, posts);
+      await client.query('RELEASE SAVEPOINT posts');
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT posts');
+      const cause = (request.boundary ?? PLAIN_BOUNDARY).text((error as Error).message, 200);
+      const reason = `the posts were not stored: the database refused them (${cause})`;
+      recorded = recorded.map((o) =>
+        o.outcome === 'stored' && o.posts > 0
+          ? { ...o, outcome: 'failed', posts: 0, error_class: 'database', message: reason }
+          : o,
+      );
+    }
+  }
+  await recordPostOutcomes(client, date, runIds, recorded);
+  return recorded;
 }

@@ -1,7 +1,15 @@
 // The run summary: what the CLI prints with --json and what the Lambda returns. `status` is success (every platform
 // stored), partial (some stored, some failed) or error (none stored); `top_performer` is the stored platform with the
 // highest engagement rate (ties: higher engagement total, then name).
-import type { FailedPlatform, ProfileSummary, RunFindings, RunSummary, StoredSnapshot } from '../core/model';
+import type {
+  FailedPlatform,
+  PostsSummary,
+  ProfileSummary,
+  RunFindings,
+  RunSummary,
+  StoredSnapshot,
+} from '../core/model';
+import type { PostOutcome } from './posts';
 import type { FinishedChunks } from '../storage/fanout';
 
 export type { FailedPlatform, RunSummary };
@@ -15,9 +23,11 @@ export function summariseRun(
   stored: readonly StoredSnapshot[],
   failed: readonly FailedPlatform[],
   findings: RunFindings = {},
+  posts?: PostsSummary,
 ): RunSummary {
   const { status, ...totals } = summarise(stored, failed);
   const summary: RunSummary = { status, date, ...totals };
+  if (posts) summary.posts = posts;
   for (const key of FINDING_KEYS) {
     if (findings[key] && findings[key]!.length > 0)
       (summary as unknown as Record<string, unknown>)[key] = findings[key];
@@ -59,6 +69,23 @@ function summarise(
   };
 }
 
+/** The history requests' line: posts stored, networks stored, and each network whose posts failed, with why. */
+export function summarisePosts(outcomes: readonly PostOutcome[]): PostsSummary {
+  const stored = outcomes.filter((o) => o.outcome === 'stored');
+  return {
+    stored: stored.reduce((total, o) => total + o.posts, 0),
+    networks: stored.length,
+    failed: outcomes
+      .filter((o) => o.outcome === 'failed')
+      .map((o) => ({
+        profile: o.profile,
+        platform: o.platform,
+        reason: o.message ?? 'failed',
+        error_class: o.error_class ?? 'platform_error',
+      })),
+  };
+}
+
 /** Highest engagement rate; ties go to the higher engagement total, then to the platform name. */
 export function topPerformer(stored: readonly StoredSnapshot[]): string | null {
   const ranked = stored
@@ -88,5 +115,12 @@ export function assembleRun(finished: FinishedChunks): RunSummary {
       warnings: chunks.flatMap((c) => c.warnings ?? []),
       stale: chunks.flatMap((c) => c.stale ?? []),
     },
+    chunks.some((c) => c.posts)
+      ? {
+          stored: chunks.reduce((total, c) => total + (c.posts?.stored ?? 0), 0),
+          networks: chunks.reduce((total, c) => total + (c.posts?.networks ?? 0), 0),
+          failed: chunks.flatMap((c) => c.posts?.failed ?? []),
+        }
+      : undefined,
   );
 }

@@ -43,14 +43,14 @@ function outcomeOf(errorClass: FailureClass): 'failed' | 'missing' {
   return errorClass === 'not_linked' ? 'missing' : 'failed';
 }
 
-/** Records each profile's run of one date, and the outcome of each of its platforms. */
+/** Records each profile's run of one date, and the outcome of each of its platforms; returns the runs' ids. */
 export async function recordRuns(
   client: pg.ClientBase,
   request: { date: string; runs: readonly RunRecord[] },
   stored: readonly StoredSnapshot[],
   failed: readonly FailedPlatform[],
-): Promise<void> {
-  if (request.runs.length === 0) return;
+): Promise<Map<string, number>> {
+  if (request.runs.length === 0) return new Map();
   const storedBy = groupBy(stored, (s) => s.profile);
   const failedBy = groupBy(failed, (f) => f.profile);
   const runs = request.runs.map((run) => {
@@ -95,6 +95,7 @@ export async function recordRuns(
     })),
   ].filter((o) => o.run_id !== undefined);
   if (outcomes.length > 0) await client.query(INSERT_OUTCOMES_SQL, [request.date, JSON.stringify(outcomes)]);
+  return runIds;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -87,6 +87,14 @@ function describeSummary(summary: RunSummary): string {
       `${summary.top_performer ?? 'none'}`,
     ...summary.failed.map((f) => `  failed: ${f.platform} (profile ${f.profile}): ${f.reason}`),
   ];
+  if (summary.posts) {
+    const { stored, networks, failed } = summary.posts;
+    lines.push(
+      `  posts: ${stored.toLocaleString('en-US')} post snapshot(s) from ${networks} network(s)` +
+        (failed.length > 0 ? `, history failed for ${failed.length}` : ''),
+      ...failed.map((f) => `    posts failed: ${f.platform} (profile ${f.profile}): ${f.reason}`),
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -1,4 +1,5 @@
-// A real HTTP server on 127.0.0.1 that speaks Ayrshare's analytics endpoint, answering what each test scripts.
+// A real HTTP server on 127.0.0.1 that speaks Ayrshare's analytics endpoint, answering what each test scripts, and its
+// post history endpoint (GET /api/history/:platform), scripted apart: by default every network has no recent posts.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -29,7 +30,12 @@ export type Responder = (request: RecordedRequest, index: number) => ScriptedAns
 
 export interface AyrshareStandIn {
   baseUrl: string;
+  /** The analytics requests (POST /api/analytics/social and anything else but history). */
   requests: RecordedRequest[];
+  /** The post history requests (GET /api/history/:platform). */
+  historyRequests: RecordedRequest[];
+  /** Answers history requests with this from now on (the network is the URL's last path segment). */
+  scriptHistory(responder: (platform: string, request: RecordedRequest) => ScriptedAnswer): void;
   /** The most requests that were waiting for their answer at one time since the last script(). */
   readonly maxInFlight: number;
   /** Answers the next requests with these, in order; the last one repeats. */
@@ -58,6 +64,10 @@ export function loadFixture(options: { keepLastUpdated?: boolean } = {}): Record
 
 export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
   const requests: RecordedRequest[] = [];
+  const historyRequests: RecordedRequest[] = [];
+  let history = (_platform: string, _request: RecordedRequest): ScriptedAnswer => ({
+    body: { status: 'success', posts: [] },
+  });
   let answers: Array<ScriptedAnswer | Responder> = [{ status: 200, body: loadFixture() }];
   const sockets = new Set<Socket>();
   let inFlight = 0;
@@ -73,6 +83,19 @@ export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
         /* keep the text */
       }
       const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() };
+      const historyPath = /^\/api\/history\/([^/?]+)/.exec(recorded.url);
+      if (req.method === 'GET' && historyPath) {
+        historyRequests.push(recorded);
+        const answer = history(decodeURIComponent(historyPath[1]), recorded);
+        const reply = () => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status ?? 200, { 'Content-Type': 'application/json', ...answer.headers });
+          res.end(answer.text ?? JSON.stringify(answer.body ?? {}));
+        };
+        if (answer.delayMs) setTimeout(reply, answer.delayMs).unref();
+        else reply();
+        return;
+      }
       const index = requests.push(recorded) - 1;
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -101,6 +124,11 @@ export async function startAyrshareStandIn(): Promise<AyrshareStandIn> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    historyRequests,
+    scriptHistory(responder) {
+      history = responder;
+      historyRequests.length = 0;
+    },
     get maxInFlight() {
       return maxInFlight;
     },

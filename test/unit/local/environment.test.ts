@@ -24,6 +24,7 @@ describe('local configuration', () => {
       timeZone: 'America/New_York',
       anomalyThreshold: 0.5,
       concurrency: 25,
+      posts: true,
     });
   });
 

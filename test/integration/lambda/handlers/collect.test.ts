@@ -72,6 +72,8 @@ describe('the collect handler', () => {
       total_engagement: 1878,
       top_performer: 'tiktok',
       failed: [],
+      // The stand-in lists no recent posts: each network's history stored, with none in it.
+      posts: { stored: 0, networks: 7, failed: [] },
     });
     const { rows } = await db.client.query(
       `SELECT platform, profile, engagement_rate::float AS rate FROM social_media_analytics WHERE date = '2026-03-08' ORDER BY platform`,

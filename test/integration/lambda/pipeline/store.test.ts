@@ -111,14 +111,14 @@ describe('a platform failing three days in a row, then recovering', () => {
     const runs = await db.client.query(
       `SELECT snapshot_date::text AS d, trigger, outcome, requests FROM collection_runs ORDER BY snapshot_date`,
     );
-    // Two requests a day: the six other platforms, and X on its own.
+    // Nine requests a day: the six other platforms, X on its own, then each of the seven networks' posts.
     expect(runs.rows.map((r) => [r.d, r.trigger, r.outcome, r.requests])).toEqual([
-      [D(1), 'manual', 'success', 2],
-      [D(2), 'manual', 'success', 2],
-      [D(3), 'manual', 'partial', 2],
-      [D(4), 'manual', 'partial', 2],
-      [D(5), 'manual', 'partial', 2],
-      [D(6), 'manual', 'success', 2],
+      [D(1), 'manual', 'success', 9],
+      [D(2), 'manual', 'success', 9],
+      [D(3), 'manual', 'partial', 9],
+      [D(4), 'manual', 'partial', 9],
+      [D(5), 'manual', 'partial', 9],
+      [D(6), 'manual', 'success', 9],
     ]);
     const ledger = await db.client.query(
       `SELECT date::text AS d, status, error_class, reason FROM collection_ledger WHERE platform = 'threads' AND ` +
@@ -223,7 +223,8 @@ describe('a platform failing three days in a row, then recovering', () => {
     const run = await db.client.query(
       `SELECT trigger, outcome, requests, rate_limited, rate_limit FROM collection_runs`,
     );
-    // The six other platforms and X asked at once, then the profile's 3 shared retries, all answered 429.
+    // The six other platforms and X asked at once, then the profile's 3 shared retries, all answered 429; the posts
+    // are then not asked at all.
     expect(run.rows).toEqual([
       {
         trigger: 'schedule',

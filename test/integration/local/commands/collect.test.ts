@@ -68,6 +68,8 @@ describe('collect', () => {
       total_engagement: 1878,
       top_performer: 'tiktok',
       failed: [],
+      // The stand-in lists no recent posts: each network's history stored, with none in it.
+      posts: { stored: 0, networks: 7, failed: [] },
     });
     const stored = await rows();
     expect(stored).toHaveLength(7);

@@ -21,6 +21,9 @@ describe("the collector's environment", () => {
       digestDay: 'monday',
       anomalyThreshold: 0.5,
       concurrency: 25,
+      posts: true,
+      databaseWaitMs: undefined,
+      maxAnswerBytes: undefined,
       fanOut: undefined,
     });
   });

@@ -24,6 +24,7 @@ const CLI_VARIABLES = [
   'AYRSHARE_X_API_SECRET',
   'AYRSHARE_BASE_URL',
   'TRACKER_PLATFORMS',
+  'TRACKER_POSTS',
   'TRACKER_TIMEZONE',
   'TRACKER_ANOMALY_THRESHOLD',
   'TRACKER_CONCURRENCY',
@@ -38,6 +39,7 @@ describe('the function environment the stack writes', () => {
     // The stack hands over its whole configuration: nothing but the function's settings may become a variable.
     expect(functionEnvironment(config as unknown as FunctionSettings)).toEqual({
       TRACKER_PLATFORMS: 'facebook,instagram,linkedin,threads,tiktok,twitter,youtube',
+      TRACKER_POSTS: 'true',
       TRACKER_TIMEZONE: 'America/New_York',
       TRACKER_ANOMALY_THRESHOLD: '0.5',
       TRACKER_CONCURRENCY: '25',
@@ -50,6 +52,7 @@ describe('the function environment the stack writes', () => {
   it('is read back by the function as the same values (cdk.json JSON in, text variables, values out)', () => {
     const config = contextSettingsSchema.parse({
       platforms: ['tiktok', 'youtube'],
+      posts: 'off',
       timeZone: 'Europe/Paris',
       anomalyThreshold: 0.25,
       concurrency: 4,
@@ -61,8 +64,10 @@ describe('the function environment the stack writes', () => {
     const env = functionEnvironment(config as unknown as FunctionSettings);
     expect(env.TRACKER_MAX_ANSWER_MB).toBe('16');
     expect(env.TRACKER_PLATFORMS).toBe('tiktok,youtube');
+    expect(env.TRACKER_POSTS).toBe('false');
     expect(functionSettingsSchema.parse(env)).toEqual({
       platforms: ['tiktok', 'youtube'],
+      posts: false,
       timeZone: 'Europe/Paris',
       anomalyThreshold: 0.25,
       concurrency: 4,
