@@ -16,7 +16,7 @@ import { collectAndStore } from '../lambda/pipeline/run';
 import { loadReport } from '../lambda/storage/reports';
 import { PLATFORMS } from '../lambda/metrics/platforms';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local/embedded-database';
-import { simulatedAnswer } from '../local/simulated-ayrshare';
+import { simulatedAnswer, simulatedHistory } from '../local/simulated-ayrshare';
 import { synthesize } from '../test/support/synth';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -49,13 +49,22 @@ async function latencyServer(latency: number): Promise<{ baseUrl: string; close(
     day = addDays(day, 1);
   const folder = mkdtempSync(path.join(os.tmpdir(), 'ayrshare-tracker-bench-server-'));
   writeFileSync(path.join(folder, 'answer.json'), JSON.stringify(simulatedAnswer(PLATFORMS, day)));
+  // Each network's post history of that day (GET /api/history/:platform), as the simulator lists it.
+  writeFileSync(
+    path.join(folder, 'history.json'),
+    JSON.stringify(Object.fromEntries(PLATFORMS.map((p) => [p, simulatedHistory(p, day)]))),
+  );
   writeFileSync(
     path.join(folder, 'server.js'),
     `const http = require('node:http');
 const body = require('node:fs').readFileSync(${JSON.stringify(path.join(folder, 'answer.json'))}, 'utf8');
+const history = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(path.join(folder, 'history.json'))}, 'utf8'));
+const histories = Object.fromEntries(Object.entries(history).map(([k, v]) => [k, JSON.stringify(v)]));
 const server = http.createServer((req, res) => {
   req.resume();
-  req.on('end', () => setTimeout(() => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(body); }, ${latency}));
+  const platform = /^\\/api\\/history\\/([a-z]+)/.exec(req.url)?.[1];
+  const answer = platform ? histories[platform] : body;
+  req.on('end', () => setTimeout(() => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(answer); }, ${latency}));
 });
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => process.send(server.address().port));
@@ -90,8 +99,10 @@ async function freshDatabase(embedded: EmbeddedDatabase, name: string): Promise<
   return db;
 }
 
-function settingsFor(baseUrl: string, profiles: number): CollectorSettings {
+function settingsFor(baseUrl: string, profiles: number, posts = false): CollectorSettings {
   return {
+    // Sections 1 and 2 measure the account analytics; section 2b adds the posts (two round trips a profile).
+    posts,
     apiKey: 'BENCH-KEY',
     baseUrl,
     profiles: Array.from({ length: profiles }, (_, i) => ({ name: `client-${i}`, profileKey: `BENCH-PROFILE-${i}` })),
@@ -232,6 +243,40 @@ async function main(): Promise<void> {
         `| ${profiles} | ${profiles * 7} | ${fmt(tracker)} | ${ideal} | ${(tracker / ideal).toFixed(2)} | ` +
           `${Number.isNaN(base) ? 'skipped' : fmt(base)} | ` +
           `${Number.isNaN(base) ? '-' : `${(base / tracker).toFixed(1)}×`} |`,
+      );
+    }
+    say();
+
+    // 2b. The cost of the posts: each profile's history requests (one per network) after its analytics.
+    say(`## 2b. Posts: what the history requests cost at L = ${LATENCY_MS} ms`);
+    say();
+    say(
+      'With posts on (the default), each profile asks each of its 7 networks for its recent posts once its ' +
+        'analytics are in: 7 more requests and one more round trip per profile, overlapped with the other ' +
+        "profiles' requests. Ideal = ceil(profiles / concurrency) × 2L.",
+    );
+    say();
+    say('| profiles | posts off (ms) | posts on (ms) | added (ms) | post rows | requests | ideal with posts (ms) |');
+    say('|---|---|---|---|---|---|---|');
+    for (const profiles of [1, 100, 500]) {
+      const off = await freshDatabase(embedded, `bench_off${profiles}`);
+      const t0 = process.hrtime.bigint();
+      await collectAndStore(settingsFor(server.baseUrl, profiles, false), '2026-03-01', { db: off });
+      const offMs = ms(t0);
+      await off.end();
+      const on = await freshDatabase(embedded, `bench_on${profiles}`);
+      const t1 = process.hrtime.bigint();
+      const result = await collectAndStore(settingsFor(server.baseUrl, profiles, true), '2026-03-01', { db: on });
+      const onMs = ms(t1);
+      if (result.summary.posts?.failed.length) throw new Error('a history request failed in the bench');
+      const rows = Number((await on.query<{ n: string }>('SELECT count(*) AS n FROM post_snapshots')).rows[0].n);
+      const requests = Number(
+        (await on.query<{ n: string }>('SELECT sum(requests) AS n FROM collection_runs')).rows[0].n,
+      );
+      await on.end();
+      say(
+        `| ${profiles} | ${fmt(offMs)} | ${fmt(onMs)} | ${fmt(onMs - offMs)} | ${rows.toLocaleString('en-US')} | ` +
+          `${requests.toLocaleString('en-US')} | ${Math.ceil(profiles / CONCURRENCY) * 2 * LATENCY_MS} |`,
       );
     }
     say();

@@ -82,6 +82,9 @@ function profileReport(profile: string, index: number, from: string): ProfileRep
     })),
     daily,
     gaps: [],
+    comparison: { previous_from: addDays(AS_OF, 1 - 2 * DAYS), previous_to: addDays(AS_OF, -DAYS), rows: [] },
+    top_posts: [],
+    posts_missing: [],
   };
 }
 
@@ -89,7 +92,7 @@ function syntheticReport(): ReportData {
   const from = addDays(AS_OF, 1 - DAYS);
   return {
     report: TRACKER_MARK,
-    version: 2,
+    version: 3,
     generated_at: `${AS_OF}T12:00:00.000Z`,
     as_of: AS_OF,
     from,

@@ -1,15 +1,20 @@
 // Renders the report's data (lambda/storage/reports.ts) as an 80-column terminal table, JSON, CSV or one self-contained HTML
 // page with SVG charts. The same data comes from the local database or from the deployed function.
-import type { DailyPoint, ProfileReport, ReportData } from '../lambda/core/contracts';
+import type { Change, ComparisonRow, DailyPoint, ProfileReport, ReportData, TopPost } from '../lambda/core/contracts';
 import { windowDates } from '../lambda/core/dates';
 import { barChart, escapeHtml, lineChart, rankingChart, type Series } from './svg-charts';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** The tables a CSV can hold, one per file: the days (as before), the comparison with the previous window, the posts. */
+export const CSV_TABLES = ['daily', 'comparison', 'top-posts'] as const;
+export type CsvTable = (typeof CSV_TABLES)[number];
 
 export interface RenderOptions {
   /** A line shown above everything (the demo labels its data as simulated). */
   banner?: string;
+  /** Which table a CSV holds. @default 'daily' */
+  csvTable?: CsvTable;
 }
 
 /** One colour per platform, distinct on white and for the common colour-vision deficiencies. */
@@ -34,7 +39,11 @@ export function renderReport(report: ReportData, format: ReportFormat, options: 
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'csv':
-      return renderCsv(report);
+      return options.csvTable === 'comparison'
+        ? renderComparisonCsv(report)
+        : options.csvTable === 'top-posts'
+          ? renderTopPostsCsv(report)
+          : renderCsv(report);
     case 'html':
       return renderHtml(report, options);
     default:
@@ -116,8 +125,80 @@ function renderTable(report: ReportData, options: RenderOptions): string {
         ]),
       ),
     );
+    out.push(comparisonTable(report, profile), topPostsTable(report, profile));
   }
   return out.join('\n');
+}
+
+/** "+23.5%", "-", or why there is no percentage. */
+const changePercent = (c: Change) =>
+  c.previous === null
+    ? ''
+    : c.change_pct === null
+      ? 'n/a'
+      : `${c.change_pct > 0 ? '+' : ''}${c.change_pct.toFixed(1)}%`;
+/** A rate's change is in percentage points. */
+const changeText = (c: Change, rate: boolean) =>
+  c.change === null ? '' : rate ? `${c.change > 0 ? '+' : ''}${c.change.toFixed(2)} pt` : signed(c.change);
+export const NO_EARLIER_DATA = 'no earlier data';
+
+function comparisonTable(report: ReportData, profile: ProfileReport): string {
+  const { comparison } = profile;
+  const rows = comparison.rows.flatMap((row) => {
+    const none = row.previous_days_collected === 0;
+    const figures: Array<[string, Change, (n: number | null) => string, boolean]> = [
+      ['follower growth', row.follower_growth, signed, false],
+      ['engagement', row.total_engagement, num, false],
+      ['avg rate', row.avg_engagement_rate, percent, true],
+    ];
+    return figures.map(([name, change, show, rate], i) => [
+      i === 0 ? row.platform : '',
+      name,
+      show(change.current),
+      none ? (i === 0 ? NO_EARLIER_DATA : '') : show(change.previous),
+      none ? '' : changeText(change, rate),
+      none ? '' : changePercent(change),
+    ]);
+  });
+  return [
+    `Compared with the previous ${report.days} days (${comparison.previous_from} to ${comparison.previous_to})`,
+    rows.length === 0
+      ? 'Nothing to compare: no snapshot in this window.\n'
+      : formatTable(['platform', 'figure', 'this period', 'previous', 'change', 'change %'], rows),
+  ].join('\n');
+}
+
+/** One line of outside text for a terminal: no control characters, cut with an ellipsis. */
+const oneLine = (text: string | null, max: number) => {
+  const flat = (text ?? '').replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+function topPostsTable(report: ReportData, profile: ProfileReport): string {
+  const lines = [`Top posts published in these ${report.days} days, by engagement`];
+  if (profile.top_posts.length === 0) lines.push('No post with an engagement figure in this window.');
+  else {
+    const table = formatTable(
+      ['#', 'network', 'published', 'engagement', 'growth', 'likes', 'comments', 'shares', 'views'],
+      profile.top_posts.map((p) => [
+        String(p.rank),
+        p.platform,
+        p.posted_at.slice(0, 10),
+        num(p.engagement),
+        signed(p.engagement_growth),
+        num(p.likes),
+        num(p.comments),
+        num(p.shares),
+        num(p.views ?? p.impressions),
+      ]),
+    ).trimEnd();
+    lines.push(table, '');
+    for (const p of profile.top_posts)
+      lines.push(`  ${p.rank}. ${oneLine(p.post_text, 60) || '(no text)'}${p.post_url ? `\n     ${p.post_url}` : ''}`);
+  }
+  for (const missing of profile.posts_missing)
+    lines.push(`  posts not shown for ${missing.platform}: ${missing.reason}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Dates down, platforms across, newest first: fits 80 columns with all seven platforms. */
@@ -245,6 +326,80 @@ function renderCsv(report: ReportData): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+const COMPARISON_COLUMNS = [
+  'profile',
+  'platform',
+  'from',
+  'to',
+  'previous_from',
+  'previous_to',
+  'figure',
+  'current',
+  'previous',
+  'change',
+  'change_pct',
+  'days_collected',
+  'previous_days_collected',
+] as const;
+
+/** One row per profile, platform (or "all platforms") and figure: previous is empty when there is no earlier data. */
+function renderComparisonCsv(report: ReportData): string {
+  const lines = [COMPARISON_COLUMNS.join(',')];
+  const text = new Set(['profile', 'platform', 'from', 'to', 'previous_from', 'previous_to', 'figure']);
+  for (const profile of report.profiles) {
+    for (const row of profile.comparison.rows) {
+      for (const figure of ['follower_growth', 'total_engagement', 'avg_engagement_rate'] as const) {
+        const values: Record<(typeof COMPARISON_COLUMNS)[number], string | number | null> = {
+          profile: profile.profile,
+          platform: row.platform,
+          from: report.from,
+          to: report.as_of,
+          previous_from: profile.comparison.previous_from,
+          previous_to: profile.comparison.previous_to,
+          figure,
+          ...row[figure],
+          days_collected: row.days_collected,
+          previous_days_collected: row.previous_days_collected,
+        };
+        lines.push(COMPARISON_COLUMNS.map((c) => csvCell(values[c], text.has(c))).join(','));
+      }
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+const TOP_POST_COLUMNS = [
+  'profile',
+  'rank',
+  'platform',
+  'post_id',
+  'posted_at',
+  'post_url',
+  'post_text',
+  'snapshot_date',
+  'likes',
+  'comments',
+  'shares',
+  'impressions',
+  'views',
+  'engagement',
+  'previous_snapshot_date',
+  'engagement_growth',
+] as const;
+
+function renderTopPostsCsv(report: ReportData): string {
+  const lines = [TOP_POST_COLUMNS.join(',')];
+  const text = new Set<string>(['profile', 'platform', 'post_id', 'posted_at', 'post_url', 'post_text']);
+  text.add('snapshot_date').add('previous_snapshot_date');
+  for (const profile of report.profiles) {
+    for (const post of profile.top_posts) {
+      const values: Record<string, string | number | null> = { ...post, profile: profile.profile };
+      lines.push(TOP_POST_COLUMNS.map((c) => csvCell(values[c], text.has(c))).join(','));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // HTML
 
@@ -293,6 +448,20 @@ th { color: var(--muted); font-weight: 600; }
   color: var(--muted); margin-top: 24px; }
 .empty-state strong { display: block; color: var(--ink); font-size: 18px; margin-bottom: 6px; }
 footer { padding: 30px 20px 40px; }
+.up { color: var(--up); } .down { color: var(--down); } .none { color: var(--muted); font-style: italic; }
+.card .d { font-size: 13px; margin-top: 2px; }
+td.post { white-space: normal; min-width: 220px; max-width: 420px; text-align: left; overflow-wrap: anywhere; }
+td.figures { white-space: normal; min-width: 160px; font-size: 13px; }
+td .k { color: var(--muted); font-size: 12px; }
+td.post a { color: inherit; }
+p.missing { color: var(--muted); font-size: 13px; margin: 6px 0; }
+@media print {
+  body { background: #fff; font-size: 12px; }
+  section.profile + section.profile { break-before: page; }
+  figure, table, .card, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  header, main, footer { max-width: none; }
+}
 `;
 
 function renderHtml(report: ReportData, options: RenderOptions): string {
@@ -450,6 +619,8 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
 </div>
 <div class="card"><div class="k">Platforms collected</div><div class="v">${platforms.length}</div></div>
 </div>
+${comparisonSection(report, profile)}
+${topPostsSection(report, profile)}
 <h3>Followers over time</h3>
 <div class="grid">
 ${platforms
@@ -537,4 +708,106 @@ ${profile.weekly
   .join('\n')}
 </tbody></table>
 </section>`;
+}
+
+/** A change and its percentage, coloured by direction; "no earlier data" only when the earlier window has none. */
+const htmlChange = (c: Change, rate: boolean, hasEarlier: boolean) => {
+  if (!hasEarlier) return `<span class="none">${NO_EARLIER_DATA}</span>`;
+  if (c.change === null) return '–';
+  const direction = c.change === 0 ? '' : c.change > 0 ? 'up' : 'down';
+  return `<span class="${direction}">${escapeHtml(`${changeText(c, rate)} (${changePercent(c)})`)}</span>`;
+};
+
+/** The window against the previous one: the profile's three totals as cards, then every platform in a table. */
+function comparisonSection(report: ReportData, profile: ProfileReport): string {
+  const { comparison } = profile;
+  const heading = `<h3>Compared with the previous ${report.days} days (${comparison.previous_from} to ${comparison.previous_to})</h3>`;
+  const total = comparison.rows[0] as ComparisonRow | undefined;
+  if (!total)
+    return `${heading}<p class="meta" data-table="comparison">Nothing to compare: no snapshot in this window.</p>`;
+  const figures: Array<
+    [
+      string,
+      keyof Pick<ComparisonRow, 'follower_growth' | 'total_engagement' | 'avg_engagement_rate'>,
+      (n: number | null) => string,
+    ]
+  > = [
+    ['Follower growth', 'follower_growth', signed],
+    ['Engagement', 'total_engagement', num],
+    ['Average engagement rate', 'avg_engagement_rate', percent],
+  ];
+  const cards = figures
+    .map(
+      ([label, key, show]) =>
+        `<div class="card" data-comparison="${key}"><div class="k">${label}, all platforms</div>` +
+        `<div class="v">${escapeHtml(show(total[key].current))}</div>` +
+        `<div class="d">${htmlChange(total[key], key === 'avg_engagement_rate', total.previous_days_collected > 0)}` +
+        `${total[key].previous === null ? '' : ` <span class="k">from ${escapeHtml(show(total[key].previous))}</span>`}</div></div>`,
+    )
+    .join('\n');
+  const rows = comparison.rows
+    .slice(1)
+    .map((row) => {
+      const cells = figures.map(
+        ([, key, show]) =>
+          `<td>${escapeHtml(show(row[key].current))}</td>` +
+          `<td>${htmlChange(row[key], key === 'avg_engagement_rate', row.previous_days_collected > 0)}</td>`,
+      );
+      return `<tr data-platform="${escapeHtml(row.platform)}"><td>${escapeHtml(row.platform)}</td>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  return `${heading}
+<div class="cards">${cards}</div>
+<table data-table="comparison"><thead><tr><th>platform</th><th>follower growth</th><th>vs previous</th>
+<th>engagement</th><th>vs previous</th><th>avg rate</th><th>vs previous</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+/** The top posts, their text and link as text (outside text, escaped), and the networks whose posts are missing. */
+function topPostsSection(report: ReportData, profile: ProfileReport): string {
+  const missing = profile.posts_missing
+    .map(
+      (m) =>
+        `<p class="missing" data-posts-missing="${escapeHtml(m.platform)}">` +
+        `Posts not shown for ${escapeHtml(m.platform)}: ${escapeHtml(m.reason)}</p>`,
+    )
+    .join('\n');
+  const heading = `<h3>Top posts published in these ${report.days} days</h3>`;
+  if (profile.top_posts.length === 0)
+    return `${heading}<p class="meta" data-table="top-posts">No post with an engagement figure in this window.</p>${missing}`;
+  const rows = profile.top_posts
+    .map((post: TopPost) => {
+      const text = escapeHtml(post.post_text ?? '(no text)');
+      const link = post.post_url
+        ? `<a href="${escapeHtml(post.post_url)}" rel="noopener noreferrer nofollow">${text}</a>`
+        : text;
+      const growth = post.engagement_growth === null ? '–' : signed(post.engagement_growth);
+      const figures = [
+        [post.likes, 'likes'],
+        [post.comments, 'comments'],
+        [post.shares, 'shares'],
+        [post.views, 'views'],
+        [post.views === null ? post.impressions : null, 'impressions'],
+      ]
+        .filter(([value]) => value !== null)
+        .map(([value, name]) => `${num(value as number)} ${name}`)
+        .join(' · ');
+      const cells = [
+        `<td>${post.rank}</td>`,
+        `<td class="left">${escapeHtml(post.platform)}<br><span class="k">${escapeHtml(post.posted_at.slice(0, 10))}</span></td>`,
+        `<td class="post">${link}</td>`,
+        `<td>${escapeHtml(num(post.engagement))}</td>`,
+        `<td>${escapeHtml(growth)}</td>`,
+        `<td class="left figures">${escapeHtml(figures || '–')}</td>`,
+      ];
+      return `<tr data-post="${escapeHtml(post.post_id)}">${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  return `${heading}
+<table data-table="top-posts"><thead><tr><th>#</th><th class="left">network, published</th><th class="left">post</th>
+<th>engagement</th><th>since previous snapshot</th><th class="left">figures</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+${missing}`;
 }

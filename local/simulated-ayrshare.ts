@@ -137,7 +137,7 @@ const POST_EVERY: Partial<Record<Platform, number>> = {
   youtube: 7,
 };
 /** Every this many posts of a network, the post's text is a script: it must reach every report as text. */
-const HOSTILE_EVERY = 9;
+const HOSTILE_EVERY = 13;
 export const HOSTILE_POST_TEXT = '<script>document.title="pwned"</script><img src=x onerror=alert(1)> Launch teaser';
 
 /** One network's answer to GET /api/history/:platform on `isoDate`: its posts of the last 40 days, newest first. */
@@ -155,14 +155,15 @@ function simulatedPost(platform: Platform, postDay: number, today: number): Reco
   const hour = 9 + Math.floor(noise(platform, 'hour', postDay) * 10);
   const created = new Date(Date.parse('2025-01-01T00:00:00Z') + postDay * 86_400_000 + hour * 3_600_000).toISOString();
   // Interactions rise quickly after posting and level off; each post has its own appeal.
-  const appeal = 0.4 + 1.6 * noise(platform, 'appeal', postDay);
+  // The script posts do well: a client report's top posts show one, and it must read as text there.
+  const hostile = Math.floor(postDay / (POST_EVERY[platform] ?? 5)) % HOSTILE_EVERY === 4;
+  const appeal = hostile ? 1.9 : 0.4 + 1.6 * noise(platform, 'appeal', postDay);
   const age = today - postDay + 1;
   const grown = (base: number) => Math.round(base * appeal * (1 - Math.exp(-age / 2)));
   const id = `${platform}-${postDay}`;
-  const text =
-    Math.floor(postDay / (POST_EVERY[platform] ?? 5)) % HOSTILE_EVERY === 4
-      ? HOSTILE_POST_TEXT
-      : `${platform} post of day ${postDay}: ${['tips', 'behind the scenes', 'launch', 'Q&A', 'team'][postDay % 5]}`;
+  const text = hostile
+    ? HOSTILE_POST_TEXT
+    : `${platform} post of day ${postDay}: ${['tips', 'behind the scenes', 'launch', 'Q&A', 'team'][postDay % 5]}`;
   const url = `https://social.example/${platform}/${id}`;
   switch (platform) {
     case 'facebook':
@@ -219,8 +220,10 @@ function simulatedPost(platform: Platform, postDay: number, today: number): Reco
         created,
         post: text,
         postUrl: url,
-        likeCount: grown(880),
-        videoViews: grown(15200),
+        likeCount: grown(150),
+        commentsCount: grown(12),
+        sharesCount: grown(6),
+        videoViews: grown(3100),
         videoDuration: 34,
       };
     case 'youtube':

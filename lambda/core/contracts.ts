@@ -132,6 +132,59 @@ export const weeklyRowSchema = platformSummarySchema.pick({
 });
 export type WeeklyRow = z.infer<typeof weeklyRowSchema>;
 
+/** One figure of the window next to the previous window of the same length. */
+export const changeSchema = z.object({
+  current: count,
+  /** null: the previous window has no such figure (no earlier data). */
+  previous: count,
+  change: count,
+  /** Change in percent of the previous figure; null when that is 0 or missing (never a made-up 0 %). */
+  change_pct: count,
+});
+export type Change = z.infer<typeof changeSchema>;
+
+export const comparisonRowSchema = z.object({
+  /** A platform, or "all platforms" for the profile's total (growth and engagement summed, rates averaged). */
+  platform: z.string(),
+  days_collected: z.number(),
+  /** 0: no snapshot in the previous window ("no earlier data"). */
+  previous_days_collected: z.number(),
+  follower_growth: changeSchema,
+  total_engagement: changeSchema,
+  avg_engagement_rate: changeSchema,
+});
+export type ComparisonRow = z.infer<typeof comparisonRowSchema>;
+
+export const periodComparisonSchema = z.object({
+  previous_from: z.string(),
+  previous_to: z.string(),
+  /** The profile's total first, then one row per platform. */
+  rows: z.array(comparisonRowSchema),
+});
+export type PeriodComparison = z.infer<typeof periodComparisonSchema>;
+
+export const topPostSchema = z.object({
+  rank: z.number(),
+  platform: z.string(),
+  post_id: z.string(),
+  posted_at: z.string(),
+  /** An http(s) address, or null. Outside text: escaped wherever it is shown. */
+  post_url: z.string().nullable(),
+  post_text: z.string().nullable(),
+  /** The snapshot the figures are from (the latest in the window). */
+  snapshot_date: z.string(),
+  likes: count,
+  comments: count,
+  shares: count,
+  impressions: count,
+  views: count,
+  engagement: count,
+  /** The snapshot before, and how much the engagement grew since; null for a post seen once. */
+  previous_snapshot_date: z.string().nullable(),
+  engagement_growth: count,
+});
+export type TopPost = z.infer<typeof topPostSchema>;
+
 export const profileReportSchema = z.object({
   profile: z.string(),
   /** The stored platform with the highest average engagement rate over the window, or null. */
@@ -145,6 +198,12 @@ export const profileReportSchema = z.object({
   daily: z.array(dailyPointSchema),
   /** Every day of the window a known platform has no snapshot, with the ledger's reason. */
   gaps: z.array(gapSchema),
+  /** The window next to the previous window of the same length. */
+  comparison: periodComparisonSchema,
+  /** The 5 posts published in the window with the highest engagement. */
+  top_posts: z.array(topPostSchema),
+  /** Networks whose posts are not in this report, and why (a failed history, or none collected). */
+  posts_missing: z.array(z.object({ platform: z.string(), reason: z.string() })),
 });
 export type ProfileReport = z.infer<typeof profileReportSchema>;
 

@@ -40,6 +40,9 @@ export function weeklyDigestText(plan: DigestPlan, report: ReportData, expected:
       weekly: [],
       daily: [],
       gaps: [],
+      comparison: { previous_from: '', previous_to: '', rows: [] },
+      top_posts: [],
+      posts_missing: [],
     };
     lines.push(`Profile "${name}"`);
     const best = profile.best_performer;

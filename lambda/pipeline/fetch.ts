@@ -145,9 +145,13 @@ export async function fetchProfile(
         }
       }),
   );
+  // The keys refused for the account's own request: the posts would be refused the same way, so they are not asked.
+  const refused = outcomes.flatMap((o) =>
+    'error' in o && !o.group.xCredentials && failureClassOf(o.error) === 'auth' ? [o.error.message] : [],
+  )[0];
   const history =
     (settings.posts ?? SETTINGS.posts.default)
-      ? await fetchHistory(settings, profile, deps, log, run, profileLimit)
+      ? await fetchHistory(settings, profile, deps, log, run, profileLimit, refused)
       : [];
   run.finishedAt = new Date();
   return { profile, run, outcomes, xUnaskable: groups.some((g) => g.unaskable), history };
@@ -166,7 +170,14 @@ async function fetchHistory(
   log: Log,
   run: RunRecord,
   profileLimit: ProfileRateLimit,
+  refused: string | undefined,
 ): Promise<HistoryOutcome[]> {
+  if (refused)
+    return settings.platforms.map((platform) => ({
+      platform,
+      notAsked: `not asked: the account's analytics request was refused (${refused})`,
+      errorClass: 'auth' as const,
+    }));
   // Rate limited until its retries ran out, or told to stop: more requests would only add to the profile's 429s.
   const stopped =
     profileLimit.stopped ??

@@ -4,7 +4,7 @@ import { isIsoDate } from '../../lambda/core/dates';
 import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS } from '../../lambda/core/defaults';
 import { UsageError } from '../../lambda/core/errors';
 import { isPlatform, KNOWN_PLATFORMS, type Platform } from '../../lambda/core/platform-names';
-import { REPORT_FORMATS, type ReportFormat } from '../report-render';
+import { REPORT_FORMATS } from '../report-render';
 
 export function checkedDate(value: string): string {
   if (!isIsoDate(value)) throw new UsageError(`--date must be a calendar date as YYYY-MM-DD (got "${value}").`);
@@ -24,12 +24,28 @@ export function checkedPlatform(value: string | undefined): Platform | undefined
   return platform;
 }
 
-/** --format, or the --out file's extension, or a table. */
-export function checkedFormat(value: string | undefined, out: string | undefined): ReportFormat {
+/** --format, or the --out file's extension, or a table; `formats` are the command's own. */
+export function checkedFormat<F extends string = (typeof REPORT_FORMATS)[number]>(
+  value: string | undefined,
+  out: string | undefined,
+  formats: readonly F[] = REPORT_FORMATS as unknown as readonly F[],
+): F {
   const chosen = value ?? (out ? path.extname(out).slice(1).toLowerCase() : 'table');
-  if ((REPORT_FORMATS as readonly string[]).includes(chosen)) return chosen as ReportFormat;
-  if (value === undefined) return 'table';
-  throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got "${value}").`);
+  if ((formats as readonly string[]).includes(chosen)) return chosen as F;
+  if (value === undefined) return 'table' as F;
+  throw new UsageError(`--format must be one of ${formats.join(', ')} (got "${value}").`);
+}
+
+/** A flag that takes one of a few words. */
+export function checkedChoice<C extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly C[],
+): C | undefined {
+  if (value === undefined) return undefined;
+  const chosen = value.trim().toLowerCase();
+  if ((choices as readonly string[]).includes(chosen)) return chosen as C;
+  throw new UsageError(`${flag} must be one of ${choices.join(', ')} (got "${value}").`);
 }
 
 export function checkedDays(value: string | undefined): number {

@@ -2,15 +2,20 @@
 // as a table, JSON, CSV or HTML with charts.
 import path from 'node:path';
 import type { ReportData, ReportRequest } from '../../lambda/core/contracts';
+import { UsageError } from '../../lambda/core/errors';
 import { loadReport } from '../../lambda/storage/reports';
 import { fetchRemoteReport } from '../aws/remote';
 import { readLocalEnvironment } from '../environment';
 import { MAIN_DATABASE, withDatabase } from '../local-database';
 import { emitReport, progressWriter } from '../output';
-import { REPORT_FORMATS, renderReport } from '../report-render';
+import { renderPdf, PAPERS, type Paper } from '../pdf';
+import { CSV_TABLES, REPORT_FORMATS, renderReport } from '../report-render';
 import { EXIT, type RunContext } from '../run-context';
 import { remoteTarget, withOutputFlags, withRemoteFlags, type CommandDeclaration } from './command';
-import { checkedDays, checkedFormat, checkedPlatform, checkedText } from './flags';
+import { checkedChoice, checkedDays, checkedFormat, checkedPlatform, checkedText } from './flags';
+
+/** The report's formats: the text ones, and a PDF printed from the HTML by Chromium. */
+const REPORT_OUTPUTS = [...REPORT_FORMATS, 'pdf'] as const;
 
 interface ReportFlags {
   days?: string;
@@ -18,6 +23,8 @@ interface ReportFlags {
   platform?: string;
   format?: string;
   out?: string;
+  table?: string;
+  paper?: string;
   remote?: true;
   stack?: string;
   region?: string;
@@ -33,8 +40,10 @@ export const reportCommand: CommandDeclaration = (program, context, done) => {
     )
     .option('--days <n>', 'the window, in days (default 30)')
     .option('--profile <name>', 'one profile only')
-    .option('--platform <name>', 'one platform only');
-  withRemoteFlags(withOutputFlags(command, REPORT_FORMATS)).action(async (flags) => done(await report(flags, context)));
+    .option('--platform <name>', 'one platform only')
+    .option('--table <table>', `csv only: ${CSV_TABLES.join(', ')} (default daily)`)
+    .option('--paper <size>', `pdf only: ${PAPERS.join(' or ')} (default a4)`);
+  withRemoteFlags(withOutputFlags(command, REPORT_OUTPUTS)).action(async (flags) => done(await report(flags, context)));
 };
 
 async function report(flags: ReportFlags, context: RunContext): Promise<number> {
@@ -44,7 +53,14 @@ async function report(flags: ReportFlags, context: RunContext): Promise<number> 
     platform: checkedPlatform(flags.platform),
   };
   const out = flags.out === undefined ? undefined : path.resolve(checkedText('--out', flags.out)!);
-  const format = checkedFormat(flags.format, out);
+  const format = checkedFormat(flags.format, out, REPORT_OUTPUTS);
+  const csvTable = checkedChoice('--table', flags.table, CSV_TABLES);
+  const paper: Paper = checkedChoice('--paper', flags.paper, PAPERS) ?? 'a4';
+  if (csvTable && format !== 'csv')
+    throw new UsageError('--table goes with --format csv (or an --out file ending .csv).');
+  if (flags.paper !== undefined && format !== 'pdf')
+    throw new UsageError('--paper goes with --format pdf (or an --out file ending .pdf).');
+  if (format === 'pdf' && !out) throw new UsageError('A PDF is not printed to the terminal: name a file with --out.');
   const remote = remoteTarget(flags);
 
   let data: ReportData;
@@ -56,6 +72,9 @@ async function report(flags: ReportFlags, context: RunContext): Promise<number> 
     const env = readLocalEnvironment(context.env);
     data = await withDatabase(env, MAIN_DATABASE, context, (db) => loadReport(db, request, context.now?.()));
   }
-  await emitReport(renderReport(data, format), out, context);
+  if (format === 'pdf') {
+    const { pdf } = await renderPdf(renderReport(data, 'html'), { paper });
+    await emitReport(pdf, out, context);
+  } else await emitReport(renderReport(data, format, { csvTable }), out, context);
   return EXIT.success;
 }

@@ -140,6 +140,32 @@ describe('posts collected with the account analytics', () => {
     expect(outcomes.rows).toEqual([{ platform: 'instagram', error_class: 'server' }]);
     const stored = await db.client.query(`SELECT count(*)::int AS n FROM social_media_analytics`);
     expect(stored.rows[0].n).toBe(7);
+
+    // The report says which network's posts it cannot show, and why, in every format.
+    const report = (format: string) =>
+      runCliCaptured(
+        ['report', '--days', '1', '--format', format],
+        { DATABASE_URL: db.url },
+        {
+          now: new Date(`${DATE}T20:00:00Z`),
+        },
+      );
+    const [profile] = JSON.parse((await report('json')).stdout).profiles;
+    expect(profile.posts_missing).toEqual([
+      {
+        platform: 'instagram',
+        reason: expect.stringMatching(/^its latest post history \(2026-11-30\) failed: .*HTTP 500/),
+      },
+    ]);
+    expect((await report('table')).stdout).toMatch(/posts not shown for instagram: its latest post history/);
+    expect((await report('html')).stdout).toMatch(/data-posts-missing="instagram">Posts not shown for instagram/);
+    // A window with nothing before it says so; it never shows 0 %.
+    expect(profile.comparison.rows[0]).toMatchObject({
+      platform: 'all platforms',
+      previous_days_collected: 0,
+      follower_growth: { previous: null, change: null, change_pct: null },
+    });
+    expect((await report('table')).stdout).toMatch(/^all platforms +follower growth +0 +no earlier data$/m);
   });
 
   it('does not retry a monthly quota (code 106): it fails every post-related call until the 1st', async () => {

@@ -1,7 +1,6 @@
 // The PDF renderer in headless Chromium, read back with poppler's pdftotext and pdfinfo: vector text (the SVG chart's
 // label is text, not pixels), escaped hostile text printed as text, no script run, nothing asked of the network, the
 // paper sizes, page breaks, and clear errors.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,23 +10,11 @@ import type { Browser } from 'playwright-core';
 import { ChromiumError, launchChromium } from '../../../local/chromium';
 import { countPdfPages, PdfRenderError, renderPdf } from '../../../local/pdf';
 import { ARTIFACTS, launchBrowser, SKIP_BROWSER } from '../../support/browser';
+import { poppler as readBack } from '../../support/poppler';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'tracker-pdf-'));
 
-/** pdftotext or pdfinfo on a PDF; a missing tool fails the test and says how to install it. */
-function poppler(tool: 'pdftotext' | 'pdfinfo', pdf: Buffer, name: string): string {
-  const file = path.join(out, name);
-  writeFileSync(file, pdf);
-  const run = spawnSync(tool, tool === 'pdftotext' ? ['-layout', file, '-'] : [file], { encoding: 'utf8' });
-  if (run.error) {
-    throw new Error(
-      `${tool} is not installed (${run.error.message}): the PDF tests read the PDF back with poppler. ` +
-        'Install it: apt-get install poppler-utils (macOS: brew install poppler).',
-    );
-  }
-  if (run.status !== 0) throw new Error(`${tool} ${name} failed: ${run.stderr}`);
-  return run.stdout;
-}
+const poppler = (tool: 'pdftotext' | 'pdfinfo', pdf: Buffer, name: string) => readBack(tool, pdf, out, name);
 
 /** Chromium processes whose parent is this process: a browser renderPdf launched must be gone after it. */
 function chromiumChildren(): number {

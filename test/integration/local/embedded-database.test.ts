@@ -93,7 +93,7 @@ describe('the ayrshare-tracker command on the embedded database', () => {
       expect(text).not.toContain(API_KEY);
   });
 
-  it('runs the demo: 30 simulated days for 7 platforms, clearly labelled, with a partial day', async () => {
+  it('runs the demo: 60 simulated days for 7 platforms, a 30-day report clearly labelled, with a partial day', async () => {
     const dir = dataDir();
     const demo = await run(['demo'], { TRACKER_DATA_DIR: dir });
     expect(demo.code).toBe(0);
@@ -104,14 +104,20 @@ describe('the ayrshare-tracker command on the embedded database', () => {
     expect(daily).toMatch(/^date +facebook +instagram +linkedin +threads +tiktok +twitter +youtube$/m);
     // The days Threads failed are gaps (".") in its column, never zeros.
     expect(daily).toMatch(/^\d{4}-\d{2}-\d{2}(?: +\S+){3} +\.(?: +\S+){3}$/m);
-    // It ends with the path of the HTML report, which exists, is labelled simulated, and has a chart per platform.
-    const htmlPath = demo.stdout.trimEnd().split('\n').pop()!;
+    // It ends with the paths of the HTML and PDF reports, which exist; the HTML is labelled simulated, has a chart
+    // per platform, the comparison with the 30 days before (simulated too: 60 days are collected) and the top posts.
+    const [htmlPath, pdfPath] = demo.stdout.trimEnd().split('\n').slice(-2);
     expect(htmlPath).toBe(path.join(dir, 'demo-report.html'));
+    expect(pdfPath).toBe(path.join(dir, 'demo-report.pdf'));
     const html = readFileSync(htmlPath, 'utf8');
     expect(html).toContain('Simulated data');
     expect(html.match(/data-chart="followers"/g)).toHaveLength(7);
+    expect(html.match(/<tr data-post=/g)).toHaveLength(5);
+    expect(html).not.toContain('no earlier data');
+    expect(demo.stdout).toMatch(/^all platforms +follower growth +\+[\d,]+ +\+[\d,]+ /m);
+    expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
     expect(demo.stderr).toMatch(/partial 6 platform\(s\) stored \(threads failed: error 272/);
-    expect(demo.stderr).toMatch(/Collected 30 day\(s\): \d+ success, [1-9]\d* partial, 0 error\./);
+    expect(demo.stderr).toMatch(/Collected 60 day\(s\): \d+ success, [1-9]\d* partial, 0 error\./);
   });
 
   it('stops PostgreSQL cleanly on Ctrl-C (SIGINT) and exits 130', async () => {

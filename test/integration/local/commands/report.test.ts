@@ -144,7 +144,7 @@ describe('ayrshare-tracker report', () => {
     const json = JSON.parse((await report(['--days', '10', '--format', 'json'])).stdout) as ReportData;
     expect(json).toMatchObject({
       report: 'ayrshare-analytics-tracker',
-      version: 2,
+      version: 3,
       days: 10,
       from: DAYS[0],
       as_of: today,
@@ -240,7 +240,11 @@ describe('ayrshare-tracker report', () => {
   });
 
   it.each([
-    [['--format', 'pdf'], /--format must be one of table, json, csv, html \(got "pdf"\)/],
+    [['--format', 'docx'], /--format must be one of table, json, csv, html, pdf \(got "docx"\)/],
+    [['--format', 'pdf'], /A PDF is not printed to the terminal: name a file with --out/],
+    [['--format', 'csv', '--table', 'weekly'], /--table must be one of daily, comparison, top-posts \(got "weekly"\)/],
+    [['--format', 'pdf', '--out', 'x.pdf', '--paper', 'a3'], /--paper must be one of a4, letter \(got "a3"\)/],
+    [['--paper', 'letter'], /--paper goes with --format pdf/],
     [['--platform', 'myspace'], /--platform must be one of facebook/],
     [['--days', '0'], /--days must be a whole number from 1 to 3660/],
     [['--stack', 'X'], /--stack, --region and --wake go with --remote/],
