@@ -69,6 +69,29 @@ const platformList = z
 
 const setting = <const T extends Setting>(declared: T): T => declared;
 
+const emailSchema = z
+  .string()
+  .trim()
+  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an email address');
+/** `{"profile": ["email", ...]}`, as JSON text (-c) or JSON (cdk.json). */
+const recipientsSchema = z
+  .union([
+    z.string().transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"acme": ["client@acme.example"]}' });
+        return z.NEVER;
+      }
+    }),
+    z.record(z.string(), z.unknown()),
+  ])
+  .pipe(
+    z.record(profileNameSchema, z.array(emailSchema).min(1, 'lists no email address').max(50, 'lists more than 50'), {
+      message: 'must map profile names to lists of email addresses',
+    }),
+  );
+
 export const SETTINGS = {
   // ---- Ayrshare: the keys (environment locally, the secret when deployed) ----------------------------------------
   apiKey: setting({
@@ -226,6 +249,14 @@ export const SETTINGS = {
     range: 'folder',
     description: 'Where the embedded PostgreSQL keeps its data and the demo its report (default: .data/).',
   }),
+  branding: setting({
+    env: 'TRACKER_BRANDING',
+    cli: true,
+    schema: optionalText,
+    range: 'JSON file',
+    description:
+      'Per-profile branding of HTML and PDF reports (display name, logo, accent colour, footer); docs/CLIENT-REPORTS.md.',
+  }),
   // ---- The stack (CDK context) ------------------------------------------------------------------------------------
   alertEmail: setting({
     context: 'alertEmail',
@@ -348,6 +379,39 @@ export const SETTINGS = {
     schema: optionalText,
     range: 'ddd:hh24:mi-ddd:hh24:mi (UTC)',
     description: "RDS's weekly maintenance window (unset: computed from the schedule).",
+  }),
+  reportEvery: setting({
+    context: 'reportEvery',
+    ...oneOf(['month', 'week', 'off'], "each client's report of the previous month, of the previous week, or none"),
+    default: 'month' as const,
+    description: 'Client reports rendered as HTML and PDF into the reports bucket and emailed as a link.',
+  }),
+  reportReview: setting({
+    context: 'reportReview',
+    schema: flag,
+    default: false,
+    range: 'true | false',
+    description: 'Send the report links to alertEmail first; `report send --period P --remote` sends them to clients.',
+  }),
+  reportRecipients: setting({
+    context: 'reportRecipients',
+    schema: recipientsSchema,
+    default: {},
+    range: 'JSON: {"profile": ["email", ...]}',
+    description: "Who gets each profile's report link: a client gets only their own profile's.",
+  }),
+  reportRetentionDays: setting({
+    context: 'reportRetentionDays',
+    ...wholeNumber(30, 3650),
+    default: 400,
+    description: 'Days the reports bucket keeps a report before deleting it.',
+  }),
+  reportLinkDays: setting({
+    context: 'reportLinkDays',
+    ...wholeNumber(7, 90),
+    default: 14,
+    description:
+      'Days a report link in an email works (signed, for that one report; it does not depend on AWS sessions).',
   }),
   imageGeneration: setting({
     context: 'imageGeneration',

@@ -23,6 +23,12 @@ describe('context validation', () => {
       fanOutConcurrency: 2,
       economy: false,
       imageGeneration: 1,
+      posts: true,
+      reportEvery: 'month',
+      reportReview: false,
+      reportRecipients: {},
+      reportRetentionDays: 400,
+      reportLinkDays: 14,
     });
   });
 

@@ -40,6 +40,7 @@ describe('collector', () => {
         'TRACKER_ANOMALY_THRESHOLD',
         'TRACKER_DIGEST_DAY',
         'TRACKER_PLATFORMS',
+        'TRACKER_POSTS',
         'TRACKER_TIMEZONE',
         'FANOUT_QUEUE_URL',
         'TRACKER_CONCURRENCY',

@@ -31,6 +31,7 @@ const CLI_VARIABLES = [
   'TRACKER_MAX_ANSWER_MB',
   'DATABASE_URL',
   'TRACKER_DATA_DIR',
+  'TRACKER_BRANDING',
 ];
 
 describe('the function environment the stack writes', () => {
