@@ -38,6 +38,9 @@ const median = (values: number[]) => {
 const ms = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
+/** The posts measure's snapshot date (BENCHMARKS.md, 2b): the served posts are the simulator's of that day. */
+const HISTORY_DATE = '2026-03-01';
+
 /**
  * Ayrshare on 127.0.0.1, answering every request after `latency` ms, any number at a time, in a process of its own (as
  * a remote API is: its work does not share the tracker's event loop and CPU time).
@@ -49,10 +52,10 @@ async function latencyServer(latency: number): Promise<{ baseUrl: string; close(
     day = addDays(day, 1);
   const folder = mkdtempSync(path.join(os.tmpdir(), 'ayrshare-tracker-bench-server-'));
   writeFileSync(path.join(folder, 'answer.json'), JSON.stringify(simulatedAnswer(PLATFORMS, day)));
-  // Each network's post history of that day (GET /api/history/:platform), as the simulator lists it.
+  // Each network's post history (GET /api/history/:platform) as the simulator lists it on the posts measure's day.
   writeFileSync(
     path.join(folder, 'history.json'),
-    JSON.stringify(Object.fromEntries(PLATFORMS.map((p) => [p, simulatedHistory(p, day)]))),
+    JSON.stringify(Object.fromEntries(PLATFORMS.map((p) => [p, simulatedHistory(p, HISTORY_DATE)]))),
   );
   writeFileSync(
     path.join(folder, 'server.js'),
@@ -261,12 +264,12 @@ async function main(): Promise<void> {
     for (const profiles of [1, 100, 500]) {
       const off = await freshDatabase(embedded, `bench_off${profiles}`);
       const t0 = process.hrtime.bigint();
-      await collectAndStore(settingsFor(server.baseUrl, profiles, false), '2026-03-01', { db: off });
+      await collectAndStore(settingsFor(server.baseUrl, profiles, false), HISTORY_DATE, { db: off });
       const offMs = ms(t0);
       await off.end();
       const on = await freshDatabase(embedded, `bench_on${profiles}`);
       const t1 = process.hrtime.bigint();
-      const result = await collectAndStore(settingsFor(server.baseUrl, profiles, true), '2026-03-01', { db: on });
+      const result = await collectAndStore(settingsFor(server.baseUrl, profiles, true), HISTORY_DATE, { db: on });
       const onMs = ms(t1);
       if (result.summary.posts?.failed.length) throw new Error('a history request failed in the bench');
       const rows = Number((await on.query<{ n: string }>('SELECT count(*) AS n FROM post_snapshots')).rows[0].n);

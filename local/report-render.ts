@@ -1,5 +1,6 @@
 // Renders the report's data (lambda/storage/reports.ts) as an 80-column terminal table, JSON, CSV or one self-contained HTML
 // page with SVG charts. The same data comes from the local database or from the deployed function.
+import type { ProfileBranding } from '../lambda/core/branding';
 import type { Change, ComparisonRow, DailyPoint, ProfileReport, ReportData, TopPost } from '../lambda/core/contracts';
 import { windowDates } from '../lambda/core/dates';
 import { barChart, escapeHtml, lineChart, rankingChart, type Series } from './svg-charts';
@@ -15,6 +16,8 @@ export interface RenderOptions {
   banner?: string;
   /** Which table a CSV holds. @default 'daily' */
   csvTable?: CsvTable;
+  /** HTML (and so PDF) only: each profile's display name, logo, accent colour and footer (TRACKER_BRANDING). */
+  branding?: { forProfile(name: string): ProfileBranding };
 }
 
 /** One colour per platform, distinct on white and for the common colour-vision deficiencies. */
@@ -464,8 +467,29 @@ p.missing { color: var(--muted); font-size: 13px; margin: 6px 0; }
 }
 `;
 
+/** Added to the page only when it is branded, so an unbranded report stays as it always was. */
+const BRANDING_STYLE = `
+.brand { display: flex; align-items: center; gap: 16px; margin: 36px 0 12px; padding-bottom: 8px;
+  border-bottom: 3px solid var(--accent, var(--line)); }
+.brand h2 { margin: 0; }
+.brand img.logo { display: block; max-height: 48px; max-width: 240px; width: auto; height: auto; }
+.brand .profile-name { display: block; color: var(--muted); font-size: 13px; font-weight: 400; }
+section.profile.branded .card.best { border-color: var(--accent, #f0b429); box-shadow: inset 4px 0 0 var(--accent, #f0b429); }
+.brand-footer { margin: 28px 0 0; padding-top: 8px; border-top: 2px solid var(--accent, var(--line)); color: var(--muted);
+  font-size: 13px; }
+@media print {
+  .brand, .brand-footer { break-inside: avoid; }
+  .brand { break-after: avoid; }
+}
+`;
+
 function renderHtml(report: ReportData, options: RenderOptions): string {
-  const title = `Growth report ${report.from} to ${report.as_of}`;
+  // One profile: its display name (if it has one) names the whole page.
+  const only = report.profiles.length === 1 ? options.branding?.forProfile(report.profiles[0].profile) : undefined;
+  const heading = only?.displayName ? `${only.displayName}: social growth report` : 'Social growth report';
+  const title = only?.displayName
+    ? `${heading}, ${report.from} to ${report.as_of}`
+    : `Growth report ${report.from} to ${report.as_of}`;
   const filter = [
     report.filters.profile && `profile ${report.filters.profile}`,
     report.filters.platform && `platform ${report.filters.platform}`,
@@ -474,7 +498,7 @@ function renderHtml(report: ReportData, options: RenderOptions): string {
     .join(', ');
   const body = isEmpty(report)
     ? `<div class="empty-state" data-empty="true"><strong>No data yet</strong>${escapeHtml(emptyMessage(report))}</div>`
-    : report.profiles.map((p) => profileSection(report, p)).join('\n');
+    : report.profiles.map((p) => profileSection(report, p, options.branding?.forProfile(p.profile))).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -482,11 +506,11 @@ function renderHtml(report: ReportData, options: RenderOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${options.branding ? BRANDING_STYLE : ''}</style>
 </head>
 <body>
 <header>
-<h1>Social growth report</h1>
+<h1>${escapeHtml(heading)}</h1>
 <div class="meta">${escapeHtml(
     `${report.days} days, ${report.from} to ${report.as_of}${filter ? `, ${filter}` : ''}. ` +
       `Generated ${report.generated_at.replace('T', ' ').slice(0, 16)} UTC by ayrshare-analytics-tracker.`,
@@ -557,7 +581,24 @@ ${historyRows}
 </tbody></table>`;
 }
 
-function profileSection(report: ReportData, profile: ProfileReport): string {
+/** The section's opening and heading: as always without branding; with it, the display name, logo and accent. */
+function profileHeading(profile: ProfileReport, branding: ProfileBranding | undefined): string {
+  const name = escapeHtml(profile.profile);
+  if (!branding || Object.keys(branding).length === 0)
+    return `<section class="profile" data-profile="${name}">\n<h2>Profile ${name}</h2>`;
+  // The accent is #rrggbb (lambda/core/branding.ts): it cannot be more than a colour in the style attribute.
+  const style = branding.accent ? ` style="--accent:${escapeHtml(branding.accent)}"` : '';
+  const title = branding.displayName
+    ? `${escapeHtml(branding.displayName)} <span class="profile-name">profile ${name}</span>`
+    : `Profile ${name}`;
+  const logo = branding.logo
+    ? `<img class="logo" src="${escapeHtml(branding.logo.dataUri)}" ` +
+      `alt="${escapeHtml(`${branding.displayName ?? profile.profile} logo`)}">`
+    : '';
+  return `<section class="profile branded" data-profile="${name}"${style}>\n<div class="brand">${logo}<h2>${title}</h2></div>`;
+}
+
+function profileSection(report: ReportData, profile: ProfileReport, branding?: ProfileBranding): string {
   const dates = windowDates(report);
   const platforms = profile.platforms.map((p) => p.platform);
   const seriesOf = (platform: string, pick: (d: DailyPoint) => number | null): Series => ({
@@ -604,8 +645,7 @@ function profileSection(report: ReportData, profile: ProfileReport): string {
     .map((s) => `<span style="--c:${s.color}">${escapeHtml(`${s.name} (of ${basisOf(s.name)})`)}</span>`)
     .join('');
 
-  return `<section class="profile" data-profile="${escapeHtml(profile.profile)}">
-<h2>Profile ${escapeHtml(profile.profile)}</h2>
+  return `${profileHeading(profile, branding)}
 <div class="cards">
 <div class="card best" data-best-performer="${escapeHtml(best?.platform ?? '')}">
 <div class="k">Best performer</div><div class="v">${escapeHtml(best ? best.platform : 'none yet')}</div>
@@ -707,7 +747,7 @@ ${profile.weekly
   })
   .join('\n')}
 </tbody></table>
-</section>`;
+${branding?.footer ? `<p class="brand-footer" data-branding-footer>${escapeHtml(branding.footer)}</p>\n` : ''}</section>`;
 }
 
 /** A change and its percentage, coloured by direction; "no earlier data" only when the earlier window has none. */

@@ -5,6 +5,7 @@ import type { ReportData, ReportRequest } from '../../lambda/core/contracts';
 import { UsageError } from '../../lambda/core/errors';
 import { loadReport } from '../../lambda/storage/reports';
 import { fetchRemoteReport } from '../aws/remote';
+import { loadBrandingFile } from '../branding';
 import { readLocalEnvironment } from '../environment';
 import { MAIN_DATABASE, withDatabase } from '../local-database';
 import { emitReport, progressWriter } from '../output';
@@ -62,6 +63,10 @@ async function report(flags: ReportFlags, context: RunContext): Promise<number> 
     throw new UsageError('--paper goes with --format pdf (or an --out file ending .pdf).');
   if (format === 'pdf' && !out) throw new UsageError('A PDF is not printed to the terminal: name a file with --out.');
   const remote = remoteTarget(flags);
+  // HTML and PDF only, and before anything is fetched: a bad branding file fails at once (exit 2), nothing written.
+  // With --remote too: the branding is applied here, to the data the deployed function sends.
+  const brandingFile = format === 'html' || format === 'pdf' ? readLocalEnvironment(context.env).branding : undefined;
+  const branding = brandingFile === undefined ? undefined : loadBrandingFile(brandingFile);
 
   let data: ReportData;
   if (remote) {
@@ -73,8 +78,8 @@ async function report(flags: ReportFlags, context: RunContext): Promise<number> 
     data = await withDatabase(env, MAIN_DATABASE, context, (db) => loadReport(db, request, context.now?.()));
   }
   if (format === 'pdf') {
-    const { pdf } = await renderPdf(renderReport(data, 'html'), { paper });
+    const { pdf } = await renderPdf(renderReport(data, 'html', { branding }), { paper });
     await emitReport(pdf, out, context);
-  } else await emitReport(renderReport(data, format, { csvTable }), out, context);
+  } else await emitReport(renderReport(data, format, { csvTable, branding }), out, context);
   return EXIT.success;
 }
