@@ -9,13 +9,15 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Who may not import whom. Inside lambda/ the floors are, from the bottom: core (imports nothing of the project),
- * metrics, ayrshare and storage, notify, pipeline, aws, handlers (imported by nothing but the bundle's entry). lib/
+ * metrics, ayrshare and storage, notify, pipeline, aws, handlers (imported by nothing but the bundle's entry); render
+ * (the report renderers) stands on core alone and is used by the handlers and the CLI. lib/
  * (the stack) takes names from lambda/core only; local/ (the CLI) never imports a handler or the functions' AWS code.
  */
 const below = (target, ...from) => ({ target, from, message: `${target} may not import ${from.join(', ')}.` });
 const DEPENDENCY_ZONES = [
   below(
     './lambda/core',
+    './lambda/render',
     './lambda/metrics',
     './lambda/ayrshare',
     './lambda/storage',
@@ -29,6 +31,7 @@ const DEPENDENCY_ZONES = [
   ),
   below(
     './lambda/metrics',
+    './lambda/render',
     './lambda/ayrshare',
     './lambda/storage',
     './lambda/notify',
@@ -41,6 +44,7 @@ const DEPENDENCY_ZONES = [
   ),
   below(
     './lambda/ayrshare',
+    './lambda/render',
     './lambda/storage',
     './lambda/notify',
     './lambda/pipeline',
@@ -52,6 +56,7 @@ const DEPENDENCY_ZONES = [
   ),
   below(
     './lambda/storage',
+    './lambda/render',
     './lambda/ayrshare',
     './lambda/notify',
     './lambda/pipeline',
@@ -63,6 +68,7 @@ const DEPENDENCY_ZONES = [
   ),
   below(
     './lambda/notify',
+    './lambda/render',
     './lambda/ayrshare',
     './lambda/storage',
     './lambda/pipeline',
@@ -72,9 +78,23 @@ const DEPENDENCY_ZONES = [
     './local',
     './bin',
   ),
-  below('./lambda/pipeline', './lambda/aws', './lambda/handlers', './lib', './local', './bin'),
-  below('./lambda/aws', './lambda/handlers', './lib', './local', './bin'),
+  below('./lambda/pipeline', './lambda/render', './lambda/aws', './lambda/handlers', './lib', './local', './bin'),
+  below('./lambda/aws', './lambda/render', './lambda/handlers', './lib', './local', './bin'),
   below('./lambda/handlers', './lib', './local', './bin'),
+  // The report renderers (HTML, CSV, terminal, PDF through Chromium): the CLI and the report function both render.
+  below(
+    './lambda/render',
+    './lambda/metrics',
+    './lambda/ayrshare',
+    './lambda/storage',
+    './lambda/notify',
+    './lambda/pipeline',
+    './lambda/aws',
+    './lambda/handlers',
+    './lib',
+    './local',
+    './bin',
+  ),
   below(
     './lib',
     './lambda/metrics',
@@ -84,6 +104,7 @@ const DEPENDENCY_ZONES = [
     './lambda/pipeline',
     './lambda/aws',
     './lambda/handlers',
+    './lambda/render',
     './local',
     './bin',
   ),

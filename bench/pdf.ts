@@ -1,13 +1,13 @@
 // `npm run bench:pdf [-- --days N] [-- --out report.pdf]`: the HTML report of 3 profiles × 7 platforms (synthetic data, every chart drawn)
-// printed to A4 by local/pdf.ts: once cold (Chromium launched for it), then 5 times in one running browser. Prints the
+// printed to A4 by lambda/render/pdf.ts: once cold (Chromium launched for it), then 5 times in one running browser. Prints the
 // times, the PDF's size and pages, and the peak resident memory of this process and of Chromium's processes. Nothing
 // here is asserted: speed is measured, never tested.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { TRACKER_MARK, type DailyPoint, type ProfileReport, type ReportData } from '../lambda/core/contracts';
 import { addDays } from '../lambda/core/dates';
-import { launchChromium } from '../local/chromium';
-import { renderPdf, type RenderedPdf } from '../local/pdf';
-import { renderReport } from '../local/report-render';
+import { launchChromium } from '../lambda/render/chromium';
+import { renderPdf, type RenderedPdf } from '../lambda/render/pdf';
+import { renderReport } from '../lambda/render/report-render';
 
 const PLATFORMS = ['facebook', 'instagram', 'linkedin', 'threads', 'tiktok', 'twitter', 'youtube'];
 const PROFILES = ['acme', 'globex', 'initech'];

@@ -1,7 +1,7 @@
 // A SQL result for people: an aligned table, CSV (every text cell quoted, formulas defused, as the report's CSV), or
 // the result's JSON; and the lines that say where it was cut.
 import type { SqlResult } from '../lambda/core/contracts';
-import { csvCell, formatTable } from './report-render';
+import { csvCell, formatTable } from '../lambda/render/report-render';
 
 export const SQL_FORMATS = ['table', 'csv', 'json'] as const;
 export type SqlFormat = (typeof SQL_FORMATS)[number];

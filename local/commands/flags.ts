@@ -4,7 +4,7 @@ import { isIsoDate } from '../../lambda/core/dates';
 import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS } from '../../lambda/core/defaults';
 import { UsageError } from '../../lambda/core/errors';
 import { isPlatform, KNOWN_PLATFORMS, type Platform } from '../../lambda/core/platform-names';
-import { REPORT_FORMATS } from '../report-render';
+import { REPORT_FORMATS } from '../../lambda/render/report-render';
 
 export function checkedDate(value: string): string {
   if (!isIsoDate(value)) throw new UsageError(`--date must be a calendar date as YYYY-MM-DD (got "${value}").`);

@@ -1,12 +1,12 @@
 // Headless Chromium driven by playwright-core, for the HTML report and the PDF. Which browser, and how it is
-// launched, is the product's own choice (local/chromium.ts): CHROMIUM_PATH, the Chromium that the @sparticuz/chromium
+// launched, is the product's own choice (lambda/render/chromium.ts): CHROMIUM_PATH, the Chromium that the @sparticuz/chromium
 // dependency ships inside its npm package (Linux x64), a system Chromium. Without any, the tests fail and say how to
 // get one, unless SKIP_BROWSER_TESTS=1 says to skip them.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { ChromiumError, findChromium, launchChromium } from '../../local/chromium';
+import { ChromiumError, findChromium, launchChromium } from '../../lambda/render/chromium';
 
 export { findChromium };
 

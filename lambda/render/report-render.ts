@@ -1,8 +1,8 @@
 // Renders the report's data (lambda/storage/reports.ts) as an 80-column terminal table, JSON, CSV or one self-contained HTML
 // page with SVG charts. The same data comes from the local database or from the deployed function.
-import type { ProfileBranding } from '../lambda/core/branding';
-import type { Change, ComparisonRow, DailyPoint, ProfileReport, ReportData, TopPost } from '../lambda/core/contracts';
-import { windowDates } from '../lambda/core/dates';
+import type { ProfileBranding } from '../core/branding';
+import type { Change, ComparisonRow, DailyPoint, ProfileReport, ReportData, TopPost } from '../core/contracts';
+import { windowDates } from '../core/dates';
 import { barChart, escapeHtml, lineChart, rankingChart, type Series } from './svg-charts';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;

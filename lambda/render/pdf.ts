@@ -1,4 +1,4 @@
-// The HTML report printed to PDF by headless Chromium (local/chromium.ts): vector text and SVG charts, A4 or Letter.
+// The HTML report printed to PDF by headless Chromium (lambda/render/chromium.ts): vector text and SVG charts, A4 or Letter.
 // The report is self-contained, so rendering asks the network for nothing: every request but a data: URL is aborted,
 // and scripts are off (a post's text can never run as code, even if a page let it through unescaped).
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -54,7 +54,7 @@ const tooSlow = (timeoutMs: number, html: string, cause?: unknown) =>
 
 /**
  * Prints a self-contained HTML document (inline CSS, inline SVG, data: images) to PDF. Throws a ChromiumError
- * (local/chromium.ts) when there is no Chromium or it does not start, and a PdfRenderError when rendering fails or
+ * (lambda/render/chromium.ts) when there is no Chromium or it does not start, and a PdfRenderError when rendering fails or
  * takes longer than the timeout.
  */
 export async function renderPdf(html: string, options: PdfOptions): Promise<RenderedPdf> {

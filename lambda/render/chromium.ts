@@ -21,7 +21,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 /** The folder holding this package's package.json and node_modules, wherever it is installed. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..');
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 export const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 /**
  * Playwright adds --headless, --no-sandbox, --no-first-run, --disable-background-networking and

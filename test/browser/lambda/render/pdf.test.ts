@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ChromiumError, launchChromium } from '../../../local/chromium';
-import { countPdfPages, PdfRenderError, renderPdf } from '../../../local/pdf';
-import { ARTIFACTS, launchBrowser, SKIP_BROWSER } from '../../support/browser';
-import { poppler as readBack } from '../../support/poppler';
+import { ChromiumError, launchChromium } from '../../../../lambda/render/chromium';
+import { countPdfPages, PdfRenderError, renderPdf } from '../../../../lambda/render/pdf';
+import { ARTIFACTS, launchBrowser, SKIP_BROWSER } from '../../../support/browser';
+import { poppler as readBack } from '../../../support/poppler';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'tracker-pdf-'));
 

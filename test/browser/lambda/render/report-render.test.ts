@@ -4,11 +4,11 @@ import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { addDays, dateInTimeZone } from '../../../lambda/core/dates';
-import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../support/ayrshare-stand-in';
-import { findChromium, launchBrowser, openReport, screenshot, SKIP_BROWSER } from '../../support/browser';
-import { runCliCaptured } from '../../support/cli';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { addDays, dateInTimeZone } from '../../../../lambda/core/dates';
+import { loadFixture, startAyrshareStandIn, type AyrshareStandIn } from '../../../support/ayrshare-stand-in';
+import { findChromium, launchBrowser, openReport, screenshot, SKIP_BROWSER } from '../../../support/browser';
+import { runCliCaptured } from '../../../support/cli';
+import { createTestDatabase, type TestDatabase } from '../../../support/database';
 
 const today = dateInTimeZone(new Date(), 'America/New_York');
 const DAYS = Array.from({ length: 21 }, (_, i) => addDays(today, i - 20));

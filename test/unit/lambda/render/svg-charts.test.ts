@@ -1,4 +1,4 @@
-import { barChart, escapeHtml, lineChart, niceTicks, tickLabels } from '../../../local/svg-charts';
+import { barChart, escapeHtml, lineChart, niceTicks, tickLabels } from '../../../../lambda/render/svg-charts';
 
 const dates = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'];
 
